@@ -1,0 +1,212 @@
+package io.modstream.model;
+
+import io.modstream.model.internal.LengthBatches;
+import io.modstream.model.internal.LstmNetwork;
+import io.modstream.model.internal.Scoring;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the BiLSTM on a training split, keeps the epoch with the best validation mean ROC-AUC,
+ * tunes per-label thresholds for best F1 on the validation split and returns a {@link
+ * ModelBundle}. The vocabulary comes from the training split only.
+ */
+public final class ModelTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+  private static final int VALIDATION_BATCH = 256;
+
+  private final TrainingConfig config;
+  private final TrainingListener listener;
+
+  /**
+   * Creates a trainer.
+   *
+   * @param config the hyper-parameters
+   * @param listener progress callbacks
+   */
+  public ModelTrainer(TrainingConfig config, TrainingListener listener) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Trains a model.
+   *
+   * @param split training and validation data with the same labels
+   * @param name the model name to record
+   * @param version the model version to record
+   * @return the bundle and its figures
+   */
+  public TrainingResult train(LabelledDataset.Split split, String name, String version) {
+    LabelledDataset train = split.train();
+    LabelledDataset validation = split.validation();
+    if (!train.labels().equals(validation.labels())) {
+      throw new IllegalArgumentException(
+          "training labels " + train.labels() + " differ from validation labels " + validation.labels());
+    }
+    if (train.size() == 0 || validation.size() == 0) {
+      throw new IllegalArgumentException("both the training and the validation split need rows");
+    }
+    List<String> labels = train.labels();
+    Tokenizer tokenizer = Tokenizer.standard();
+    VocabularyBuilder vocabBuilder =
+        new VocabularyBuilder(config.vocabMinFrequency(), config.vocabMaxSize());
+    for (LabelledComment row : train.rows()) {
+      vocabBuilder.add(tokenizer.tokenize(row.text(), config.maxLength()));
+    }
+    Vocabulary vocabulary = vocabBuilder.build();
+    TextEncoder encoder = new TextEncoder(tokenizer, vocabulary, config.maxLength());
+    int[][] trainRows = encodeAll(encoder, train);
+    int[][] validationRows = encodeAll(encoder, validation);
+    float[][] targets = targets(train);
+    boolean[][] validationTruth = validation.truth();
+    LOG.info(
+        "training on {} rows, validating on {}, vocabulary {} tokens, labels {}",
+        train.size(), validation.size(), vocabulary.size(), labels);
+
+    LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), labels.size());
+    Random random = new Random(config.seed());
+    int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+    listener.onStart(config.epochs(), stepsPerEpoch, train.size(), network.parameterCount());
+
+    double[] half = new double[labels.size()];
+    Arrays.fill(half, 0.5);
+    List<TrainingListener.EpochResult> history = new ArrayList<>();
+    Object bestWeights = null;
+    double bestAuc = Double.NEGATIVE_INFINITY;
+    int bestEpoch = 0;
+    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      long started = System.nanoTime();
+      double lossSum = 0;
+      int step = 0;
+      for (int[] batch : LengthBatches.forTraining(trainRows, config.batchSize(), random)) {
+        int[][] members = new int[batch.length][];
+        float[][] y = new float[batch.length][];
+        for (int k = 0; k < batch.length; k++) {
+          members[k] = trainRows[batch[k]];
+          y[k] = targets[batch[k]];
+        }
+        double loss = network.fit(TextEncoder.pad(members), y);
+        lossSum += loss;
+        listener.onStep(epoch, ++step, batch.length, loss);
+      }
+      float[][] scores = Scoring.score(network, validationRows, VALIDATION_BATCH, labels.size());
+      EvaluationReport report = Evaluator.evaluate(labels, scores, validationTruth, half);
+      boolean best = report.meanRocAuc() > bestAuc;
+      if (best) {
+        bestAuc = report.meanRocAuc();
+        bestEpoch = epoch;
+        bestWeights = network.snapshot();
+      }
+      TrainingListener.EpochResult result =
+          new TrainingListener.EpochResult(
+              epoch, lossSum / Math.max(1, step), report, (System.nanoTime() - started) / 1e9, best);
+      history.add(result);
+      listener.onEpochEnd(result);
+      if (epoch - bestEpoch >= config.patience()) {
+        LOG.info("no better validation mean ROC-AUC for {} epochs; stopping after epoch {}", config.patience(), epoch);
+        break;
+      }
+    }
+    network.restore(bestWeights);
+
+    float[][] scores = Scoring.score(network, validationRows, VALIDATION_BATCH, labels.size());
+    double[] thresholds = Evaluator.bestF1Thresholds(scores, validationTruth);
+    EvaluationReport finalReport = Evaluator.evaluate(labels, scores, validationTruth, thresholds);
+
+    Map<String, Integer> rowCounts = new LinkedHashMap<>();
+    rowCounts.put("total", train.size() + validation.size());
+    rowCounts.put("train", train.size());
+    rowCounts.put("validation", validation.size());
+    int[] trainPositives = train.positives();
+    int[] validationPositives = validation.positives();
+    for (int j = 0; j < labels.size(); j++) {
+      rowCounts.put("positives." + labels.get(j), trainPositives[j] + validationPositives[j]);
+    }
+    Map<String, Integer> epochs = new LinkedHashMap<>();
+    epochs.put("kept", bestEpoch);
+    epochs.put("ran", history.size());
+    Provenance provenance =
+        new Provenance(
+            Instant.now().toString(),
+            config.asMap(),
+            train.source().replace(" (train split)", ""),
+            train.sha256(),
+            rowCounts,
+            finalReport,
+            epochs,
+            environment());
+    List<Double> thresholdList = new ArrayList<>();
+    for (double t : thresholds) {
+      thresholdList.add(t);
+    }
+    BundleInfo info =
+        new BundleInfo(
+            ModelBundle.FORMAT_VERSION,
+            name,
+            version,
+            labels,
+            thresholdList,
+            Tokenizer.SCHEME_VERSION,
+            config.maxLength(),
+            provenance);
+    return new TrainingResult(new ModelBundle(info, vocabulary, network), finalReport, history);
+  }
+
+  private static int[][] encodeAll(TextEncoder encoder, LabelledDataset data) {
+    int[][] rows = new int[data.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = encoder.encode(data.rows().get(i).text());
+    }
+    return rows;
+  }
+
+  private static float[][] targets(LabelledDataset data) {
+    float[][] y = new float[data.size()][data.labels().size()];
+    for (int i = 0; i < y.length; i++) {
+      LabelledComment row = data.rows().get(i);
+      for (int j = 0; j < y[i].length; j++) {
+        y[i][j] = row.label(j) ? 1f : 0f;
+      }
+    }
+    return y;
+  }
+
+  /**
+   * Returns the versions of modstream, DL4J and the JVM, and the OS and architecture.
+   *
+   * @return name to version
+   */
+  public static Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    Properties build = new Properties();
+    try (InputStream in = ModelTrainer.class.getResourceAsStream("build.properties")) {
+      if (in != null) {
+        build.load(in);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not read build.properties: {}", e.toString());
+    }
+    build.stringPropertyNames().forEach(k -> env.put(k, build.getProperty(k)));
+    env.put("java.version", System.getProperty("java.version"));
+    env.put("java.vm", System.getProperty("java.vm.name"));
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    env.put("arch", System.getProperty("os.arch"));
+    env.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    String omp = System.getenv("OMP_NUM_THREADS");
+    env.put("OMP_NUM_THREADS", omp == null ? "unset" : omp);
+    return env;
+  }
+}

@@ -1,0 +1,125 @@
+package io.modstream.model;
+
+import io.modstream.model.internal.LstmNetwork;
+import io.modstream.model.internal.Scoring;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Scores comments with a bundle's network: texts in, one probability per label per text out.
+ * Thread-safe: it holds a fixed number of network replicas and each call borrows one, so up to
+ * that many callers score in parallel and the rest wait. Immutable apart from that pool.
+ */
+public final class ModerationModel {
+
+  /** The default most comments per network call. */
+  public static final int DEFAULT_MAX_BATCH = 256;
+
+  private final BundleInfo info;
+  private final TextEncoder encoder;
+  private final BlockingQueue<LstmNetwork> replicas;
+  private final int maxBatch;
+  private final double[] thresholds;
+
+  private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch) {
+    if (replicaCount < 1) {
+      throw new IllegalArgumentException("replicas must be at least 1, got " + replicaCount);
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+    }
+    this.info = bundle.info();
+    this.encoder =
+        new TextEncoder(Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
+    this.replicas = new ArrayBlockingQueue<>(replicaCount);
+    for (int i = 0; i < replicaCount; i++) {
+      replicas.add(bundle.newNetwork());
+    }
+    this.maxBatch = maxBatch;
+    this.thresholds = info.thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * Creates a model with one replica and batches of up to {@value #DEFAULT_MAX_BATCH}.
+   *
+   * @param bundle the bundle
+   * @return the model
+   */
+  public static ModerationModel of(ModelBundle bundle) {
+    return of(bundle, 1, DEFAULT_MAX_BATCH);
+  }
+
+  /**
+   * Creates a model.
+   *
+   * @param bundle the bundle
+   * @param replicas how many callers may score at once (each replica holds a copy of the
+   *     weights)
+   * @param maxBatch the most comments per network call; longer lists are split, grouped by length
+   * @return the model
+   */
+  public static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch) {
+    return new ModerationModel(Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch);
+  }
+
+  /**
+   * Scores texts.
+   *
+   * @param texts any texts (empty and huge ones included: only the first {@code maxLength} tokens
+   *     are scored)
+   * @return {@code [texts.size()][labels().size()]} probabilities in [0, 1], in input order
+   * @throws InterruptedException if interrupted while waiting for a free replica
+   */
+  public float[][] score(List<String> texts) throws InterruptedException {
+    int[][] rows = new int[texts.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = encoder.encode(texts.get(i));
+    }
+    if (rows.length == 0) {
+      return new float[0][];
+    }
+    LstmNetwork network = replicas.take();
+    try {
+      return Scoring.score(network, rows, maxBatch, info.labels().size());
+    } finally {
+      replicas.add(network);
+    }
+  }
+
+  /**
+   * Returns the labels whose score reaches the bundle's threshold.
+   *
+   * @param scores one text's scores, as from {@link #score(List)}
+   * @return the flagged label names, in label order
+   */
+  public List<String> flagged(float[] scores) {
+    List<String> flagged = new ArrayList<>();
+    for (int j = 0; j < thresholds.length; j++) {
+      if (scores[j] >= thresholds[j]) {
+        flagged.add(info.labels().get(j));
+      }
+    }
+    return flagged;
+  }
+
+  /**
+   * Returns the label names, in score order.
+   *
+   * @return the labels
+   */
+  public List<String> labels() {
+    return info.labels();
+  }
+
+  /**
+   * Returns the bundle's description (name, version, thresholds, provenance).
+   *
+   * @return the info
+   */
+  public BundleInfo info() {
+    return info;
+  }
+}

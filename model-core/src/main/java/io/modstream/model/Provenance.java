@@ -1,0 +1,34 @@
+package io.modstream.model;
+
+import java.util.Map;
+
+/**
+ * Where a model came from: enough to reproduce it and to judge it.
+ *
+ * @param trainedAt ISO-8601 instant at which training finished
+ * @param settings the trainer settings ({@link TrainingConfig#asMap()}), seed included
+ * @param dataSource the training data (a file path)
+ * @param dataSha256 the SHA-256 of the training data file
+ * @param rows row counts: total, train, validation, and positives per label
+ * @param validation the figures on the validation split, at the bundle's thresholds
+ * @param epochs the epoch whose weights were kept and how many ran
+ * @param environment library versions, JVM, OS and architecture of the training run
+ */
+public record Provenance(
+    String trainedAt,
+    Map<String, Object> settings,
+    String dataSource,
+    String dataSha256,
+    Map<String, Integer> rows,
+    EvaluationReport validation,
+    Map<String, Integer> epochs,
+    Map<String, String> environment) {
+
+  /** Copies the maps. */
+  public Provenance {
+    settings = Map.copyOf(settings);
+    rows = Map.copyOf(rows);
+    epochs = Map.copyOf(epochs);
+    environment = Map.copyOf(environment);
+  }
+}

@@ -1,0 +1,135 @@
+package io.modstream.model;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable mapping between tokens and integer ids. Id {@value #PAD_ID} is the padding token
+ * and id {@value #UNKNOWN_ID} the unknown token; every token not in the vocabulary maps to the
+ * unknown id. Build one with {@link VocabularyBuilder}.
+ */
+public final class Vocabulary {
+
+  /** The padding token; never produced by the tokenizer. */
+  public static final String PAD = "<pad>";
+  /** The token for everything the vocabulary does not hold. */
+  public static final String UNKNOWN = "<unk>";
+  /** The id of {@link #PAD}. */
+  public static final int PAD_ID = 0;
+  /** The id of {@link #UNKNOWN}. */
+  public static final int UNKNOWN_ID = 1;
+
+  private final List<String> tokens;
+  private final Map<String, Integer> ids;
+
+  Vocabulary(List<String> tokens) {
+    if (tokens.size() < 2 || !PAD.equals(tokens.get(PAD_ID)) || !UNKNOWN.equals(tokens.get(1))) {
+      throw new IllegalArgumentException(
+          "a vocabulary must start with " + PAD + " and " + UNKNOWN + "; build it with VocabularyBuilder");
+    }
+    this.tokens = List.copyOf(tokens);
+    Map<String, Integer> map = new HashMap<>(tokens.size() * 2);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (map.put(tokens.get(i), i) != null) {
+        throw new IllegalArgumentException("duplicate token in vocabulary: '" + tokens.get(i) + "'");
+      }
+    }
+    this.ids = Collections.unmodifiableMap(map);
+  }
+
+  /**
+   * Returns the id of a token, or {@link #UNKNOWN_ID}.
+   *
+   * @param token a token from {@link Tokenizer}
+   * @return its id
+   */
+  public int id(String token) {
+    Integer id = ids.get(token);
+    return id == null ? UNKNOWN_ID : id;
+  }
+
+  /**
+   * Returns the token with an id.
+   *
+   * @param id an id in {@code [0, size())}
+   * @return the token
+   */
+  public String token(int id) {
+    return tokens.get(id);
+  }
+
+  /**
+   * Returns whether the token has its own id.
+   *
+   * @param token a token
+   * @return true if known
+   */
+  public boolean contains(String token) {
+    return ids.containsKey(token);
+  }
+
+  /**
+   * Returns the number of ids, including padding and unknown.
+   *
+   * @return the size
+   */
+  public int size() {
+    return tokens.size();
+  }
+
+  /**
+   * Writes one token per line, in id order.
+   *
+   * @param out the destination; not closed
+   * @throws IOException on write failure
+   */
+  public void write(Writer out) throws IOException {
+    for (String token : tokens) {
+      out.write(token);
+      out.write('\n');
+    }
+    out.flush();
+  }
+
+  /**
+   * Reads a vocabulary written by {@link #write(Writer)}.
+   *
+   * @param in the source; not closed
+   * @return the vocabulary
+   * @throws IOException on read failure or if the content is not a vocabulary
+   */
+  public static Vocabulary read(Reader in) throws IOException {
+    List<String> tokens = new ArrayList<>();
+    BufferedReader reader = new BufferedReader(in);
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      tokens.add(line);
+    }
+    try {
+      return new Vocabulary(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a valid vocabulary: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Vocabulary v && v.tokens.equals(tokens);
+  }
+
+  @Override
+  public int hashCode() {
+    return tokens.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Vocabulary[size=" + tokens.size() + "]";
+  }
+}

@@ -1,0 +1,231 @@
+package io.modstream.model.internal;
+
+import io.modstream.model.EncodedBatch;
+import io.modstream.model.TrainingConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+
+/**
+ * The DL4J network: token ids -> embedding -> bidirectional LSTM -> masked global max pooling
+ * over time -> dense (ReLU) -> one sigmoid per label, trained with binary cross-entropy. Not
+ * thread-safe: one instance per thread ({@link #copy()}).
+ */
+public final class LstmNetwork {
+
+  static final String INPUT = "tokens";
+
+  private final ComputationGraph graph;
+
+  private LstmNetwork(ComputationGraph graph) {
+    this.graph = graph;
+  }
+
+  /**
+   * Builds and initialises an untrained network.
+   *
+   * @param config the hyper-parameters
+   * @param vocabularySize the embedding's input size
+   * @param labels the number of outputs
+   * @return the network
+   */
+  public static LstmNetwork create(TrainingConfig config, int vocabularySize, int labels) {
+    Nd4j.getRandom().setSeed(config.seed());
+    double retain = 1.0 - config.dropout();
+    // nIn is set on every layer and setInputTypes is not called: with InputType.recurrent(1)
+    // DL4J M2.1 silently sets the embedding's vocabulary size to 1.
+    ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(config.seed())
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(config.learningRate()))
+            .weightInit(WeightInit.XAVIER)
+            .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+            .gradientNormalizationThreshold(1.0)
+            .graphBuilder()
+            .addInputs(INPUT)
+            .addLayer(
+                "embedding",
+                new EmbeddingSequenceLayer.Builder()
+                    .nIn(vocabularySize)
+                    .nOut(config.embeddingDim())
+                    .hasBias(false)
+                    .build(),
+                INPUT)
+            .addLayer(
+                "bilstm",
+                new Bidirectional(
+                    Bidirectional.Mode.CONCAT,
+                    new LSTM.Builder()
+                        .nIn(config.embeddingDim())
+                        .nOut(config.lstmUnits())
+                        .activation(Activation.TANH)
+                        .build()),
+                "embedding")
+            .addLayer(
+                "pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "bilstm")
+            .addLayer(
+                "dense",
+                new DenseLayer.Builder()
+                    .nIn(2L * config.lstmUnits())
+                    .nOut(config.denseUnits())
+                    .activation(Activation.RELU)
+                    .dropOut(retain)
+                    .build(),
+                "pool")
+            .addLayer(
+                "out",
+                new OutputLayer.Builder(new LossBinaryXENT())
+                    .nIn(config.denseUnits())
+                    .nOut(labels)
+                    .activation(Activation.SIGMOID)
+                    .dropOut(retain)
+                    .build(),
+                "dense")
+            .setOutputs("out")
+            .build();
+    ComputationGraph graph = new ComputationGraph(conf);
+    graph.init();
+    return new LstmNetwork(graph);
+  }
+
+  /**
+   * Scores a batch.
+   *
+   * @param batch encoded texts
+   * @return {@code [batch.size()][labels]} probabilities
+   */
+  public float[][] predict(EncodedBatch batch) {
+    INDArray[] out = graph.output(false, new INDArray[] {ids(batch)}, new INDArray[] {mask(batch)});
+    return out[0].toFloatMatrix();
+  }
+
+  /**
+   * Takes one gradient step.
+   *
+   * @param batch encoded texts
+   * @param labels {@code [batch.size()][labels]} targets (0 or 1)
+   * @return the batch's loss
+   */
+  public double fit(EncodedBatch batch, float[][] labels) {
+    graph.fit(
+        new MultiDataSet(
+            new INDArray[] {ids(batch)},
+            new INDArray[] {Nd4j.createFromArray(labels)},
+            new INDArray[] {mask(batch)},
+            null));
+    return graph.score();
+  }
+
+  /**
+   * Returns a copy of the current weights.
+   *
+   * @return an opaque snapshot for {@link #restore(Object)}
+   */
+  public Object snapshot() {
+    return graph.params().dup();
+  }
+
+  /**
+   * Sets the weights from a snapshot.
+   *
+   * @param snapshot a value from {@link #snapshot()} of this network
+   */
+  public void restore(Object snapshot) {
+    graph.setParams((INDArray) snapshot);
+  }
+
+  /**
+   * Returns an independent copy with the same weights, for another thread.
+   *
+   * @return the copy
+   */
+  public LstmNetwork copy() {
+    return new LstmNetwork(graph.clone());
+  }
+
+  /**
+   * Returns the number of trainable parameters.
+   *
+   * @return the parameter count
+   */
+  public long parameterCount() {
+    return graph.numParams();
+  }
+
+  /**
+   * Writes the configuration and weights (no updater state).
+   *
+   * @param out the destination; not closed
+   * @throws IOException on write failure
+   */
+  public void write(OutputStream out) throws IOException {
+    ModelSerializer.writeModel(graph, out, false);
+  }
+
+  /**
+   * Reads a network written by {@link #write(OutputStream)}.
+   *
+   * @param in the source
+   * @return the network
+   * @throws IOException if the content is not a DL4J network
+   */
+  public static LstmNetwork read(InputStream in) throws IOException {
+    try {
+      return new LstmNetwork(ModelSerializer.restoreComputationGraph(in, false));
+    } catch (RuntimeException e) {
+      throw new IOException("not a readable DL4J network: " + e, e);
+    }
+  }
+
+  /**
+   * Sets the number of native (OpenMP) threads when the OMP_NUM_THREADS environment variable
+   * does not already; measured here, one thread per JVM-side worker is fastest.
+   *
+   * @param threads the native thread count
+   */
+  public static void configureNativeThreads(int threads) {
+    if (System.getenv("OMP_NUM_THREADS") == null) {
+      Nd4j.getEnvironment().setMaxThreads(threads);
+      Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+  }
+
+  private static INDArray ids(EncodedBatch batch) {
+    float[][] ids = new float[batch.size()][batch.width()];
+    for (int i = 0; i < ids.length; i++) {
+      for (int t = 0; t < batch.length(i); t++) {
+        ids[i][t] = batch.id(i, t);
+      }
+    }
+    return Nd4j.createFromArray(ids);
+  }
+
+  private static INDArray mask(EncodedBatch batch) {
+    float[][] mask = new float[batch.size()][];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = batch.mask(i);
+    }
+    return Nd4j.createFromArray(mask);
+  }
+}

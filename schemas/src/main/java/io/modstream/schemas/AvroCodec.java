@@ -1,0 +1,185 @@
+package io.modstream.schemas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Encodes and decodes one record type with Avro's single-object encoding: a two-byte marker, the
+ * writer schema's 64-bit CRC-64-AVRO fingerprint, then the binary record. A reader decodes bytes
+ * written with any schema version it knows (the current one and every earlier version listed in
+ * {@code io/modstream/schemas/history/index.txt}), resolving them to the current schema, so no
+ * schema registry is needed. Thread-safe.
+ *
+ * @param <T> the generated record type
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+
+  private static final String HISTORY = "history/";
+
+  private final Schema schema;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+  private final List<Schema> known = new ArrayList<>();
+
+  private AvroCodec(Class<T> type, List<Schema> extraWriterSchemas) {
+    SpecificData model = SpecificData.getForClass(type);
+    this.schema = model.getSchema(type);
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder = new BinaryMessageDecoder<>(model, schema);
+    known.add(schema);
+    List<Schema> writers = new ArrayList<>(history(schema.getFullName()));
+    writers.addAll(extraWriterSchemas);
+    for (Schema writer : writers) {
+      if (!writer.getFullName().equals(schema.getFullName())) {
+        throw new IllegalArgumentException(
+            "schema " + writer.getFullName() + " is not a version of " + schema.getFullName());
+      }
+      decoder.addSchema(writer);
+      known.add(writer);
+    }
+  }
+
+  /**
+   * Returns a codec that reads the current schema and every version in the bundled history.
+   *
+   * @param type a generated record class
+   * @param <T> the record type
+   * @return the codec
+   */
+  public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
+    return new AvroCodec<>(type, List.of());
+  }
+
+  /**
+   * Returns a codec that also reads the given writer schemas: a consumer deployed before a
+   * producer's schema change learns the new schema this way (for example from a schema file
+   * shipped with the producer) and keeps reading.
+   *
+   * @param type a generated record class
+   * @param writerSchemas further versions of the record's schema
+   * @param <T> the record type
+   * @return the codec
+   */
+  public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, List<Schema> writerSchemas) {
+    return new AvroCodec<>(type, List.copyOf(writerSchemas));
+  }
+
+  /**
+   * Encodes a record with the current schema.
+   *
+   * @param record the record
+   * @return the single-object encoded bytes
+   */
+  public byte[] encode(T record) {
+    Objects.requireNonNull(record, "record");
+    try {
+      return encoder.encode(record).array();
+    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      throw new RecordEncodingException(
+          "cannot encode " + schema.getName() + ": " + e.getMessage()
+              + " (a required field is unset or has the wrong type)", e);
+    }
+  }
+
+  /**
+   * Decodes bytes written with the current or any known earlier or later schema version.
+   *
+   * @param bytes single-object encoded bytes
+   * @return the record, in the current schema
+   * @throws RecordDecodingException if the bytes are not single-object encoded, name an unknown
+   *     schema, or are truncated or corrupt; the message says which
+   */
+  public T decode(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    try {
+      return decoder.decode(bytes);
+    } catch (MissingSchemaException e) {
+      throw new RecordDecodingException(
+          RecordDecodingException.Reason.UNKNOWN_SCHEMA,
+          "bytes were written with a " + schema.getName() + " schema this reader does not know ("
+              + e.getMessage() + "); add the writer's .avsc to this reader's known schemas"
+              + " (schemas/src/main/resources/io/modstream/schemas/history) and redeploy", e);
+    } catch (BadHeaderException e) {
+      throw new RecordDecodingException(
+          RecordDecodingException.Reason.NOT_AVRO,
+          "not an Avro single-object encoded " + schema.getName() + " (" + e.getMessage()
+              + "); producers must write with AvroCodec/AvroSerde", e);
+    } catch (IOException | RuntimeException e) {
+      throw new RecordDecodingException(
+          RecordDecodingException.Reason.CORRUPT,
+          "corrupt or truncated " + schema.getName() + " record (" + bytes.length + " bytes): " + e, e);
+    }
+  }
+
+  /**
+   * Returns the current schema.
+   *
+   * @return the reader and writer schema
+   */
+  public Schema schema() {
+    return schema;
+  }
+
+  /**
+   * Returns the fingerprints of every schema this codec can read, as hex, current first.
+   *
+   * @return the fingerprints
+   */
+  public List<String> knownFingerprints() {
+    List<String> out = new ArrayList<>();
+    for (Schema s : known) {
+      out.add(HexFormat.of().formatHex(longBytes(SchemaNormalization.parsingFingerprint64(s))));
+    }
+    return out;
+  }
+
+  private static byte[] longBytes(long v) {
+    byte[] b = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (v >>> (8 * i));
+    }
+    return b;
+  }
+
+  /** Reads the earlier schema versions of one record listed in the bundled history index. */
+  static List<Schema> history(String fullName) {
+    List<Schema> schemas = new ArrayList<>();
+    try (InputStream index = AvroCodec.class.getResourceAsStream(HISTORY + "index.txt")) {
+      if (index == null) {
+        return schemas;
+      }
+      for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String file = line.strip();
+        if (file.isEmpty() || file.startsWith("#")) {
+          continue;
+        }
+        try (InputStream in = AvroCodec.class.getResourceAsStream(HISTORY + file)) {
+          if (in == null) {
+            throw new IllegalStateException("schema history lists " + file + " but it is not on the class path");
+          }
+          Schema s = new Schema.Parser().parse(in);
+          if (s.getFullName().equals(fullName)) {
+            schemas.add(s);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the bundled schema history: " + e.getMessage(), e);
+    }
+    return schemas;
+  }
+}

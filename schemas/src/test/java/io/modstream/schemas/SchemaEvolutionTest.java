@@ -1,0 +1,113 @@
+package io.modstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+/** Old and new schema versions read each other's bytes without a registry. */
+class SchemaEvolutionTest {
+
+  private static final Instant CREATED = Instant.parse("2026-11-22T10:15:30.123Z");
+
+  private static Schema load(String resource) throws IOException {
+    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(resource)) {
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  private static Comment comment() {
+    return Comment.newBuilder()
+        .setCommentId("c-1")
+        .setText("you are \u00fcber wrong \ud83d\ude00")
+        .setAuthorId("u-9")
+        .setChannel("news/42")
+        .setLanguage("en")
+        .setCreatedAt(CREATED)
+        .setMetadata(Map.of("client", "web"))
+        .build();
+  }
+
+  @Test
+  void newReaderDecodesBytesFromTheOldWriter() throws IOException {
+    Schema v2 = load("/evolution/Comment-v2.avsc");
+    byte[] oldBytes = AvroCodec.of(Comment.class).encode(comment());
+
+    BinaryMessageDecoder<GenericRecord> newReader = new BinaryMessageDecoder<>(GenericData.get(), v2);
+    newReader.addSchema(Comment.getClassSchema());
+    GenericRecord decoded = newReader.decode(oldBytes);
+
+    assertThat(decoded.get("comment_id").toString()).isEqualTo("c-1");
+    assertThat(decoded.get("text").toString()).isEqualTo(comment().getText());
+    assertThat(decoded.get("channel").toString()).isEqualTo("news/42");
+    assertThat(decoded.get("reply_to")).as("added field takes its default").isNull();
+  }
+
+  @Test
+  void oldReaderDecodesBytesFromTheNewWriterOnceItKnowsTheNewSchema() throws IOException {
+    Schema v2 = load("/evolution/Comment-v2.avsc");
+    GenericRecord newer = new GenericData.Record(v2);
+    newer.put("comment_id", "c-2");
+    newer.put("text", "a reply");
+    newer.put("author_id", null);
+    newer.put("channel", null);
+    newer.put("language", null);
+    newer.put("created_at", CREATED.toEpochMilli());
+    newer.put("metadata", Map.of());
+    newer.put("reply_to", "c-1");
+    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+
+    Comment decoded = AvroCodec.of(Comment.class, List.of(v2)).decode(newBytes);
+
+    assertThat(decoded.getCommentId()).isEqualTo("c-2");
+    assertThat(decoded.getText()).isEqualTo("a reply");
+    assertThat(decoded.getCreatedAt()).isEqualTo(CREATED);
+    assertThat(decoded.getAuthorId()).isNull();
+  }
+
+  @Test
+  void oldReaderThatDoesNotKnowTheNewSchemaSaysHowToFixIt() throws IOException {
+    Schema v2 = load("/evolution/Comment-v2.avsc");
+    GenericRecord newer = new GenericData.Record(v2);
+    newer.put("comment_id", "c-3");
+    newer.put("text", "x");
+    newer.put("created_at", 0L);
+    newer.put("metadata", Map.of());
+    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+
+    assertThatThrownBy(() -> AvroCodec.of(Comment.class).decode(newBytes))
+        .isInstanceOf(RecordDecodingException.class)
+        .hasMessageContaining("does not know")
+        .hasMessageContaining("history")
+        .satisfies(e -> assertThat(((RecordDecodingException) e).reason())
+            .isEqualTo(RecordDecodingException.Reason.UNKNOWN_SCHEMA));
+  }
+
+  @Test
+  void enumSymbolFromANewerWriterReadsAsUnknown() throws IOException {
+    Schema v2 = load("/evolution/Feedback-v2.avsc");
+    GenericRecord newer = new GenericData.Record(v2);
+    newer.put("comment_id", "c-4");
+    newer.put("text", "t");
+    newer.put("labels", Map.of("toxic", true));
+    newer.put("source", new GenericData.EnumSymbol(v2.getField("source").schema(), "TRUSTED_FLAGGER"));
+    newer.put("reviewer_id", "r-1");
+    newer.put("created_at", CREATED.toEpochMilli());
+    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+
+    Feedback decoded = AvroCodec.of(Feedback.class, List.of(v2)).decode(newBytes);
+
+    assertThat(decoded.getSource()).isEqualTo(FeedbackSource.UNKNOWN);
+    assertThat(decoded.getLabels()).containsEntry("toxic", true);
+  }
+}

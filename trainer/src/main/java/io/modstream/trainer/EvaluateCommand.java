@@ -1,0 +1,81 @@
+package io.modstream.trainer;
+
+import io.modstream.model.EvaluationReport;
+import io.modstream.model.Evaluator;
+import io.modstream.model.LabelledCsv;
+import io.modstream.model.LabelledDataset;
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trainer evaluate}: scores a labelled CSV with a bundle and reports per-label figures. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
+    description = {
+      "Scores a labelled CSV with a model bundle and prints ROC-AUC, PR-AUC and F1 at the",
+      "bundle's thresholds per label, and the means. The CSV must have a column per model label."
+    })
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled CSV file (plain or gzip).")
+  Path data;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the text report.")
+  boolean json;
+
+  @Option(names = "--batch-size", description = "Comments per network call.")
+  int batchSize = ModerationModel.DEFAULT_MAX_BATCH;
+
+  @Option(names = "--native-threads", description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
+  int nativeThreads = 1;
+
+  @Override
+  public Integer call() throws Exception {
+    Runtimes.configureNativeThreads(nativeThreads);
+    ModelBundle bundle = ModelBundle.load(model);
+    LabelledDataset dataset = LabelledCsv.read(data);
+    List<String> labels = bundle.info().labels();
+    int[] columns = new int[labels.size()];
+    for (int j = 0; j < labels.size(); j++) {
+      columns[j] = dataset.labels().indexOf(labels.get(j));
+      if (columns[j] < 0) {
+        throw new IllegalArgumentException(
+            data + " has no column '" + labels.get(j) + "'; the model's labels are " + labels
+                + " and the file's are " + dataset.labels());
+      }
+    }
+    boolean[][] truth = new boolean[dataset.size()][labels.size()];
+    for (int i = 0; i < truth.length; i++) {
+      for (int j = 0; j < columns.length; j++) {
+        truth[i][j] = dataset.rows().get(i).label(columns[j]);
+      }
+    }
+    ModerationModel scorer = ModerationModel.of(bundle, 1, batchSize);
+    float[][] scores = scorer.score(dataset.texts());
+    double[] thresholds = bundle.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+    EvaluationReport report = Evaluator.evaluate(labels, scores, truth, thresholds);
+    if (json) {
+      spec.commandLine().getOut().println(
+          Reports.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(Reports.json(bundle.info(), data.toString(), report)));
+    } else {
+      spec.commandLine().getOut().print(
+          Reports.text("evaluation report", bundle.info(), data.toString(), report));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,48 @@
+package io.modstream.trainer;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code trainer} command line: {@code train} and {@code evaluate}. Only this class calls
+ * {@link System#exit}.
+ */
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Trains and evaluates modstream's toxicity models.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+public final class TrainerCli {
+
+  private TrainerCli() {}
+
+  /**
+   * Runs the command line.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Builds the command line with its error handling; tests call this to run commands in-process.
+   *
+   * @return the configured command line
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new TrainerCli());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + e.getMessage());
+          if (Boolean.getBoolean("modstream.debug")) {
+            e.printStackTrace(cmd.getErr());
+          } else {
+            cmd.getErr().println("(run with -Dmodstream.debug=true for the stack trace)");
+          }
+          return 1;
+        });
+    return cli;
+  }
+}
