@@ -141,7 +141,7 @@ public final class ModelTrainer {
     Provenance provenance =
         new Provenance(
             Instant.now().toString(),
-            config.asMap(),
+            config,
             train.source().replace(" (train split)", ""),
             train.sha256(),
             rowCounts,

@@ -6,7 +6,7 @@ import java.util.Map;
  * Where a model came from: enough to reproduce it and to judge it.
  *
  * @param trainedAt ISO-8601 instant at which training finished
- * @param settings the trainer settings ({@link TrainingConfig#asMap()}), seed included
+ * @param settings the trainer settings, seed included
  * @param dataSource the training data (a file path)
  * @param dataSha256 the SHA-256 of the training data file
  * @param rows row counts: total, train, validation, and positives per label
@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record Provenance(
     String trainedAt,
-    Map<String, Object> settings,
+    TrainingConfig settings,
     String dataSource,
     String dataSha256,
     Map<String, Integer> rows,
@@ -26,7 +26,7 @@ public record Provenance(
 
   /** Copies the maps. */
   public Provenance {
-    settings = Map.copyOf(settings);
+    java.util.Objects.requireNonNull(settings, "settings");
     rows = Map.copyOf(rows);
     epochs = Map.copyOf(epochs);
     environment = Map.copyOf(environment);

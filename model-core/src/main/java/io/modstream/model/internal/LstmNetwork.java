@@ -8,13 +8,14 @@ import java.io.OutputStream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
@@ -72,16 +73,15 @@ public final class LstmNetwork {
                     .hasBias(false)
                     .build(),
                 INPUT)
-            .addLayer(
-                "bilstm",
-                new Bidirectional(
-                    Bidirectional.Mode.CONCAT,
-                    new LSTM.Builder()
-                        .nIn(config.embeddingDim())
-                        .nOut(config.lstmUnits())
-                        .activation(Activation.TANH)
-                        .build()),
-                "embedding")
+            // A bidirectional LSTM built from two LSTMs: DL4J's Bidirectional wrapper reverses
+            // the whole padded sequence, so its backward LSTM reads the padding before the text
+            // and a comment's scores would depend on the other comments in its batch.
+            // ReverseTimeSeriesVertex reverses each row within its mask instead.
+            .addLayer("lstm-forward", lstm(config), "embedding")
+            .addVertex("reverse", new ReverseTimeSeriesVertex(INPUT), "embedding")
+            .addLayer("lstm-backward", lstm(config), "reverse")
+            .addVertex("unreverse", new ReverseTimeSeriesVertex(INPUT), "lstm-backward")
+            .addVertex("bilstm", new MergeVertex(), "lstm-forward", "unreverse")
             .addLayer(
                 "pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "bilstm")
             .addLayer(
@@ -107,6 +107,14 @@ public final class LstmNetwork {
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
     return new LstmNetwork(graph);
+  }
+
+  private static LSTM lstm(TrainingConfig config) {
+    return new LSTM.Builder()
+        .nIn(config.embeddingDim())
+        .nOut(config.lstmUnits())
+        .activation(Activation.TANH)
+        .build();
   }
 
   /**

@@ -1,0 +1,141 @@
+package io.modstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modstream.model.testing.TestData;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelBundleTest {
+
+  static final List<String> FIXED =
+      List.of(
+          "Thank you for the edit, the article reads much better now.",
+          "you are a stupid idiot and I hate you",
+          "I will find you and kill you",
+          "",
+          "\ud83d\ude21\ud83d\ude21 WHAT is WRONG with you?!",
+          "Please cite a reliable source for the 1998 figures.");
+
+  private static ModelBundle bundle;
+  private static float[][] before;
+
+  @BeforeAll
+  static void train() throws InterruptedException {
+    bundle = TestData.tinyModel().bundle();
+    before = ModerationModel.of(bundle).score(FIXED);
+  }
+
+  private static Path saved(Path dir) throws IOException {
+    Path out = dir.resolve("bundle");
+    bundle.save(out);
+    return out;
+  }
+
+  @Test
+  void loadingGivesTheSameScoresAsBeforeSaving(@TempDir Path dir) throws Exception {
+    Path out = saved(dir);
+    ModelBundle loaded = ModelBundle.load(out);
+    float[][] after = ModerationModel.of(loaded).score(FIXED);
+    for (int i = 0; i < FIXED.size(); i++) {
+      assertThat(after[i]).as("comment %d", i).containsExactly(before[i]);
+    }
+    assertThat(loaded.info()).isEqualTo(bundle.info());
+    assertThat(loaded.vocabulary()).isEqualTo(bundle.vocabulary());
+    assertThat(ModelBundle.digest(out)).hasSize(64);
+  }
+
+  @Test
+  void provenanceRecordsDataSettingsAndEnvironment() {
+    Provenance p = bundle.info().provenance();
+    assertThat(p.dataSha256()).hasSize(64);
+    assertThat(p.dataSource()).endsWith("jigsaw-sample.csv.gz");
+    assertThat(p.settings()).isEqualTo(TestData.TINY);
+    assertThat(p.rows()).containsEntry("total", 600).containsKey("positives.threat");
+    assertThat(p.validation().labels()).hasSize(6);
+    assertThat(p.environment()).containsKeys("dl4j.version", "java.version", "arch");
+    assertThat(p.environment().get("dl4j.version")).isEqualTo("1.0.0-M2.1");
+    assertThat(bundle.info().thresholds()).hasSize(6);
+  }
+
+  @Test
+  void aTamperedFileIsRefusedByName(@TempDir Path dir) throws IOException {
+    Path out = saved(dir);
+    Path network = out.resolve(ModelBundle.NETWORK_FILE);
+    try (RandomAccessFile f = new RandomAccessFile(network.toFile(), "rw")) {
+      f.seek(f.length() / 2);
+      int b = f.read();
+      f.seek(f.length() / 2);
+      f.write(b ^ 0xFF);
+    }
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining(ModelBundle.NETWORK_FILE)
+        .hasMessageContaining("SHA-256")
+        .hasMessageContaining("altered");
+  }
+
+  @Test
+  void aTruncatedFileIsRefusedAsTruncated(@TempDir Path dir) throws IOException {
+    Path out = saved(dir);
+    Path vocab = out.resolve(ModelBundle.VOCABULARY_FILE);
+    byte[] bytes = Files.readAllBytes(vocab);
+    Files.write(vocab, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining(ModelBundle.VOCABULARY_FILE)
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
+  void missingFilesAndManifestsAreRefused(@TempDir Path dir) throws IOException {
+    Path out = saved(dir);
+    Files.delete(out.resolve(ModelBundle.INFO_FILE));
+    assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining(ModelBundle.INFO_FILE).hasMessageContaining("missing");
+    Files.delete(out.resolve(ModelBundle.MANIFEST_FILE));
+    assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining("no manifest.json");
+    assertThatThrownBy(() -> ModelBundle.load(dir.resolve("nowhere"))).hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void aCorruptManifestIsRefused(@TempDir Path dir) throws IOException {
+    Path out = saved(dir);
+    Files.writeString(out.resolve(ModelBundle.MANIFEST_FILE), "{\"format\": \"modstream-model-bundle\", \"files\": {", StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining("corrupt");
+  }
+
+  @Test
+  void aConsistentlyRewrittenFileThatIsNotANetworkIsRefused(@TempDir Path dir) throws IOException {
+    // Someone replaced network.zip and updated the manifest to match: checksums pass, parsing must not.
+    Path out = saved(dir);
+    byte[] junk = "not a zip".getBytes(StandardCharsets.UTF_8);
+    Files.write(out.resolve(ModelBundle.NETWORK_FILE), junk);
+    String manifest = Files.readString(out.resolve(ModelBundle.MANIFEST_FILE));
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ModelBundle.JSON.readTree(manifest);
+    var entry = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(ModelBundle.NETWORK_FILE);
+    entry.put("bytes", junk.length);
+    entry.put("sha256", io.modstream.model.internal.Sha256.of(junk));
+    Files.write(out.resolve(ModelBundle.MANIFEST_FILE), ModelBundle.JSON.writeValueAsBytes(tree));
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .isInstanceOf(InvalidBundleException.class)
+        .hasMessageContaining(ModelBundle.NETWORK_FILE)
+        .hasMessageContaining("not a readable DL4J network");
+  }
+
+  @Test
+  void refusesToOverwriteANonEmptyDirectory(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("keep.txt"), "x");
+    assertThatThrownBy(() -> bundle.save(dir)).hasMessageContaining("not empty");
+    assertThat(dir.resolve("keep.txt")).exists();
+  }
+}
