@@ -1,0 +1,119 @@
+package io.modstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modstream.model.ModelBundle;
+import io.modstream.model.testing.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Runs the trainer's commands in-process, as a user would from the shell. */
+class TrainerCliTest {
+
+  @TempDir static Path dir;
+  static Path model;
+  static Run trained;
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TrainerCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  static void trainATinyModel() {
+    model = dir.resolve("model");
+    trained =
+        run(
+            "train", "--data", TestData.samplePath().toString(), "--out", model.toString(),
+            "--limit", "500", "--epochs", "2", "--embedding-dim", "16", "--lstm-units", "8",
+            "--dense-units", "8", "--max-length", "48", "--vocab-max-size", "3000",
+            "--learning-rate", "0.01", "--batch-size", "32", "--model-version", "cli-test");
+  }
+
+  @Test
+  void trainWritesABundleAndItsReports() throws Exception {
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.out()).contains("validation report").contains("threat").contains("mean ROC-AUC");
+    assertThat(trained.err()).contains("split 400 train / 100 validation");
+    ModelBundle bundle = ModelBundle.load(model);
+    assertThat(bundle.info().version()).isEqualTo("cli-test");
+    assertThat(bundle.info().provenance().rows()).containsEntry("total", 500);
+    JsonNode report = new ObjectMapper().readTree(model.resolve("evaluation.json").toFile());
+    assertThat(report.get("rows").asInt()).isEqualTo(100);
+    assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8)).contains("identity_hate");
+  }
+
+  @Test
+  void evaluateJsonPrintsOneObjectWithPerLabelAndMeanAucs() throws Exception {
+    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json.get("rows").asInt()).isEqualTo(2000);
+    assertThat(json.get("model").get("version").asText()).isEqualTo("cli-test");
+    for (String label : List.of("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")) {
+      JsonNode l = json.get("labels").get(label);
+      assertThat(l.get("rocAuc").asDouble()).as(label).isBetween(0.0, 1.0);
+      assertThat(l.get("prAuc").asDouble()).as(label).isBetween(0.0, 1.0);
+    }
+    // Two epochs of a tiny network on 400 rows: weak, but clearly better than chance.
+    assertThat(json.get("meanRocAuc").asDouble()).isGreaterThan(0.6);
+    assertThat(json.get("meanPrAuc").asDouble()).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void evaluateTextReportHasATableRow() {
+    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("evaluation report").containsPattern("(?m)^insult\\s+\\d+\\s+0\\.\\d{4}");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Run r = run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("train").contains("evaluate");
+    assertThat(run("train", "--help").out()).contains("--data").contains("--out").contains("--epochs");
+  }
+
+  @Test
+  void errorsAreOneClearLineAndANonZeroExit() throws Exception {
+    Run missingData = run("train", "--data", "no/such.csv", "--out", dir.resolve("x").toString());
+    assertThat(missingData.exitCode()).isEqualTo(1);
+    assertThat(missingData.err()).contains("error:").contains("no/such.csv").contains("Jigsaw-format");
+
+    Run occupied = run("train", "--data", TestData.samplePath().toString(), "--out", model.toString());
+    assertThat(occupied.exitCode()).isEqualTo(1);
+    assertThat(occupied.err()).contains("not empty");
+
+    Run notABundle = run("evaluate", "--model", dir.toString(), "--data", TestData.samplePath().toString());
+    assertThat(notABundle.exitCode()).isEqualTo(1);
+    assertThat(notABundle.err()).contains("no manifest.json");
+
+    Path oneLabel = dir.resolve("one-label.csv");
+    Files.writeString(oneLabel, "id,comment_text,toxic\na,hello,0\nb,idiot,1\n");
+    Run wrongLabels = run("evaluate", "--model", model.toString(), "--data", oneLabel.toString());
+    assertThat(wrongLabels.exitCode()).isEqualTo(1);
+    assertThat(wrongLabels.err()).contains("no column 'severe_toxic'");
+
+    Run usage = run("train", "--out", "x");
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).contains("--data");
+  }
+}
