@@ -138,6 +138,7 @@ public final class ModelBundle {
       }
       Files.write(tmp.resolve(MANIFEST_FILE), manifest);
       Files.deleteIfExists(absolute);
+      makeReadable(tmp);
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -251,6 +252,13 @@ public final class ModelBundle {
       contents.put(required, bytes);
     }
     return contents;
+  }
+
+  /** Temporary directories are created owner-only; a bundle is read by other services too. */
+  private static void makeReadable(Path dir) throws IOException {
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
   }
 
   private static void deleteRecursively(Path root) throws IOException {

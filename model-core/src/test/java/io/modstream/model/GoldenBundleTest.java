@@ -1,0 +1,54 @@
+package io.modstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modstream.model.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Bundle compatibility: a tiny bundle written by an earlier build, kept under test resources
+ * with the scores it gave then, must still load and score the same. When the bundle format or
+ * the tokenizer changes on purpose, bump their versions, keep the old golden bundle (or state why
+ * it is dropped) and add a new one with {@code mvn -pl model-core test
+ * -Dtest=GoldenBundleTest#regenerate -Dmodstream.golden.regenerate=true}.
+ */
+class GoldenBundleTest {
+
+  static final Path GOLDEN = Paths.get("src/test/resources/golden/format-" + ModelBundle.FORMAT_VERSION);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  record Expected(List<String> texts, float[][] scores) {}
+
+  @Test
+  void theGoldenBundleStillLoadsAndScoresTheSame() throws Exception {
+    ModelBundle bundle = ModelBundle.load(GOLDEN.resolve("bundle"));
+    Expected expected = JSON.readValue(GOLDEN.resolve("expected-scores.json").toFile(), Expected.class);
+    float[][] scores = ModerationModel.of(bundle).score(expected.texts());
+    for (int i = 0; i < scores.length; i++) {
+      for (int j = 0; j < scores[i].length; j++) {
+        assertThat(scores[i][j]).as("text %d label %d", i, j).isCloseTo(expected.scores()[i][j], within(1e-6f));
+      }
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "modstream.golden.regenerate", matches = "true")
+  void regenerate() throws Exception {
+    ModelBundle bundle = TestData.tinyModel().bundle();
+    Path dir = GOLDEN.resolve("bundle");
+    if (Files.exists(dir)) {
+      throw new IllegalStateException(dir + " exists: delete it deliberately before regenerating");
+    }
+    bundle.save(dir);
+    float[][] scores = ModerationModel.of(bundle).score(ModelBundleTest.FIXED);
+    JSON.writerWithDefaultPrettyPrinter()
+        .writeValue(GOLDEN.resolve("expected-scores.json").toFile(), new Expected(ModelBundleTest.FIXED, scores));
+  }
+}

@@ -1,0 +1,258 @@
+package io.modstream.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (combined broker and controller), run from
+ * the {@code kafka_2.13} jars on the class path in a child JVM. It listens on 127.0.0.1 only,
+ * keeps its data in a directory it owns, formats that directory on first start and stops with a
+ * controlled shutdown. Used where no Docker engine is available: the local stack and the
+ * integration tests.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path dataDir;
+  private final int port;
+  private final int controllerPort;
+  private final Process process;
+
+  private LocalKafka(Path dataDir, int port, int controllerPort, Process process) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.process = process;
+  }
+
+  /**
+   * Starts a broker and waits until it answers.
+   *
+   * @param dataDir the broker's own directory (created; formatted if new)
+   * @param port the client port on 127.0.0.1, or 0 for a free one
+   * @param heap the broker JVM's maximum heap, for example {@code 512m}
+   * @return the running broker
+   * @throws IOException if it cannot be formatted or started, with the broker's output
+   */
+  public static LocalKafka start(Path dataDir, int port, String heap) throws IOException {
+    Path dir = dataDir.toAbsolutePath();
+    Files.createDirectories(dir);
+    Path logDir = dir.resolve("log");
+    Path config = dir.resolve("server.properties");
+    // A restarted broker keeps its ports, so clients and its own quorum config stay valid.
+    Properties previous = new Properties();
+    if (Files.exists(config)) {
+      try (var in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+        previous.load(in);
+      }
+    }
+    int clientPort = port != 0 ? port : previousPort(previous, "PLAINTEXT");
+    int controllerPort = previousPort(previous, "CONTROLLER");
+    writeConfig(config, logDir, clientPort, controllerPort);
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      format(config, logDir);
+    }
+    Path output = dir.resolve("broker.log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    command.add("-XX:+UseParallelGC");
+    command.add("-Dlog4j2.level=WARN");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("kafka.Kafka");
+    command.add(config.toString());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+            .start();
+    LocalKafka kafka = new LocalKafka(dir, clientPort, controllerPort, process);
+    try {
+      kafka.awaitReady(output);
+    } catch (IOException | RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /**
+   * Returns the bootstrap address for clients.
+   *
+   * @return {@code 127.0.0.1:<port>}
+   */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  /**
+   * Returns the broker's directory.
+   *
+   * @return the data directory
+   */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Returns whether the broker process is alive.
+   *
+   * @return true while running
+   */
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /** Stops the broker with a controlled shutdown, or kills it after 30 seconds. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitReady(Path output) throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "the Kafka broker exited with code " + process.exitValue() + " during start; its output:\n"
+                + tail(output));
+      }
+      if (portOpen()) {
+        try (Admin admin = Admin.create(props)) {
+          admin.describeCluster().nodes().get(4, TimeUnit.SECONDS);
+          return;
+        } catch (Exception e) {
+          // not ready yet
+        }
+      }
+      sleep(100);
+    }
+    throw new IOException(
+        "the Kafka broker did not answer on " + bootstrapServers() + " within " + START_TIMEOUT.toSeconds()
+            + " s; its output:\n" + tail(output));
+  }
+
+  private boolean portOpen() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void writeConfig(Path config, Path logDir, int port, int controllerPort) throws IOException {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    p.put("num.partitions", "1");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "4");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("log.retention.hours", "24");
+    try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+      p.store(w, "written by modstream LocalKafka; rewritten on every start");
+    }
+  }
+
+  private static void format(Path config, Path logDir) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      code =
+          kafka.tools.StorageTool.execute(
+              new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+              ps);
+    } catch (RuntimeException e) {
+      throw new IOException("formatting " + logDir + " failed: " + e.getMessage(), e);
+    }
+    if (code != 0) {
+      throw new IOException("formatting " + logDir + " failed (exit " + code + "): " + out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  private static int previousPort(Properties previous, String listener) throws IOException {
+    String listeners = previous.getProperty("listeners", "");
+    for (String l : listeners.split(",")) {
+      if (l.startsWith(listener + "://")) {
+        int port = Integer.parseInt(l.substring(l.lastIndexOf(':') + 1));
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+          return port;
+        } catch (IOException busy) {
+          break;
+        }
+      }
+    }
+    return freePort();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the broker", e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.modstream.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaIT {
+
+  @Test
+  void startsProducesConsumesAndRestartsOnItsOwnData(@TempDir Path dir) throws Exception {
+    String bootstrap;
+    try (LocalKafka kafka = LocalKafka.start(dir, 0, "512m")) {
+      bootstrap = kafka.bootstrapServers();
+      assertThat(bootstrap).startsWith("127.0.0.1:");
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
+      }
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(
+          Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        p.send(new ProducerRecord<>("t", "k", "v")).get();
+      }
+    }
+    try (LocalKafka again = LocalKafka.start(dir, 0, "512m")) {
+      assertThat(again.bootstrapServers()).as("ports kept across restarts").isEqualTo(bootstrap);
+      Properties c = new Properties();
+      c.put("bootstrap.servers", again.bootstrapServers());
+      c.put("group.id", "it");
+      c.put("auto.offset.reset", "earliest");
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+        consumer.subscribe(Set.of("t"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ConsumerRecords<String, String> records = ConsumerRecords.empty();
+        while (records.isEmpty() && System.nanoTime() < deadline) {
+          records = consumer.poll(Duration.ofMillis(500));
+        }
+        assertThat(records.count()).isEqualTo(1);
+        assertThat(records.iterator().next().value()).as("data survived the restart").isEqualTo("v");
+      }
+    }
+  }
+}
