@@ -1,0 +1,43 @@
+package io.modstream.streams;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Why a record went to the dead-letter topic, and the headers that say so. The DLQ record keeps
+ * the original key and value bytes; its headers carry the reason, a human-readable detail and
+ * the source topic, partition and offset.
+ */
+public enum DeadLetter {
+  /** The value was null (a tombstone is not a comment). */
+  NULL_VALUE,
+  /** The value is not an Avro single-object encoded Comment. */
+  NOT_AVRO,
+  /** The value names a Comment schema this app does not know. */
+  UNKNOWN_SCHEMA,
+  /** The value is a truncated or corrupt Comment. */
+  CORRUPT,
+  /** The comment's text is empty or whitespace only. */
+  EMPTY_TEXT,
+  /** The comment's text is larger than {@code text.max.bytes}. */
+  TEXT_TOO_LARGE;
+
+  /** Header with the {@link DeadLetter} name. */
+  public static final String REASON_HEADER = "modstream.dlq.reason";
+  /** Header with a human-readable explanation. */
+  public static final String DETAIL_HEADER = "modstream.dlq.detail";
+  /** Header with the source topic. */
+  public static final String TOPIC_HEADER = "modstream.dlq.source.topic";
+  /** Header with the source partition (decimal). */
+  public static final String PARTITION_HEADER = "modstream.dlq.source.partition";
+  /** Header with the source offset (decimal). */
+  public static final String OFFSET_HEADER = "modstream.dlq.source.offset";
+
+  void addTo(Headers headers, String detail, String topic, int partition, long offset) {
+    headers.add(REASON_HEADER, name().getBytes(StandardCharsets.UTF_8));
+    headers.add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+    headers.add(TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
+    headers.add(PARTITION_HEADER, Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+    headers.add(OFFSET_HEADER, Long.toString(offset).getBytes(StandardCharsets.UTF_8));
+  }
+}

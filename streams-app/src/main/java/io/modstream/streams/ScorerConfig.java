@@ -1,0 +1,190 @@
+package io.modstream.streams;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The streams app's configuration: a properties file with environment variables laid over it
+ * ({@code MODSTREAM_BATCH_SIZE} sets {@code batch.size}: prefix {@code MODSTREAM_}, upper case,
+ * dots as underscores). Every key has a default, a doc string and a validator; keys starting
+ * with {@code kafka.} pass through to Kafka Streams and its clients with the prefix removed.
+ */
+public final class ScorerConfig extends AbstractConfig {
+
+  /** Kafka bootstrap servers. */
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  /** Kafka Streams application id (consumer group, state and internal topic prefix). */
+  public static final String APPLICATION_ID = "application.id";
+  /** Path of the model bundle directory to serve. */
+  public static final String MODEL_PATH = "model.path";
+  /** Source topic. */
+  public static final String TOPIC_COMMENTS = "topic.comments";
+  /** Label event topic. */
+  public static final String TOPIC_LABELS = "topic.labels";
+  /** Prefix of the per-label topics. */
+  public static final String TOPIC_FLAGGED_PREFIX = "topic.flagged.prefix";
+  /** Dead-letter topic. */
+  public static final String TOPIC_DLQ = "topic.dlq";
+  /** Most comments per scoring call. */
+  public static final String BATCH_SIZE = "batch.size";
+  /** Longest a comment waits for its batch to fill. */
+  public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+  /** Largest comment text accepted, in UTF-8 bytes. */
+  public static final String TEXT_MAX_BYTES = "text.max.bytes";
+  /** Scoring replicas (network copies). */
+  public static final String SCORING_REPLICAS = "scoring.replicas";
+  /** Native (OpenMP) threads. */
+  public static final String NATIVE_THREADS = "native.threads";
+  /** Processing guarantee. */
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  /** Commit interval. */
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  /** Kafka Streams state directory. */
+  public static final String STATE_DIR = "state.dir";
+  /** Prefix of keys passed to Kafka. */
+  public static final String KAFKA_PREFIX = "kafka.";
+  /** Prefix of environment variables read over the file. */
+  public static final String ENV_PREFIX = "MODSTREAM_";
+
+  static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", Importance.HIGH,
+              "Kafka bootstrap servers, host:port[,host:port...].")
+          .define(APPLICATION_ID, Type.STRING, "modstream-scorer", new ConfigDef.NonEmptyString(), Importance.HIGH,
+              "Kafka Streams application id: instances with the same id share the work; it prefixes the consumer group, state directory and internal topics.")
+          .define(MODEL_PATH, Type.STRING, "", Importance.HIGH,
+              "Directory of the model bundle to serve (written by 'trainer train --out DIR'). Required.")
+          .define(TOPIC_COMMENTS, Type.STRING, "comments", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Source topic of Comment records, keyed by comment id.")
+          .define(TOPIC_LABELS, Type.STRING, "comment-labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Topic of LabelEvent records, one per scored comment, same key as the comment.")
+          .define(TOPIC_FLAGGED_PREFIX, Type.STRING, "comments-flagged-", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Prefix of the per-label topics: a comment flagged with label L also goes to <prefix>L (its LabelEvent).")
+          .define(TOPIC_DLQ, Type.STRING, "comments-dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Dead-letter topic: records that cannot be scored, with their original bytes and the reason in headers.")
+          .define(BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.MEDIUM,
+              "Most comments scored in one model call; a batch is scored as soon as it is full.")
+          .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM,
+              "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock).")
+          .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
+              "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
+          .define(SCORING_REPLICAS, Type.INT, 1, Range.between(1, 64), Importance.LOW,
+              "Copies of the network held for scoring; one per stream thread is enough.")
+          .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
+              "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
+          .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+              "exactly_once_v2 (no lost or duplicated event after a crash) or at_least_once (lower latency, duplicates possible after a crash).")
+          .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 600_000), Importance.LOW,
+              "How often Kafka Streams commits; with exactly_once_v2 events become visible to read_committed consumers at each commit.")
+          .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/modstream-streams", Importance.LOW,
+              "Kafka Streams state directory (the comment buffer is restored from its changelog topic, so this may be ephemeral).");
+
+  private final Map<String, Object> kafkaOverrides;
+
+  /**
+   * Validates a map of settings.
+   *
+   * @param props key to value (strings or typed values)
+   * @throws ConfigException naming the key and the fix if a value is invalid
+   */
+  public ScorerConfig(Map<?, ?> props) {
+    super(DEFINITION, props, false);
+    Map<String, Object> overrides = new HashMap<>();
+    props.forEach((k, v) -> {
+      String key = k.toString();
+      if (key.startsWith(KAFKA_PREFIX)) {
+        overrides.put(key.substring(KAFKA_PREFIX.length()), v);
+      } else if (!DEFINITION.names().contains(key)) {
+        throw new ConfigException(key, v, "unknown key; Kafka settings take the prefix '" + KAFKA_PREFIX
+            + "' (for example kafka." + key + "), see the configuration reference in the README");
+      }
+    });
+    this.kafkaOverrides = Map.copyOf(overrides);
+    if (getString(MODEL_PATH).isBlank()) {
+      throw new ConfigException(MODEL_PATH, "", "no model to serve; set model.path (or MODSTREAM_MODEL_PATH) to a bundle directory from 'trainer train --out DIR'");
+    }
+    Path model = Path.of(getString(MODEL_PATH));
+    if (!Files.isDirectory(model)) {
+      throw new ConfigException(MODEL_PATH, model.toString(), "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
+    }
+  }
+
+  /**
+   * Loads a properties file (optional) and lays {@code MODSTREAM_*} environment variables over it.
+   *
+   * @param file the properties file, or null for defaults and environment only
+   * @param env the environment, usually {@link System#getenv()}
+   * @return the validated configuration
+   * @throws IOException if the file cannot be read
+   */
+  public static ScorerConfig load(Path file, Map<String, String> env) throws IOException {
+    Properties props = new Properties();
+    if (file != null) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        props.load(r);
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException(file.toString(), null, "configuration file not found");
+      }
+    }
+    env.forEach((k, v) -> {
+      if (k.startsWith(ENV_PREFIX)) {
+        props.put(k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+      }
+    });
+    return new ScorerConfig(props);
+  }
+
+  /**
+   * Returns the Kafka Streams properties: this config's Kafka settings, then every {@code kafka.*}
+   * override.
+   *
+   * @return the properties for {@code KafkaStreams}
+   */
+  public Properties streamsProperties() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS)));
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
+    p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
+    // An idle stream thread blocks in poll() for poll.ms and runs wall-clock punctuators only
+    // between polls: keep it below the batch wait so partial batches are not held back.
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, Math.max(1L, getLong(BATCH_MAX_WAIT_MS) / 2)));
+    p.putAll(kafkaOverrides);
+    return p;
+  }
+
+  /**
+   * Renders the configuration reference (key, type, default, valid values, doc) as a Markdown
+   * table, from the definitions: the README's table is generated by this.
+   *
+   * @return the table
+   */
+  public static String referenceTable() {
+    StringBuilder sb = new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+      sb.append("| `").append(key.name).append("` | ").append(key.type.toString().toLowerCase(Locale.ROOT))
+          .append(" | ").append(key.hasDefault() ? "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`" : "")
+          .append(" | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+          .append(" | ").append(key.documentation).append(" |\n");
+    }
+    sb.append("| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g. `kafka.num.stream.threads=2`. |\n");
+    return sb.toString();
+  }
+}

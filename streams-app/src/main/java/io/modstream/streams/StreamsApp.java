@@ -1,0 +1,118 @@
+package io.modstream.streams;
+
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModelRuntime;
+import io.modstream.model.ModerationModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the scoring topology: {@code java -jar streams-app.jar --config FILE}. Only {@code main}
+ * calls {@link System#exit}.
+ */
+@Command(
+    name = "streams-app",
+    mixinStandardHelpOptions = true,
+    description = {"Scores comments from Kafka with the configured model bundle and publishes label events."},
+    subcommands = {StreamsApp.CreateTopics.class, StreamsApp.ConfigReference.class})
+public final class StreamsApp implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file; MODSTREAM_* environment variables override it (see the README's configuration reference).")
+  Path config;
+
+  @Option(names = "--create-topics", description = "Create missing topics before starting.")
+  boolean createTopics;
+
+  /**
+   * Runs the app until it is stopped (SIGTERM/Ctrl-C) or fails.
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StreamsApp()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
+    ModelRuntime.configureNativeThreads(cfg.getInt(ScorerConfig.NATIVE_THREADS));
+    Path modelPath = Path.of(cfg.getString(ScorerConfig.MODEL_PATH));
+    ModelBundle bundle = ModelBundle.load(modelPath);
+    ModerationModel model = ModerationModel.of(bundle, cfg.getInt(ScorerConfig.SCORING_REPLICAS), cfg.getInt(ScorerConfig.BATCH_SIZE));
+    LOG.info("serving model {} {} from {} (labels {})", bundle.info().name(), bundle.info().version(), modelPath, bundle.info().labels());
+    ModelHolder models = new ModelHolder(model);
+    if (createTopics) {
+      TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
+          TopicSetup.specs(cfg, model.labels(), 6));
+    }
+    Topology topology = ScoringTopology.build(cfg, models);
+    LOG.info("topology:\n{}", topology.describe());
+    KafkaStreams streams = new KafkaStreams(topology, cfg.streamsProperties());
+    CountDownLatch done = new CountDownLatch(1);
+    int[] exit = {0};
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; shutting down (buffered comments stay in the changelog and are scored after a restart)", e);
+      exit[0] = 1;
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      LOG.info("state {} -> {}", before, now);
+      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+        done.countDown();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      streams.close(Duration.ofSeconds(30));
+      done.countDown();
+    }, "streams-app-shutdown"));
+    streams.start();
+    done.await();
+    streams.close(Duration.ofSeconds(30));
+    return exit[0];
+  }
+
+  /** {@code streams-app create-topics}: creates the pipeline's missing topics and exits. */
+  @Command(name = "create-topics", mixinStandardHelpOptions = true,
+      description = "Creates the pipeline's topics that do not exist yet (existing ones are left alone).")
+  static final class CreateTopics implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (topic names, bootstrap servers, model.path).")
+    Path config;
+
+    @Option(names = "--partitions", description = "Partitions of the comment-keyed topics.", defaultValue = "6", showDefaultValue = CommandLine.Help.Visibility.ALWAYS)
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+      ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
+      List<String> labels = ModelBundle.load(Path.of(cfg.getString(ScorerConfig.MODEL_PATH))).info().labels();
+      List<String> created = TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
+          TopicSetup.specs(cfg, labels, partitions));
+      System.out.println("created: " + created);
+      return 0;
+    }
+  }
+
+  /** {@code streams-app config-reference}: prints the configuration reference as Markdown. */
+  @Command(name = "config-reference", description = "Prints every configuration key with its default and description (Markdown).")
+  static final class ConfigReference implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.out.print(ScorerConfig.referenceTable());
+      return 0;
+    }
+  }
+}

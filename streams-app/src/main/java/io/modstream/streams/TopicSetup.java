@@ -1,0 +1,93 @@
+package io.modstream.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics of the pipeline as code: names, partitions and settings, created if missing. Used
+ * by the local stack, the integration tests and {@code streams-app create-topics}.
+ */
+public final class TopicSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+  private static final String WEEK_MS = Long.toString(7L * 24 * 3600 * 1000);
+  private static final String MONTH_MS = Long.toString(30L * 24 * 3600 * 1000);
+
+  /**
+   * One topic's specification.
+   *
+   * @param name the topic name
+   * @param partitions the partition count
+   * @param configs topic-level settings
+   */
+  public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
+
+  private TopicSetup() {}
+
+  /**
+   * Returns the pipeline's topics for a configuration and a model's labels.
+   *
+   * @param config the streams app configuration (topic names)
+   * @param labels the labels, one flagged topic each
+   * @param partitions partitions of the comment-keyed topics
+   * @return the specifications
+   */
+  public static List<TopicSpec> specs(ScorerConfig config, List<String> labels, int partitions) {
+    Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS);
+    List<TopicSpec> specs = new ArrayList<>();
+    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_COMMENTS), partitions, week));
+    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_LABELS), partitions, week));
+    for (String label : labels) {
+      specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_FLAGGED_PREFIX) + label, partitions, week));
+    }
+    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_DLQ), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH_MS)));
+    // Durable records of feedback and releases: compacted, the latest per key wins.
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    specs.add(new TopicSpec(io.modstream.schemas.Topics.COMMENT_FEEDBACK, partitions, compacted));
+    specs.add(new TopicSpec(io.modstream.schemas.Topics.MODEL_RELEASES, 1, compacted));
+    return specs;
+  }
+
+  /**
+   * Creates every missing topic; existing ones are left as they are.
+   *
+   * @param bootstrapServers the cluster
+   * @param specs the topics
+   * @return the names of the topics created
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static List<String> createMissing(String bootstrapServers, List<TopicSpec> specs)
+      throws ExecutionException, InterruptedException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get();
+      int brokers = admin.describeCluster().nodes().get().size();
+      short replication = (short) Math.min(3, brokers);
+      List<NewTopic> missing = new ArrayList<>();
+      for (TopicSpec spec : specs) {
+        if (!existing.contains(spec.name())) {
+          missing.add(new NewTopic(spec.name(), spec.partitions(), replication).configs(spec.configs()));
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get();
+      }
+      List<String> created = missing.stream().map(NewTopic::name).toList();
+      LOG.info("topics created: {} (replication {}); already present: {}", created, replication,
+          specs.size() - created.size());
+      return created;
+    }
+  }
+}

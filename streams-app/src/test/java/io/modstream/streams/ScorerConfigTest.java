@@ -1,0 +1,52 @@
+package io.modstream.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void environmentOverridesTheFileAndKafkaKeysPassThrough() throws Exception {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "model.path=" + dir + "\nbatch.size=64\nkafka.linger.ms=5\n");
+    ScorerConfig cfg = ScorerConfig.load(file, Map.of("MODSTREAM_BATCH_SIZE", "128", "MODSTREAM_KAFKA_NUM_STREAM_THREADS", "2", "HOME", "/root"));
+    assertThat(cfg.getInt(ScorerConfig.BATCH_SIZE)).isEqualTo(128);
+    Properties p = cfg.streamsProperties();
+    assertThat(p.get("linger.ms")).isEqualTo("5");
+    assertThat(p.get("num.stream.threads")).isEqualTo("2");
+    assertThat(p.get("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(p.get("application.id")).isEqualTo("modstream-scorer");
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheFix() {
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "batch.size", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("batch.size");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "processing.guarantee", "exactly_once")))
+        .hasMessageContaining("processing.guarantee");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "linger.ms", "5")))
+        .hasMessageContaining("kafka.linger.ms");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of()))
+        .hasMessageContaining("model.path").hasMessageContaining("trainer train");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.resolve("missing").toString())))
+        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void theReferenceTableListsEveryKey() {
+    String table = ScorerConfig.referenceTable();
+    for (String key : ScorerConfig.DEFINITION.names()) {
+      assertThat(table).contains("`" + key + "`");
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.modstream.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
+import io.modstream.model.testing.TestData;
+import io.modstream.schemas.AvroCodec;
+import io.modstream.schemas.AvroSerde;
+import io.modstream.schemas.Comment;
+import io.modstream.schemas.LabelEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoringTopologyTest {
+
+  @TempDir static Path dir;
+  static Path modelDir;
+  static ModelHolder models;
+
+  private static final AvroCodec<Comment> COMMENTS = AvroCodec.of(Comment.class);
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> input;
+  private TestOutputTopic<String, LabelEvent> labels;
+  private TestOutputTopic<String, byte[]> dlq;
+
+  @BeforeAll
+  static void model() throws Exception {
+    modelDir = dir.resolve("model");
+    TestData.tinyModel().bundle().save(modelDir);
+    models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
+  }
+
+  static ScorerConfig config(Map<String, Object> overrides) {
+    Map<String, Object> m = new HashMap<>();
+    m.put(ScorerConfig.MODEL_PATH, modelDir.toString());
+    m.put(ScorerConfig.BATCH_SIZE, 3);
+    m.put(ScorerConfig.BATCH_MAX_WAIT_MS, 100L);
+    m.put(ScorerConfig.TEXT_MAX_BYTES, 200);
+    m.putAll(overrides);
+    return new ScorerConfig(m);
+  }
+
+  void start(ScorerConfig cfg) {
+    Properties props = cfg.streamsProperties();
+    props.put("state.dir", dir.resolve("state").toString());
+    driver = new TopologyTestDriver(ScoringTopology.build(cfg, models), props, Instant.parse("2026-11-22T00:00:00Z"));
+    input = driver.createInputTopic("comments", new StringSerializer(), new ByteArraySerializer());
+    labels = driver.createOutputTopic("comment-labels", new StringDeserializer(), AvroSerde.of(LabelEvent.class));
+    dlq = driver.createOutputTopic("comments-dlq", new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  static byte[] comment(String id, String text) {
+    return COMMENTS.encode(Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.EPOCH).build());
+  }
+
+  @Test
+  void aFullBatchIsScoredAtOnceWithOneEventPerComment() {
+    start(config(Map.of()));
+    input.pipeInput("c1", comment("c1", "thank you for the edit"));
+    input.pipeInput("c2", comment("c2", "you are an idiot"));
+    assertThat(labels.isEmpty()).as("batch of 3 not full yet").isTrue();
+    input.pipeInput("c3", comment("c3", "please cite a source"));
+    List<TestRecord<String, LabelEvent>> events = labels.readRecordsToList();
+    assertThat(events).extracting(TestRecord::key).containsExactly("c1", "c2", "c3");
+    for (TestRecord<String, LabelEvent> e : events) {
+      assertThat(e.value().getCommentId()).isEqualTo(e.key());
+      assertThat(e.value().getModelVersion()).isEqualTo("t1");
+      assertThat(e.value().getModelName()).isEqualTo("tiny");
+      assertThat(e.value().getScores()).containsOnlyKeys(models.current().labels());
+      assertThat(e.value().getScores().values()).allSatisfy(s -> assertThat(s).isBetween(0.0, 1.0));
+    }
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aPartialBatchIsScoredWhenItsOldestCommentHasWaitedLongEnough() {
+    start(config(Map.of()));
+    input.pipeInput("c1", comment("c1", "hello there"));
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    assertThat(labels.isEmpty()).as("waited 60 of 100 ms").isTrue();
+    driver.advanceWallClockTime(Duration.ofMillis(60));
+    List<TestRecord<String, LabelEvent>> events = labels.readRecordsToList();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).value().getScoringLatencyMicros()).isGreaterThanOrEqualTo(100_000);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(labels.isEmpty()).as("nothing scored twice").isTrue();
+  }
+
+  @Test
+  void badInputGoesToTheDeadLetterTopicWithItsReasonAndOriginalBytes() {
+    start(config(Map.of()));
+    byte[] notAvro = "{\"comment_id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] good = comment("c9", "a comment long enough to truncate");
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 5);
+    byte[] unknownSchema = good.clone();
+    unknownSchema[2] ^= 0x5A;
+    input.pipeInput("k-json", notAvro);
+    input.pipeInput("k-null", (byte[]) null);
+    input.pipeInput("k-empty", comment("e", ""));
+    input.pipeInput("k-blank", comment("b", " \n\t "));
+    input.pipeInput("k-large", comment("l", "x".repeat(201)));
+    input.pipeInput("k-trunc", truncated);
+    input.pipeInput("k-schema", unknownSchema);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    assertThat(labels.isEmpty()).isTrue();
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    Map<String, String> reasons = new HashMap<>();
+    for (int i = 0; i < dead.size(); i++) {
+      TestRecord<String, byte[]> r = dead.get(i);
+      reasons.put(r.key(), header(r.headers(), DeadLetter.REASON_HEADER));
+      assertThat(header(r.headers(), DeadLetter.TOPIC_HEADER)).isEqualTo("comments");
+      assertThat(header(r.headers(), DeadLetter.OFFSET_HEADER)).isEqualTo(Integer.toString(i));
+      assertThat(header(r.headers(), DeadLetter.DETAIL_HEADER)).isNotBlank();
+    }
+    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "k-json", "NOT_AVRO", "k-null", "NULL_VALUE", "k-empty", "EMPTY_TEXT", "k-blank", "EMPTY_TEXT",
+        "k-large", "TEXT_TOO_LARGE", "k-trunc", "CORRUPT", "k-schema", "UNKNOWN_SCHEMA"));
+    assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo(notAvro);
+    assertThat(dead.get(1).value()).isNull();
+    assertThat(dead.get(5).value()).isEqualTo(truncated);
+  }
+
+  @Test
+  void flaggedCommentsAlsoGoToTheirLabelsTopics() {
+    start(config(Map.of(ScorerConfig.TEXT_MAX_BYTES, 65_536)));
+    List<String> texts = TestData.sample(120).texts();
+    for (int i = 0; i < texts.size(); i++) {
+      input.pipeInput("c" + i, comment("c" + i, texts.get(i).isBlank() ? "empty" : texts.get(i)));
+    }
+    List<TestRecord<String, LabelEvent>> events = labels.readRecordsToList();
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(events).hasSize(120);
+    Map<String, Set<String>> topicsByKey = new HashMap<>();
+    int flaggedTotal = 0;
+    for (String label : models.current().labels()) {
+      TestOutputTopic<String, LabelEvent> topic =
+          driver.createOutputTopic("comments-flagged-" + label, new StringDeserializer(), AvroSerde.of(LabelEvent.class));
+      for (TestRecord<String, LabelEvent> r : topic.readRecordsToList()) {
+        assertThat(r.value().getFlagged()).contains(label);
+        topicsByKey.computeIfAbsent(r.key(), k -> new HashSet<>()).add(label);
+        flaggedTotal++;
+      }
+    }
+    for (TestRecord<String, LabelEvent> e : events) {
+      assertThat(topicsByKey.getOrDefault(e.key(), Set.of()))
+          .as("per-label topics of %s", e.key())
+          .containsExactlyInAnyOrderElementsOf(e.value().getFlagged());
+    }
+    assertThat(flaggedTotal).as("the sample holds toxic comments; some must be flagged").isPositive();
+  }
+
+  @Test
+  void aRecordWithoutAKeyIsKeyedByItsCommentId() {
+    start(config(Map.of(ScorerConfig.BATCH_SIZE, 1)));
+    input.pipeInput((String) null, comment("from-body", "hello"));
+    assertThat(labels.readRecord().key()).isEqualTo("from-body");
+  }
+
+  @Test
+  void everyNodeAndStoreIsNamed() {
+    Topology topology = ScoringTopology.build(config(Map.of()), models);
+    Set<String> nodes = new HashSet<>();
+    Set<String> stores = new HashSet<>();
+    for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        nodes.add(node.name());
+        if (node instanceof TopologyDescription.Processor p) {
+          stores.addAll(p.stores());
+        }
+      }
+    }
+    assertThat(nodes).contains(ScoringTopology.SOURCE, ScoringTopology.PROCESSOR, ScoringTopology.LABELS_SINK,
+        ScoringTopology.DLQ_SINK, ScoringTopology.flaggedSink("threat"), ScoringTopology.flaggedSink("identity_hate"));
+    assertThat(nodes).hasSize(4 + models.current().labels().size());
+    assertThat(stores).containsExactly(ScoringTopology.BUFFER_STORE);
+  }
+
+  private static String header(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
