@@ -1,0 +1,23 @@
+# Shared by the ops/ scripts: paths, JVM settings, building jars on first use.
+# shellcheck shell=bash
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRAINER_JAR="$root/trainer/target/trainer.jar"
+STREAMS_JAR="$root/streams-app/target/streams-app.jar"
+KAFKA_JAR="$root/ops/local-kafka/target/local-kafka.jar"
+# Measured fastest for DL4J on 2 cores (README, "JVM settings"); override with MODSTREAM_JAVA_OPTS.
+MODEL_JAVA_OPTS=${MODSTREAM_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC}
+TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+ensure_built() {
+  if [ ! -f "$TRAINER_JAR" ] || [ ! -f "$STREAMS_JAR" ] || [ ! -f "$KAFKA_JAR" ]; then
+    echo "==> building modstream (mvn -DskipTests package; the first build downloads dependencies)" >&2
+    (cd "$root" && mvn -q -B -DskipTests package) >&2
+  fi
+}
+
+# Runs the streams-app tools (produce, tail, create-topics) quietly.
+streams_tool() {
+  # shellcheck disable=SC2086
+  java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$STREAMS_JAR" "$@"
+}
