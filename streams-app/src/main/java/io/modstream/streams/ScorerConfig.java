@@ -79,7 +79,7 @@ public final class ScorerConfig extends AbstractConfig {
               "Dead-letter topic: records that cannot be scored, with their original bytes and the reason in headers.")
           .define(BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.MEDIUM,
               "Most comments scored in one model call; a batch is scored as soon as it is full.")
-          .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM,
+          .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 600_000), Importance.MEDIUM,
               "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock).")
           .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
               "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
