@@ -45,7 +45,13 @@ public final class StreamsApp implements Callable<Integer> {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new StreamsApp()).execute(args));
+    CommandLine cli = new CommandLine(new StreamsApp());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + e.getMessage());
+      LOG.debug("stack trace", e);
+      return 1;
+    });
+    System.exit(cli.execute(args));
   }
 
   @Override

@@ -19,7 +19,8 @@ class ScorerConfigTest {
   void environmentOverridesTheFileAndKafkaKeysPassThrough() throws Exception {
     Path file = dir.resolve("app.properties");
     Files.writeString(file, "model.path=" + dir + "\nbatch.size=64\nkafka.linger.ms=5\n");
-    ScorerConfig cfg = ScorerConfig.load(file, Map.of("MODSTREAM_BATCH_SIZE", "128", "MODSTREAM_KAFKA_NUM_STREAM_THREADS", "2", "HOME", "/root"));
+    ScorerConfig cfg = ScorerConfig.load(file, Map.of("MODSTREAM_BATCH_SIZE", "128", "MODSTREAM_KAFKA_NUM_STREAM_THREADS", "2", "HOME", "/root",
+        "MODSTREAM_JAVA_OPTS", "-Xmx1g"));
     assertThat(cfg.getInt(ScorerConfig.BATCH_SIZE)).isEqualTo(128);
     Properties p = cfg.streamsProperties();
     assertThat(p.get("linger.ms")).isEqualTo("5");

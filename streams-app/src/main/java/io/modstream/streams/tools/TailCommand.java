@@ -148,7 +148,8 @@ public final class TailCommand implements Callable<Integer> {
     }
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "[%s] %-18.18s ", e.getModelVersion(), e.getCommentId()));
-    e.getScores().forEach((label, score) -> sb.append(String.format(Locale.ROOT, "%s %.2f  ", abbreviate(label), score)));
+    // Avro maps decode unordered: print labels alphabetically so columns line up.
+    new java.util.TreeMap<>(e.getScores()).forEach((label, score) -> sb.append(String.format(Locale.ROOT, "%s %.2f  ", abbreviate(label), score)));
     sb.append(e.getFlagged().isEmpty() ? "| ok      " : "| FLAGGED " + String.join(",", e.getFlagged()) + " ");
     String text = texts.get(r.key());
     sb.append("| ").append(text == null ? "(text not seen)" : excerpt(text));
