@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one reference to the model being served. A batch reads it once and is scored entirely by
- * that model, so replacing it (a later issue's hot swap) never splits a batch across versions.
+ * that model, so replacing it (the hot-swap issue) can never split a batch across versions.
  */
 public final class ModelHolder {
 
@@ -28,15 +28,5 @@ public final class ModelHolder {
    */
   public ModerationModel current() {
     return current.get();
-  }
-
-  /**
-   * Replaces the served model; batches already started finish on the old one.
-   *
-   * @param next the new model
-   * @return the model it replaced
-   */
-  public ModerationModel swap(ModerationModel next) {
-    return current.getAndSet(Objects.requireNonNull(next, "next"));
   }
 }

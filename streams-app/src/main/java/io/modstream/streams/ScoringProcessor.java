@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class ScoringProcessor implements Processor<String, byte[], String, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+  static final String METRICS_SCOPE = "modstream";
 
   private final ModelHolder models;
   private final AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
@@ -53,6 +55,9 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
   private long nextSequence;
   private int buffered;
   private long oldestEnqueuedMs = Long.MAX_VALUE;
+  private Sensor batchSensor;
+  private Sensor scoredSensor;
+  private Sensor deadLetterSensor;
 
   ScoringProcessor(ModelHolder models, int batchSize, long maxWaitMs, int maxTextBytes, Map<String, String> flaggedSinks) {
     this.models = models;
@@ -79,6 +84,13 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     if (buffered > 0) {
       LOG.info("task {}: {} buffered comments restored from the changelog", context.taskId(), buffered);
     }
+    // Metrics in group stream-modstream-metrics, tagged with the task id (JMX, and any
+    // metrics.reporters configured with kafka.metric.reporters): score-batch-latency-avg/max and
+    // -rate/-total per batch, scored-comment-rate/-total, dead-letter-rate/-total.
+    String task = context.taskId().toString();
+    batchSensor = context.metrics().addLatencyRateTotalSensor(METRICS_SCOPE, task, "score-batch", Sensor.RecordingLevel.INFO);
+    scoredSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "scored-comment", Sensor.RecordingLevel.INFO);
+    deadLetterSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "dead-letter", Sensor.RecordingLevel.INFO);
     long tick = Math.max(1, maxWaitMs / 5);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
@@ -117,6 +129,13 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     }
   }
 
+  @Override
+  public void close() {
+    context.metrics().removeSensor(batchSensor);
+    context.metrics().removeSensor(scoredSensor);
+    context.metrics().removeSensor(deadLetterSensor);
+  }
+
   private void onTick(long now) {
     if (buffered > 0 && now - oldestEnqueuedMs >= maxWaitMs) {
       flush();
@@ -141,6 +160,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
       texts.add(p.text());
     }
     ModerationModel model = models.current();
+    long started = System.nanoTime();
     float[][] scores;
     try {
       scores = model.score(texts);
@@ -148,6 +168,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
       Thread.currentThread().interrupt();
       throw new StreamsException("interrupted while scoring; the batch stays buffered", e);
     }
+    batchSensor.record((System.nanoTime() - started) / 1e6);
     long decidedAt = context.currentSystemTimeMs();
     List<String> labels = model.labels();
     for (int i = 0; i < pending.size(); i++) {
@@ -173,6 +194,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
         context.forward(out, flaggedSinks.get(label));
       }
       buffer.delete(sequences.get(i));
+      scoredSensor.record();
     }
     buffered = 0;
     oldestEnqueuedMs = Long.MAX_VALUE;
@@ -183,6 +205,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     reason.addTo(headers, detail, source.topic(), source.partition(), source.offset());
     context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), ScoringTopology.DLQ_SINK);
+    deadLetterSensor.record();
     LOG.debug("dead-lettered {}-{}@{}: {} ({})", source.topic(), source.partition(), source.offset(), reason, detail);
   }
 }

@@ -94,6 +94,8 @@ class ScoringTopologyTest {
     input.pipeInput("c3", comment("c3", "please cite a source"));
     List<TestRecord<String, LabelEvent>> events = labels.readRecordsToList();
     assertThat(events).extracting(TestRecord::key).containsExactly("c1", "c2", "c3");
+    assertThat(metric("scored-comment-total")).isEqualTo(3.0);
+    assertThat(metric("score-batch-total")).isEqualTo(1.0);
     for (TestRecord<String, LabelEvent> e : events) {
       assertThat(e.value().getCommentId()).isEqualTo(e.key());
       assertThat(e.value().getModelVersion()).isEqualTo("t1");
@@ -149,6 +151,8 @@ class ScoringTopologyTest {
         "k-json", "NOT_AVRO", "k-null", "NULL_VALUE", "k-empty", "EMPTY_TEXT", "k-blank", "EMPTY_TEXT",
         "k-large", "TEXT_TOO_LARGE", "k-trunc", "CORRUPT", "k-schema", "UNKNOWN_SCHEMA"));
     assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo(notAvro);
+    assertThat(metric("dead-letter-total")).isEqualTo(7.0);
+    assertThat(metric("scored-comment-total")).isEqualTo(0.0);
     assertThat(dead.get(1).value()).isNull();
     assertThat(dead.get(5).value()).isEqualTo(truncated);
   }
@@ -206,6 +210,13 @@ class ScoringTopologyTest {
         ScoringTopology.DLQ_SINK, ScoringTopology.flaggedSink("threat"), ScoringTopology.flaggedSink("identity_hate"));
     assertThat(nodes).hasSize(4 + models.current().labels().size());
     assertThat(stores).containsExactly(ScoringTopology.BUFFER_STORE);
+  }
+
+  private double metric(String name) {
+    return driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("stream-modstream-metrics"))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .sum();
   }
 
   private static String header(Headers headers, String name) {
