@@ -104,16 +104,7 @@ public final class ModelBundle {
    * @throws IOException if the directory is not empty or on write failure
    */
   public String save(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> entries = Files.list(dir)) {
-        if (entries.findAny().isPresent()) {
-          throw new IOException(
-              dir + " is not empty; write the bundle to a new directory or remove this one first");
-        }
-      }
-    } else if (Files.exists(dir)) {
-      throw new IOException(dir + " exists and is not a directory");
-    }
+    requireEmpty(dir);
     Map<String, byte[]> files = new LinkedHashMap<>();
     ByteArrayOutputStream networkBytes = new ByteArrayOutputStream(1 << 20);
     network.write(networkBytes);
@@ -129,16 +120,43 @@ public final class ModelBundle {
     files.forEach((name, bytes) -> entries.put(name, new Manifest.Entry(bytes.length, Sha256.of(bytes))));
     byte[] manifest = JSON.writeValueAsBytes(new Manifest(MANIFEST_FORMAT, FORMAT_VERSION, entries));
 
+    files.put(MANIFEST_FILE, manifest);
+    writeAtomically(dir, files);
+    return Sha256.of(manifest);
+  }
+
+  /**
+   * Copies a verified bundle into a new directory (for example a release store), atomically.
+   *
+   * @param source a bundle directory
+   * @param target the directory to create; it must not exist or must be empty
+   * @return the SHA-256 of the manifest, equal to the source's
+   * @throws IOException if the source is invalid (see {@link #load(Path)}) or on write failure
+   */
+  public static String copy(Path source, Path target) throws IOException {
+    Map<String, byte[]> files = verify(source);
+    byte[] manifest = Files.readAllBytes(source.resolve(MANIFEST_FILE));
+    files.put(MANIFEST_FILE, manifest);
+    requireEmpty(target);
+    writeAtomically(target, files);
+    return Sha256.of(manifest);
+  }
+
+  /** Writes files into a temporary sibling of {@code dir}, then renames it into place. */
+  private static void writeAtomically(Path dir, Map<String, byte[]> files) throws IOException {
     Path absolute = dir.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     Path tmp = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp");
     try {
+      // The manifest goes last: a reader that finds it finds every file it lists.
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        Files.write(tmp.resolve(f.getKey()), f.getValue());
+        if (!f.getKey().equals(MANIFEST_FILE)) {
+          Files.write(tmp.resolve(f.getKey()), f.getValue());
+        }
       }
-      Files.write(tmp.resolve(MANIFEST_FILE), manifest);
-      Files.deleteIfExists(absolute);
+      Files.write(tmp.resolve(MANIFEST_FILE), files.get(MANIFEST_FILE));
       makeReadable(tmp);
+      Files.deleteIfExists(absolute);
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -147,7 +165,19 @@ public final class ModelBundle {
     } finally {
       deleteRecursively(tmp);
     }
-    return Sha256.of(manifest);
+  }
+
+  private static void requireEmpty(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(
+              dir + " is not empty; write the bundle to a new directory or remove this one first");
+        }
+      }
+    } else if (Files.exists(dir)) {
+      throw new IOException(dir + " exists and is not a directory");
+    }
   }
 
   /**

@@ -29,4 +29,14 @@ public final class ModelHolder {
   public ModerationModel current() {
     return current.get();
   }
+
+  /**
+   * Replaces the served model. Batches already being scored finish on the model they read.
+   *
+   * @param next the new model
+   * @return the model it replaced
+   */
+  public ModerationModel swap(ModerationModel next) {
+    return current.getAndSet(Objects.requireNonNull(next, "next"));
+  }
 }

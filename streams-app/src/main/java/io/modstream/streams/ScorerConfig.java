@@ -32,6 +32,12 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String APPLICATION_ID = "application.id";
   /** Path of the model bundle directory to serve. */
   public static final String MODEL_PATH = "model.path";
+  /** Name of the served model; releases of other models are ignored. */
+  public static final String MODEL_NAME = "model.name";
+  /** Topic of model releases. */
+  public static final String RELEASES_TOPIC = "releases.topic";
+  /** Whether to follow releases and swap models live. */
+  public static final String RELEASES_FOLLOW = "releases.follow";
   /** Source topic. */
   public static final String TOPIC_COMMENTS = "topic.comments";
   /** Label event topic. */
@@ -68,7 +74,13 @@ public final class ScorerConfig extends AbstractConfig {
           .define(APPLICATION_ID, Type.STRING, "modstream-scorer", new ConfigDef.NonEmptyString(), Importance.HIGH,
               "Kafka Streams application id: instances with the same id share the work; it prefixes the consumer group, state directory and internal topics.")
           .define(MODEL_PATH, Type.STRING, "", Importance.HIGH,
-              "Directory of the model bundle to serve (written by 'trainer train --out DIR'). Required.")
+              "Directory of the model bundle to serve at start (written by 'trainer train --out DIR'). Empty: serve the latest release of model.name (needs releases.follow=true).")
+          .define(MODEL_NAME, Type.STRING, "", Importance.MEDIUM,
+              "Model whose releases this instance follows. Empty: the name recorded in the bundle at model.path.")
+          .define(RELEASES_TOPIC, Type.STRING, "model-releases", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+              "Compacted topic of ModelRelease records that every instance follows.")
+          .define(RELEASES_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
+              "Swap to each new release of model.name while running (fetch, verify, load and warm up off the stream threads, then one atomic swap). false: serve model.path until restarted.")
           .define(TOPIC_COMMENTS, Type.STRING, "comments", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Source topic of Comment records, keyed by comment id.")
           .define(TOPIC_LABELS, Type.STRING, "comment-labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -116,12 +128,14 @@ public final class ScorerConfig extends AbstractConfig {
       }
     });
     this.kafkaOverrides = Map.copyOf(overrides);
-    if (getString(MODEL_PATH).isBlank()) {
-      throw new ConfigException(MODEL_PATH, "", "no model to serve; set model.path (or MODSTREAM_MODEL_PATH) to a bundle directory from 'trainer train --out DIR'");
-    }
-    Path model = Path.of(getString(MODEL_PATH));
-    if (!Files.isDirectory(model)) {
-      throw new ConfigException(MODEL_PATH, model.toString(), "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
+    String modelPath = getString(MODEL_PATH);
+    if (modelPath.isBlank()) {
+      if (!getBoolean(RELEASES_FOLLOW) || getString(MODEL_NAME).isBlank()) {
+        throw new ConfigException(MODEL_PATH, "", "no model to serve; set model.path (or MODSTREAM_MODEL_PATH) to a bundle directory"
+            + " from 'trainer train --out DIR', or set model.name with releases.follow=true to serve the latest release");
+      }
+    } else if (!Files.isDirectory(Path.of(modelPath))) {
+      throw new ConfigException(MODEL_PATH, modelPath, "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
     }
   }
 

@@ -57,19 +57,13 @@ public final class StreamsApp implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
-    ModelRuntime.configureNativeThreads(cfg.getInt(ScorerConfig.NATIVE_THREADS));
-    Path modelPath = Path.of(cfg.getString(ScorerConfig.MODEL_PATH));
-    ModelBundle bundle = ModelBundle.load(modelPath);
-    ModerationModel model = ModerationModel.of(bundle, cfg.getInt(ScorerConfig.SCORING_REPLICAS), cfg.getInt(ScorerConfig.BATCH_SIZE));
-    LOG.info("serving model {} {} from {} (labels {})", bundle.info().name(), bundle.info().version(), modelPath, bundle.info().labels());
-    ModelHolder models = new ModelHolder(model);
+    ScoringService service = new ScoringService(cfg);
     if (createTopics) {
       TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-          TopicSetup.specs(cfg, model.labels(), 6));
+          TopicSetup.specs(cfg, service.models().current().labels(), 6));
     }
-    Topology topology = ScoringTopology.build(cfg, models);
-    LOG.info("topology:\n{}", topology.describe());
-    KafkaStreams streams = new KafkaStreams(topology, cfg.streamsProperties());
+    LOG.info("topology:\n{}", service.topology().describe());
+    KafkaStreams streams = service.streams();
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
     streams.setUncaughtExceptionHandler(e -> {
@@ -84,12 +78,16 @@ public final class StreamsApp implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      streams.close(Duration.ofSeconds(30));
+      try {
+        service.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       done.countDown();
     }, "streams-app-shutdown"));
-    streams.start();
+    service.start();
     done.await();
-    streams.close(Duration.ofSeconds(30));
+    service.close();
     return exit[0];
   }
 
@@ -106,7 +104,11 @@ public final class StreamsApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
-      List<String> labels = ModelBundle.load(Path.of(cfg.getString(ScorerConfig.MODEL_PATH))).info().labels();
+      String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
+      if (modelPath.isBlank()) {
+        throw new IllegalArgumentException("create-topics needs model.path: the per-label topics follow the model's labels");
+      }
+      List<String> labels = ModelBundle.load(Path.of(modelPath)).info().labels();
       List<String> created = TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
           TopicSetup.specs(cfg, labels, partitions));
       System.out.println("created: " + created);

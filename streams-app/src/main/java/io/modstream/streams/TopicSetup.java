@@ -54,7 +54,7 @@ public final class TopicSetup {
     // Durable records of feedback and releases: compacted, the latest per key wins.
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     specs.add(new TopicSpec(io.modstream.schemas.Topics.COMMENT_FEEDBACK, partitions, compacted));
-    specs.add(new TopicSpec(io.modstream.schemas.Topics.MODEL_RELEASES, 1, compacted));
+    specs.add(new TopicSpec(config.getString(ScorerConfig.RELEASES_TOPIC), 1, compacted));
     return specs;
   }
 

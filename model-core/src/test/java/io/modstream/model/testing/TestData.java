@@ -64,9 +64,23 @@ public final class TestData {
    */
   public static synchronized TrainingResult tinyModel() {
     if (tiny == null) {
-      Split split = sample(600).stratifiedSplit(0.25, 7L);
-      tiny = new ModelTrainer(TINY, new TrainingListener() {}).train(split, "tiny", "t1");
+      tiny = trainTiny("t1", 7L);
     }
     return tiny;
+  }
+
+  /**
+   * Trains another tiny model named "tiny" (not cached).
+   *
+   * @param version the version to record
+   * @param seed the split and training seed
+   * @return the training result
+   */
+  public static TrainingResult trainTiny(String version, long seed) {
+    Split split = sample(600).stratifiedSplit(0.25, seed);
+    TrainingConfig config = new TrainingConfig(TINY.embeddingDim(), TINY.lstmUnits(), TINY.denseUnits(), TINY.dropout(),
+        TINY.maxLength(), TINY.vocabMinFrequency(), TINY.vocabMaxSize(), TINY.batchSize(), TINY.epochs(), TINY.patience(),
+        TINY.learningRate(), seed);
+    return new ModelTrainer(config, new TrainingListener() {}).train(split, "tiny", version);
   }
 }

@@ -1,0 +1,180 @@
+package io.modstream.streams;
+
+import io.modstream.model.ModerationModel;
+import io.modstream.schemas.AvroSerde;
+import io.modstream.schemas.ModelRelease;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the {@code model-releases} topic in every instance (a consumer with no group, assigned
+ * every partition) and swaps the served model when a new release of this instance's model
+ * arrives. Loading, verification and warm-up run on this follower's own thread, never on a
+ * stream thread; the swap itself is one reference write. A release that fails is refused and
+ * logged, and the current model keeps serving.
+ */
+public final class ReleaseFollower implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
+
+  private final String topic;
+  private final String modelName;
+  private final ModelHolder models;
+  private final ReleaseLoader loader;
+  private final AtomicReference<String> lastRefused = new AtomicReference<>();
+  private final AtomicInteger swaps = new AtomicInteger();
+  private final KafkaConsumer<String, ModelRelease> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  ReleaseFollower(String bootstrapServers, String topic, String modelName, ModelHolder models, ReleaseLoader loader) {
+    this.topic = Objects.requireNonNull(topic);
+    this.modelName = Objects.requireNonNull(modelName);
+    this.models = models;
+    this.loader = loader;
+    this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class));
+    this.thread = new Thread(this::run, "release-follower");
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Reads the releases topic to its end and returns the latest release of a model.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   * @param modelName the model
+   * @return the latest release, or null if there is none
+   */
+  static ModelRelease latest(String bootstrapServers, String topic, String modelName) {
+    try (KafkaConsumer<String, ModelRelease> c =
+        new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class))) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      ModelRelease latest = null;
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, ModelRelease> r : c.poll(Duration.ofMillis(200))) {
+          if (r.value() != null && modelName.equals(r.value().getModelName())) {
+            latest = r.value();
+          }
+        }
+      }
+      return latest;
+    }
+  }
+
+  /** Starts following from the current end of the topic (what is there now is already served). */
+  public void start() {
+    List<TopicPartition> parts = partitions(consumer, topic);
+    consumer.assign(parts);
+    consumer.seekToEnd(parts);
+    parts.forEach(consumer::position);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, ModelRelease> r : consumer.poll(Duration.ofMillis(500))) {
+          ModelRelease release = r.value();
+          if (release != null && modelName.equals(release.getModelName())) {
+            apply(release);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } finally {
+      consumer.close();
+    }
+  }
+
+  /**
+   * Loads a release and swaps to it, or refuses it and keeps the current model.
+   *
+   * @param release a release of this instance's model
+   * @return true if the served model changed
+   */
+  boolean apply(ModelRelease release) {
+    String current = models.current().info().version();
+    if (current.equals(release.getVersion())) {
+      LOG.info("release {} {} is already served", release.getModelName(), release.getVersion());
+      return false;
+    }
+    long started = System.nanoTime();
+    try {
+      ModerationModel next = loader.load(release);
+      models.swap(next);
+      swaps.incrementAndGet();
+      LOG.info("swapped model {} {} -> {} ({} ms to fetch, verify, load and warm up)", release.getModelName(),
+          current, release.getVersion(), (System.nanoTime() - started) / 1_000_000);
+      return true;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      lastRefused.set(release.getVersion() + ": " + e.getMessage());
+      LOG.error("refused release {} {}; still serving {}: {}", release.getModelName(), release.getVersion(), current, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Returns the last refused release and why, or null.
+   *
+   * @return "version: reason"
+   */
+  public String lastRefused() {
+    return lastRefused.get();
+  }
+
+  /**
+   * Returns how many swaps this follower made.
+   *
+   * @return the count
+   */
+  public int swaps() {
+    return swaps.get();
+  }
+
+  private static Map<String, Object> consumerConfig(String bootstrapServers) {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("releases topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
+    }
+    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (thread.isAlive()) {
+      consumer.wakeup();
+      thread.join(10_000);
+    } else if (thread.getState() == Thread.State.NEW) {
+      consumer.close();
+    }
+  }
+}

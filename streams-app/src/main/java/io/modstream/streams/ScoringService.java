@@ -1,0 +1,115 @@
+package io.modstream.streams;
+
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModelRuntime;
+import io.modstream.model.ModerationModel;
+import io.modstream.schemas.ModelRelease;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scoring instance: the served model (from {@code model.path}, or the latest release), the
+ * topology, the Kafka Streams client and the release follower. {@code main} and the integration
+ * tests run instances through this class.
+ */
+public final class ScoringService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
+
+  private final ModelHolder models;
+  private final Topology topology;
+  private final KafkaStreams streams;
+  private final ReleaseFollower follower;
+
+  /**
+   * Loads the model and builds the instance; nothing runs until {@link #start()}.
+   *
+   * @param cfg the validated configuration
+   * @throws Exception if the model cannot be loaded
+   */
+  public ScoringService(ScorerConfig cfg) throws Exception {
+    ModelRuntime.configureNativeThreads(cfg.getInt(ScorerConfig.NATIVE_THREADS));
+    String bootstrap = String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS));
+    int replicas = cfg.getInt(ScorerConfig.SCORING_REPLICAS);
+    int batchSize = cfg.getInt(ScorerConfig.BATCH_SIZE);
+    String releases = cfg.getString(ScorerConfig.RELEASES_TOPIC);
+    String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
+    ModerationModel model;
+    if (!modelPath.isBlank()) {
+      model = ModerationModel.of(ModelBundle.load(Path.of(modelPath)), replicas, batchSize);
+      LOG.info("serving {} {} from model.path {}", model.info().name(), model.info().version(), modelPath);
+    } else {
+      String name = cfg.getString(ScorerConfig.MODEL_NAME);
+      ModelRelease latest = ReleaseFollower.latest(bootstrap, releases, name);
+      if (latest == null) {
+        throw new IllegalStateException("model.path is empty and " + releases + " holds no release of '" + name
+            + "'; set model.path, or train a model and publish it with 'trainer release'");
+      }
+      model = new ReleaseLoader(null, replicas, batchSize).load(latest);
+      LOG.info("serving the latest release {} {} ({})", name, latest.getVersion(), latest.getBundleUri());
+    }
+    models = new ModelHolder(model);
+    topology = ScoringTopology.build(cfg, models);
+    streams = new KafkaStreams(topology, cfg.streamsProperties());
+    String name = cfg.getString(ScorerConfig.MODEL_NAME).isBlank() ? model.info().name() : cfg.getString(ScorerConfig.MODEL_NAME);
+    follower = cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
+        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), replicas, batchSize))
+        : null;
+  }
+
+  /** Starts scoring and, if configured, following releases. */
+  public void start() {
+    streams.start();
+    if (follower != null) {
+      follower.start();
+    }
+  }
+
+  /**
+   * Returns the Kafka Streams client (state listeners, exception handlers, state).
+   *
+   * @return the client
+   */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /**
+   * Returns the topology.
+   *
+   * @return the topology
+   */
+  public Topology topology() {
+    return topology;
+  }
+
+  /**
+   * Returns the served-model reference.
+   *
+   * @return the holder
+   */
+  public ModelHolder models() {
+    return models;
+  }
+
+  /**
+   * Returns the release follower, or null when releases.follow is false.
+   *
+   * @return the follower
+   */
+  public ReleaseFollower follower() {
+    return follower;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (follower != null) {
+      follower.close();
+    }
+    streams.close(Duration.ofSeconds(30));
+  }
+}
