@@ -29,6 +29,7 @@ public final class ModelTrainer {
 
   private final TrainingConfig config;
   private final TrainingListener listener;
+  private final Map<String, Integer> sources;
 
   /**
    * Creates a trainer.
@@ -37,8 +38,23 @@ public final class ModelTrainer {
    * @param listener progress callbacks
    */
   public ModelTrainer(TrainingConfig config, TrainingListener listener) {
+    this(config, listener, null);
+  }
+
+  private ModelTrainer(TrainingConfig config, TrainingListener listener, Map<String, Integer> sources) {
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.sources = sources;
+  }
+
+  /**
+   * Returns a trainer that records where its training rows came from in the provenance.
+   *
+   * @param sources rows per origin
+   * @return the trainer
+   */
+  public ModelTrainer withSources(Map<String, Integer> sources) {
+    return new ModelTrainer(config, listener, Map.copyOf(sources));
   }
 
   /**
@@ -50,24 +66,56 @@ public final class ModelTrainer {
    * @return the bundle and its figures
    */
   public TrainingResult train(LabelledDataset.Split split, String name, String version) {
-    LabelledDataset train = split.train();
-    LabelledDataset validation = split.validation();
-    if (!train.labels().equals(validation.labels())) {
-      throw new IllegalArgumentException(
-          "training labels " + train.labels() + " differ from validation labels " + validation.labels());
-    }
-    if (train.size() == 0 || validation.size() == 0) {
-      throw new IllegalArgumentException("both the training and the validation split need rows");
-    }
-    List<String> labels = train.labels();
+    checkSplit(split);
     Tokenizer tokenizer = Tokenizer.standard();
     VocabularyBuilder vocabBuilder =
         new VocabularyBuilder(config.vocabMinFrequency(), config.vocabMaxSize());
-    for (LabelledComment row : train.rows()) {
+    for (LabelledComment row : split.train().rows()) {
       vocabBuilder.add(tokenizer.tokenize(row.text(), config.maxLength()));
     }
     Vocabulary vocabulary = vocabBuilder.build();
-    TextEncoder encoder = new TextEncoder(tokenizer, vocabulary, config.maxLength());
+    LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), split.train().labels().size());
+    return run(split, vocabulary, network, config.maxLength(), name, version);
+  }
+
+  /**
+   * Fine-tunes a released model: same vocabulary, tokenizer and maximum length, starting from its
+   * weights, with this trainer's epochs, patience, batch size and learning rate. The fast path
+   * for feedback: minutes instead of a full training run.
+   *
+   * @param champion the model to start from
+   * @param split training and validation data with the champion's labels
+   * @param name the model name to record
+   * @param version the model version to record
+   * @return the fine-tuned bundle and its figures
+   */
+  public TrainingResult fineTune(ModelBundle champion, LabelledDataset.Split split, String name, String version) {
+    checkSplit(split);
+    if (!champion.info().labels().equals(split.train().labels())) {
+      throw new IllegalArgumentException("the data's labels " + split.train().labels()
+          + " differ from the champion's " + champion.info().labels() + "; fine-tuning keeps the label set");
+    }
+    LstmNetwork network = champion.newNetwork();
+    network.setLearningRate(config.learningRate());
+    return run(split, champion.vocabulary(), network, champion.info().maxLength(), name, version);
+  }
+
+  private static void checkSplit(LabelledDataset.Split split) {
+    if (!split.train().labels().equals(split.validation().labels())) {
+      throw new IllegalArgumentException(
+          "training labels " + split.train().labels() + " differ from validation labels " + split.validation().labels());
+    }
+    if (split.train().size() == 0 || split.validation().size() == 0) {
+      throw new IllegalArgumentException("both the training and the validation split need rows");
+    }
+  }
+
+  private TrainingResult run(
+      LabelledDataset.Split split, Vocabulary vocabulary, LstmNetwork network, int maxLength, String name, String version) {
+    LabelledDataset train = split.train();
+    LabelledDataset validation = split.validation();
+    List<String> labels = train.labels();
+    TextEncoder encoder = new TextEncoder(Tokenizer.standard(), vocabulary, maxLength);
     int[][] trainRows = encodeAll(encoder, train);
     int[][] validationRows = encodeAll(encoder, validation);
     float[][] targets = targets(train);
@@ -76,7 +124,6 @@ public final class ModelTrainer {
         "training on {} rows, validating on {}, vocabulary {} tokens, labels {}",
         train.size(), validation.size(), vocabulary.size(), labels);
 
-    LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), labels.size());
     Random random = new Random(config.seed());
     int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
     listener.onStart(config.epochs(), stepsPerEpoch, train.size(), network.parameterCount());
@@ -147,7 +194,8 @@ public final class ModelTrainer {
             rowCounts,
             finalReport,
             epochs,
-            environment());
+            environment(),
+            sources);
     List<Double> thresholdList = new ArrayList<>();
     for (double t : thresholds) {
       thresholdList.add(t);
@@ -160,7 +208,7 @@ public final class ModelTrainer {
             labels,
             thresholdList,
             Tokenizer.SCHEME_VERSION,
-            config.maxLength(),
+            maxLength,
             provenance);
     return new TrainingResult(new ModelBundle(info, vocabulary, network), finalReport, history);
   }

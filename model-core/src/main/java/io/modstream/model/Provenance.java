@@ -13,6 +13,8 @@ import java.util.Map;
  * @param validation the figures on the validation split, at the bundle's thresholds
  * @param epochs the epoch whose weights were kept and how many ran
  * @param environment library versions, JVM, OS and architecture of the training run
+ * @param sources training rows per origin (for example base data and each feedback source), or
+ *     null when all rows came from the data file
  */
 public record Provenance(
     String trainedAt,
@@ -22,7 +24,8 @@ public record Provenance(
     Map<String, Integer> rows,
     EvaluationReport validation,
     Map<String, Integer> epochs,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    Map<String, Integer> sources) {
 
   /** Copies the maps. */
   public Provenance {
@@ -30,5 +33,6 @@ public record Provenance(
     rows = Map.copyOf(rows);
     epochs = Map.copyOf(epochs);
     environment = Map.copyOf(environment);
+    sources = sources == null ? null : Map.copyOf(sources);
   }
 }

@@ -3,13 +3,12 @@ package io.modstream.streams;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.ModelReleases;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -44,41 +43,14 @@ public final class ReleaseFollower implements AutoCloseable {
     this.modelName = Objects.requireNonNull(modelName);
     this.models = models;
     this.loader = loader;
-    this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class));
+    this.consumer = new KafkaConsumer<>(ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class));
     this.thread = new Thread(this::run, "release-follower");
     this.thread.setDaemon(true);
   }
 
-  /**
-   * Reads the releases topic to its end and returns the latest release of a model.
-   *
-   * @param bootstrapServers the cluster
-   * @param topic the releases topic
-   * @param modelName the model
-   * @return the latest release, or null if there is none
-   */
-  static ModelRelease latest(String bootstrapServers, String topic, String modelName) {
-    try (KafkaConsumer<String, ModelRelease> c =
-        new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class))) {
-      List<TopicPartition> parts = partitions(c, topic);
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      ModelRelease latest = null;
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, ModelRelease> r : c.poll(Duration.ofMillis(200))) {
-          if (r.value() != null && modelName.equals(r.value().getModelName())) {
-            latest = r.value();
-          }
-        }
-      }
-      return latest;
-    }
-  }
-
   /** Starts following from the current end of the topic (what is there now is already served). */
   public void start() {
-    List<TopicPartition> parts = partitions(consumer, topic);
+    List<TopicPartition> parts = ModelReleases.partitions(consumer, topic);
     consumer.assign(parts);
     consumer.seekToEnd(parts);
     parts.forEach(consumer::position);
@@ -150,21 +122,6 @@ public final class ReleaseFollower implements AutoCloseable {
    */
   public int swaps() {
     return swaps.get();
-  }
-
-  private static Map<String, Object> consumerConfig(String bootstrapServers) {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
-    var infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-    if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("releases topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
-    }
-    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.ModelReleases;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
@@ -44,7 +45,7 @@ public final class ScoringService implements AutoCloseable {
       LOG.info("serving {} {} from model.path {}", model.info().name(), model.info().version(), modelPath);
     } else {
       String name = cfg.getString(ScorerConfig.MODEL_NAME);
-      ModelRelease latest = ReleaseFollower.latest(bootstrap, releases, name);
+      ModelRelease latest = ModelReleases.latest(bootstrap, releases, name);
       if (latest == null) {
         throw new IllegalStateException("model.path is empty and " + releases + " holds no release of '" + name
             + "'; set model.path, or train a model and publish it with 'trainer release'");

@@ -146,6 +146,15 @@ public final class LstmNetwork {
   }
 
   /**
+   * Sets the learning rate of every layer (fine-tuning a loaded network).
+   *
+   * @param learningRate the new rate
+   */
+  public void setLearningRate(double learningRate) {
+    graph.setLearningRate(learningRate);
+  }
+
+  /**
    * Returns a copy of the current weights.
    *
    * @return an opaque snapshot for {@link #restore(Object)}

@@ -1,0 +1,99 @@
+package io.modstream.schemas;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Reading and publishing {@link ModelRelease} records on the compacted releases topic. */
+public final class ModelReleases {
+
+  private ModelReleases() {}
+
+  /**
+   * Consumer settings for reading releases without a consumer group.
+   *
+   * @param bootstrapServers the cluster
+   * @return the settings
+   */
+  public static Map<String, Object> consumerConfig(String bootstrapServers) {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+
+  /**
+   * Returns every partition of a topic.
+   *
+   * @param consumer a consumer
+   * @param topic the topic
+   * @return its partitions
+   * @throws IllegalStateException if the topic does not exist
+   */
+  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
+    }
+    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+  }
+
+  /**
+   * Reads the releases topic to its end and returns the latest release of a model.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   * @param modelName the model
+   * @return the latest release, or null if there is none
+   */
+  public static ModelRelease latest(String bootstrapServers, String topic, String modelName) {
+    try (KafkaConsumer<String, ModelRelease> c =
+        new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class))) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      ModelRelease latest = null;
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, ModelRelease> r : c.poll(Duration.ofMillis(200))) {
+          if (r.value() != null && modelName.equals(r.value().getModelName())) {
+            latest = r.value();
+          }
+        }
+      }
+      return latest;
+    }
+  }
+
+  /**
+   * Publishes a release, keyed by its model name, and waits for the acknowledgement.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   * @param release the release
+   * @throws ExecutionException if the broker refuses it
+   * @throws InterruptedException if interrupted
+   */
+  public static void publish(String bootstrapServers, String topic, ModelRelease release)
+      throws ExecutionException, InterruptedException {
+    Map<String, Object> props = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    try (KafkaProducer<String, ModelRelease> producer =
+        new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(ModelRelease.class))) {
+      producer.send(new ProducerRecord<>(topic, release.getModelName(), release)).get();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.modstream.trainer.retrain;
+
+import io.modstream.schemas.AvroSerde;
+import io.modstream.schemas.Feedback;
+import io.modstream.schemas.ModelReleases;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the compacted feedback topic from its start to its current end with a plain consumer (no
+ * group: the topic itself is the durable record, so the trainer rebuilds its training set from it
+ * after any restart). The latest verdict per comment id wins; a tombstone withdraws a verdict.
+ */
+public final class FeedbackLog {
+
+  private FeedbackLog() {}
+
+  /**
+   * Reads every current verdict.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the feedback topic
+   * @return comment id to its latest feedback, in first-seen order
+   */
+  public static Map<String, Feedback> readAll(String bootstrapServers, String topic) {
+    Map<String, Feedback> latest = new LinkedHashMap<>();
+    try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
+        ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(Feedback.class))) {
+      List<TopicPartition> parts = ModelReleases.partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, Feedback> r : c.poll(Duration.ofMillis(200))) {
+          String id = r.key() != null ? r.key() : r.value() == null ? null : r.value().getCommentId();
+          if (id == null) {
+            continue;
+          }
+          if (r.value() == null) {
+            latest.remove(id);
+          } else {
+            latest.put(id, r.value());
+          }
+        }
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * Returns the total number of records currently in the topic (end minus start offsets), a
+   * cheap measure of new feedback for retraining triggers.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the feedback topic
+   * @return the record count
+   */
+  public static long size(String bootstrapServers, String topic) {
+    try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
+        ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(Feedback.class))) {
+      List<TopicPartition> parts = ModelReleases.partitions(c, topic);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      Map<TopicPartition, Long> start = c.beginningOffsets(parts);
+      return parts.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+    }
+  }
+}

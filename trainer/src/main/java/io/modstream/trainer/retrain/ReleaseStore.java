@@ -1,0 +1,121 @@
+package io.modstream.trainer.retrain;
+
+import io.modstream.model.BundleInfo;
+import io.modstream.model.LabelMetrics;
+import io.modstream.model.ModelBundle;
+import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.ModelReleases;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The local-directory release store ({@code <store>/<name>/<version>}, one verified bundle each)
+ * and publication of its {@link ModelRelease} records.
+ */
+public final class ReleaseStore {
+
+  private final Path root;
+  private final String bootstrapServers;
+  private final String topic;
+
+  /**
+   * Creates a store.
+   *
+   * @param root the store directory every instance can read
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   */
+  public ReleaseStore(Path root, String bootstrapServers, String topic) {
+    this.root = root.toAbsolutePath();
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+  }
+
+  /**
+   * Copies a bundle directory into the store (or reuses an identical copy) and publishes it.
+   *
+   * @param bundleDir the bundle
+   * @param parentVersion the version it replaces, or null
+   * @return the published release
+   * @throws IOException if the bundle is invalid or a different bundle holds its version
+   * @throws ExecutionException if the broker refuses the release
+   * @throws InterruptedException if interrupted
+   */
+  public ModelRelease release(Path bundleDir, String parentVersion)
+      throws IOException, ExecutionException, InterruptedException {
+    BundleInfo info = ModelBundle.load(bundleDir).info();
+    Path target = root.resolve(info.name()).resolve(info.version());
+    String digest;
+    if (Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))) {
+      digest = ModelBundle.digest(target);
+      if (!digest.equals(ModelBundle.digest(bundleDir))) {
+        throw new IOException(target + " already holds a different bundle for " + info.name() + " " + info.version()
+            + "; release under a new version (trainer train --model-version)");
+      }
+    } else {
+      digest = ModelBundle.copy(bundleDir, target);
+    }
+    return publish(info, target, digest, parentVersion);
+  }
+
+  /**
+   * Saves an in-memory bundle into the store and publishes it.
+   *
+   * @param bundle the bundle
+   * @param parentVersion the version it replaces, or null
+   * @return the published release
+   * @throws IOException on write failure
+   * @throws ExecutionException if the broker refuses the release
+   * @throws InterruptedException if interrupted
+   */
+  public ModelRelease release(ModelBundle bundle, String parentVersion)
+      throws IOException, ExecutionException, InterruptedException {
+    Path target = root.resolve(bundle.info().name()).resolve(bundle.info().version());
+    String digest = bundle.save(target);
+    return publish(bundle.info(), target, digest, parentVersion);
+  }
+
+  private ModelRelease publish(BundleInfo info, Path target, String digest, String parentVersion)
+      throws ExecutionException, InterruptedException {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("mean_roc_auc", info.provenance().validation().meanRocAuc());
+    metrics.put("mean_pr_auc", info.provenance().validation().meanPrAuc());
+    for (LabelMetrics m : info.provenance().validation().labels()) {
+      metrics.put("roc_auc." + m.label(), m.rocAuc());
+    }
+    ModelRelease release = ModelRelease.newBuilder()
+        .setModelName(info.name())
+        .setVersion(info.version())
+        .setBundleUri(target.toUri().toString())
+        .setBundleSha256(digest)
+        .setMetrics(metrics)
+        .setParentVersion(parentVersion)
+        .setCreatedAt(Instant.now())
+        .build();
+    ModelReleases.publish(bootstrapServers, topic, release);
+    return release;
+  }
+
+  /**
+   * Loads the bundle a release points at, verifying it against the released digest.
+   *
+   * @param release a release
+   * @return the bundle
+   * @throws IOException if it cannot be read or does not match
+   */
+  public static ModelBundle load(ModelRelease release) throws IOException {
+    Path dir = Path.of(URI.create(release.getBundleUri()));
+    String digest = ModelBundle.digest(dir);
+    if (!digest.equals(release.getBundleSha256())) {
+      throw new IOException("bundle " + dir + " does not match release " + release.getVersion() + " (SHA-256 " + digest
+          + ", released " + release.getBundleSha256() + ")");
+    }
+    return ModelBundle.load(dir);
+  }
+}
