@@ -38,10 +38,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     Runtimes.configureNativeThreads(1);
     Retrainer retrainer = new Retrainer(options.settings());
-    long seenAtLastRun = FeedbackLog.size(options.bootstrap, options.feedbackTopic);
+    // Feedback the serving champion was not trained on is new, also after a restart.
+    long seenAtLastRun = retrainer.championFeedback();
     long lastRun = System.nanoTime();
-    LOG.info("watching {} ({} records now); retraining every {} new records or {} minutes with new feedback",
-        options.feedbackTopic, seenAtLastRun, every, everyMinutes);
+    LOG.info("watching {} ({} records now, {} used by the serving model); retraining every {} new records or {} minutes"
+        + " with new feedback", options.feedbackTopic, FeedbackLog.size(options.bootstrap, options.feedbackTopic),
+        seenAtLastRun, every, everyMinutes);
     while (!Thread.currentThread().isInterrupted()) {
       Thread.sleep(pollSeconds * 1000L);
       long size = FeedbackLog.size(options.bootstrap, options.feedbackTopic);

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Turns feedback into training and golden rows: only verdicts that judge every model label are
  * used; a stable slice chosen by comment-id hash is held out for the golden set and never trained
- * on; the rest is capped per reviewer and per source so that no single reviewer or source can
- * dominate a run (a guard against poisoned feedback).
+ * on; the rest is capped per reviewer and, when there are several sources, per source, so that no
+ * single reviewer or source can dominate a run (a guard against poisoned feedback).
  *
  * @param train capped training rows
  * @param golden held-out rows
@@ -58,7 +58,10 @@ public record FeedbackRows(List<LabelledComment> train, List<LabelledComment> go
         reviewed.add(f);
       }
     }
-    int perSourceLimit = Math.max(1, (int) Math.floor(maxSourceShare * reviewed.size()));
+    // The share cap guards against one source crowding out the others; with a single source
+    // there is nothing to crowd out.
+    long distinctSources = reviewed.stream().map(Feedback::getSource).distinct().count();
+    int perSourceLimit = distinctSources < 2 ? Integer.MAX_VALUE : Math.max(1, (int) Math.floor(maxSourceShare * reviewed.size()));
     Map<String, Integer> perSource = new HashMap<>();
     List<LabelledComment> train = new ArrayList<>();
     for (Feedback f : reviewed) {

@@ -46,6 +46,8 @@ public final class Retrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Provenance key: feedback records (distinct comments) a model's run considered. */
+  public static final String FEEDBACK_TOTAL = "feedback.total";
 
   /** How a candidate is made. */
   public enum Mode {
@@ -136,6 +138,7 @@ public final class Retrainer {
       trainRows.addAll(replay.subList(0, Math.min(replay.size(), Math.max(500, 3 * rows.train().size()))));
     }
     Map<String, Integer> sources = new LinkedHashMap<>(rows.counts());
+    sources.put(FEEDBACK_TOTAL, feedback.size());
     sources.put("base", trainRows.size() - rows.train().size());
     LabelledDataset.Split split = new LabelledDataset(labels, trainRows, "base + feedback", base.sha256())
         .stratifiedSplit(0.1, s.training().seed());
@@ -183,6 +186,22 @@ public final class Retrainer {
       LOG.warn("rejected candidate {} {}: {}", s.modelName(), version, reasons);
     }
     return new Decision(release, version, championRelease.getVersion(), reasons, line);
+  }
+
+  /**
+   * Returns how many feedback records the serving champion's run considered (0 for a model
+   * trained on base data only), so a restarted service counts only newer feedback as new.
+   *
+   * @return the count
+   * @throws Exception if the champion cannot be read
+   */
+  public long championFeedback() throws Exception {
+    ModelRelease release = ModelReleases.latest(settings.bootstrapServers(), settings.releasesTopic(), settings.modelName());
+    if (release == null) {
+      return 0;
+    }
+    Map<String, Integer> sources = ReleaseStore.load(release).info().provenance().sources();
+    return sources == null ? 0 : sources.getOrDefault(FEEDBACK_TOTAL, 0);
   }
 
   private static EvaluationReport evaluate(ModerationModel model, LabelledDataset data) throws InterruptedException {

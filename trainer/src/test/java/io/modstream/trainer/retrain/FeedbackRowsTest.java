@@ -52,6 +52,17 @@ class FeedbackRowsTest {
   }
 
   @Test
+  void aSingleSourceIsNotCappedAgainstItself() {
+    Map<String, Feedback> all = new LinkedHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      all.put("m" + i, fb("m" + i, "mod-" + (i % 10), FeedbackSource.MODERATOR_DECISION, i));
+    }
+    FeedbackRows rows = FeedbackRows.of(all, LABELS, 0, 50, 0.5);
+    assertThat(rows.train()).hasSize(100);
+    assertThat(rows.counts()).doesNotContainKey("dropped.source_cap");
+  }
+
+  @Test
   void verdictsThatDoNotJudgeEveryLabelAreSkipped() {
     Feedback partial = Feedback.newBuilder().setCommentId("p").setText("t").setLabels(Map.of("toxic", true))
         .setSource(FeedbackSource.AUDIT).setCreatedAt(Instant.EPOCH).build();

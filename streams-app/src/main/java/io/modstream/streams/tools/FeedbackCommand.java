@@ -1,0 +1,69 @@
+package io.modstream.streams.tools;
+
+import io.modstream.model.LabelledComment;
+import io.modstream.model.LabelledCsv;
+import io.modstream.model.LabelledDataset;
+import io.modstream.schemas.AvroSerde;
+import io.modstream.schemas.Feedback;
+import io.modstream.schemas.FeedbackSource;
+import io.modstream.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code feedback}: publishes human verdicts from a labelled CSV as {@link Feedback} records. */
+@Command(name = "feedback", mixinStandardHelpOptions = true, showDefaultValues = true,
+    description = {"Publishes moderator verdicts: a Jigsaw-format CSV (id,comment_text,<label>...) becomes one",
+        "Feedback record per row, keyed by comment id (the latest verdict per comment wins)."})
+public final class FeedbackCommand implements Callable<Integer> {
+
+  @Option(names = "--file", required = true, paramLabel = "FILE", description = "Labelled CSV (plain or gzip).")
+  Path file;
+
+  @Option(names = "--topic", description = "Feedback topic.")
+  String topic = Topics.COMMENT_FEEDBACK;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  String bootstrap = "127.0.0.1:9092";
+
+  @Option(names = "--source", description = "Where the verdicts come from: ${COMPLETION-CANDIDATES}.")
+  FeedbackSource source = FeedbackSource.MODERATOR_DECISION;
+
+  @Option(names = "--reviewer", description = "Reviewer id recorded on every verdict (per-reviewer caps apply in retraining).")
+  String reviewer = "moderator-1";
+
+  @Option(names = "--limit", description = "Publish at most this many rows; 0 = all.")
+  int limit;
+
+  @Override
+  public Integer call() throws Exception {
+    LabelledDataset data = LabelledCsv.read(file);
+    int n = 0;
+    try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), AvroSerde.of(Feedback.class))) {
+      for (LabelledComment row : data.rows()) {
+        if (limit > 0 && n >= limit) {
+          break;
+        }
+        Map<String, Boolean> labels = new LinkedHashMap<>();
+        for (int j = 0; j < data.labels().size(); j++) {
+          labels.put(data.labels().get(j), row.label(j));
+        }
+        p.send(new ProducerRecord<>(topic, row.id(), Feedback.newBuilder().setCommentId(row.id()).setText(row.text())
+            .setLabels(labels).setSource(source).setReviewerId(reviewer).setCreatedAt(Instant.now()).build()));
+        n++;
+      }
+    }
+    System.err.printf("published %d verdicts to %s%n", n, topic);
+    return 0;
+  }
+}
