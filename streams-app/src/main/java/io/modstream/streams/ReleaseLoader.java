@@ -3,6 +3,7 @@ package io.modstream.streams;
 import io.modstream.model.InvalidBundleException;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
+import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,8 @@ final class ReleaseLoader {
   private final List<String> labels;
   private final int replicas;
   private final int batchSize;
+  private final String bootstrapServers;
+  private final Path cache;
 
   /**
    * Creates a loader.
@@ -30,9 +33,13 @@ final class ReleaseLoader {
    * @param labels the labels the running topology routes, or null to accept any (first load)
    * @param replicas scoring replicas
    * @param batchSize most comments per network call
+   * @param bootstrapServers the cluster, for bundles carried through Kafka
+   * @param cache where bundles fetched from Kafka are reassembled
    */
-  ReleaseLoader(List<String> labels, int replicas, int batchSize) {
+  ReleaseLoader(List<String> labels, int replicas, int batchSize, String bootstrapServers, Path cache) {
     this.labels = labels == null ? null : List.copyOf(labels);
+    this.bootstrapServers = bootstrapServers;
+    this.cache = cache;
     this.replicas = replicas;
     this.batchSize = batchSize;
   }
@@ -65,16 +72,19 @@ final class ReleaseLoader {
     return model;
   }
 
-  static Path resolve(String uri) throws IOException {
+  private Path resolve(String uri) throws IOException {
     URI parsed;
     try {
       parsed = URI.create(uri);
     } catch (IllegalArgumentException e) {
       throw new IOException("bundle URI '" + uri + "' is not a URI", e);
     }
-    if (!"file".equals(parsed.getScheme())) {
-      throw new IOException("bundle URI '" + uri + "' is not supported; this build reads file: URIs");
+    if ("file".equals(parsed.getScheme())) {
+      return Path.of(parsed);
     }
-    return Path.of(parsed);
+    if ("kafka".equals(parsed.getScheme())) {
+      return BundleTransport.fetch(bootstrapServers, uri, cache);
+    }
+    throw new IOException("bundle URI '" + uri + "' is not supported; use file: (shared store) or kafka: (BundleTransport)");
   }
 }

@@ -39,6 +39,7 @@ public final class ScoringService implements AutoCloseable {
     int batchSize = cfg.getInt(ScorerConfig.BATCH_SIZE);
     String releases = cfg.getString(ScorerConfig.RELEASES_TOPIC);
     String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
+    Path cache = Path.of(cfg.getString(ScorerConfig.STATE_DIR), "bundles");
     ModerationModel model;
     if (!modelPath.isBlank()) {
       model = ModerationModel.of(ModelBundle.load(Path.of(modelPath)), replicas, batchSize);
@@ -50,7 +51,7 @@ public final class ScoringService implements AutoCloseable {
         throw new IllegalStateException("model.path is empty and " + releases + " holds no release of '" + name
             + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
-      model = new ReleaseLoader(null, replicas, batchSize).load(latest);
+      model = new ReleaseLoader(null, replicas, batchSize, bootstrap, cache).load(latest);
       LOG.info("serving the latest release {} {} ({})", name, latest.getVersion(), latest.getBundleUri());
     }
     models = new ModelHolder(model);
@@ -58,7 +59,7 @@ public final class ScoringService implements AutoCloseable {
     streams = new KafkaStreams(topology, cfg.streamsProperties());
     String name = cfg.getString(ScorerConfig.MODEL_NAME).isBlank() ? model.info().name() : cfg.getString(ScorerConfig.MODEL_NAME);
     follower = cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
-        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), replicas, batchSize))
+        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), replicas, batchSize, bootstrap, cache))
         : null;
   }
 

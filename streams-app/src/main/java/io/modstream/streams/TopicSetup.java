@@ -55,6 +55,8 @@ public final class TopicSetup {
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     specs.add(new TopicSpec(io.modstream.schemas.Topics.COMMENT_FEEDBACK, partitions, compacted));
     specs.add(new TopicSpec(config.getString(ScorerConfig.RELEASES_TOPIC), 1, compacted));
+    // Bundle chunks (BundleTransport): unique keys, so compaction keeps every chunk.
+    specs.add(new TopicSpec(io.modstream.schemas.BundleTransport.DEFAULT_TOPIC, 1, compacted));
     return specs;
   }
 

@@ -81,7 +81,7 @@ class FeedbackLoopIT {
         t.vocabMinFrequency(), t.vocabMaxSize(), t.batchSize(), 2, 2, t.learningRate(), 7L);
     return new Retrainer(new Retrainer.Settings(env.bootstrap(), env.app() + "-feedback", env.app() + "-releases", "tiny",
         TestData.samplePath(), env.store(), env.decisions(), mode, training, 0.25, holdoutPercent, 1000, 1.0, gate,
-        Canaries.read(canaries)));
+        Canaries.read(canaries), null));
   }
 
   void publishFeedback(Env env, boolean flip) throws Exception {

@@ -32,9 +32,13 @@ final class ReleaseCommand implements Callable<Integer> {
   @Option(names = "--parent", paramLabel = "VERSION", description = "The version this one replaces, for the record.")
   String parent;
 
+  @Option(names = "--bundle-topic", paramLabel = "TOPIC",
+      description = "Also carry the bundle through this Kafka topic (kafka: URI) for hosts without the store directory.")
+  String bundleTopic;
+
   @Override
   public Integer call() throws Exception {
-    ModelRelease r = new ReleaseStore(store, bootstrap, topic).release(model, parent);
+    ModelRelease r = new ReleaseStore(store, bootstrap, topic, bundleTopic).release(model, parent);
     System.out.println("released " + r.getModelName() + " " + r.getVersion() + " (" + r.getBundleUri() + ", sha256 "
         + r.getBundleSha256() + ")");
     return 0;

@@ -67,12 +67,16 @@ final class RetrainOptions {
   @Option(names = "--releases-topic", description = "Releases topic.")
   String releasesTopic = Topics.MODEL_RELEASES;
 
+  @Option(names = "--bundle-topic", paramLabel = "TOPIC",
+      description = "Also carry released bundles through this Kafka topic (kafka: URIs) for hosts without the store directory.")
+  String bundleTopic;
+
   Retrainer.Settings settings() throws IOException {
     TrainingConfig d = TrainingConfig.defaults();
     TrainingConfig training = new TrainingConfig(d.embeddingDim(), d.lstmUnits(), d.denseUnits(), d.dropout(), d.maxLength(),
         d.vocabMinFrequency(), d.vocabMaxSize(), d.batchSize(), epochs, Math.min(epochs, d.patience()), learningRate, seed);
     return new Retrainer.Settings(bootstrap, feedbackTopic, releasesTopic, modelName, baseData, store,
         decisions != null ? decisions : store.resolve("decisions.jsonl"), mode, training, goldenFraction, holdoutPercent,
-        maxPerReviewer, maxSourceShare, new Gate(meanMargin, labelMargin), Canaries.read(canaries));
+        maxPerReviewer, maxSourceShare, new Gate(meanMargin, labelMargin), Canaries.read(canaries), bundleTopic);
   }
 }

@@ -3,6 +3,7 @@ package io.modstream.trainer.retrain;
 import io.modstream.model.BundleInfo;
 import io.modstream.model.LabelMetrics;
 import io.modstream.model.ModelBundle;
+import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class ReleaseStore {
   private final Path root;
   private final String bootstrapServers;
   private final String topic;
+  private final String bundleTopic;
 
   /**
    * Creates a store.
@@ -32,9 +34,23 @@ public final class ReleaseStore {
    * @param topic the releases topic
    */
   public ReleaseStore(Path root, String bootstrapServers, String topic) {
+    this(root, bootstrapServers, topic, null);
+  }
+
+  /**
+   * Creates a store that also carries each bundle through Kafka ({@link BundleTransport}), for
+   * instances without access to {@code root}.
+   *
+   * @param root the local store directory
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   * @param bundleTopic the chunk topic, or null to release {@code file:} URIs only
+   */
+  public ReleaseStore(Path root, String bootstrapServers, String topic, String bundleTopic) {
     this.root = root.toAbsolutePath();
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
+    this.bundleTopic = bundleTopic;
   }
 
   /**
@@ -82,7 +98,10 @@ public final class ReleaseStore {
   }
 
   private ModelRelease publish(BundleInfo info, Path target, String digest, String parentVersion)
-      throws ExecutionException, InterruptedException {
+      throws IOException, ExecutionException, InterruptedException {
+    String uri = bundleTopic == null
+        ? target.toUri().toString()
+        : BundleTransport.publish(bootstrapServers, bundleTopic, target, info.name(), info.version());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("mean_roc_auc", info.provenance().validation().meanRocAuc());
     metrics.put("mean_pr_auc", info.provenance().validation().meanPrAuc());
@@ -92,7 +111,7 @@ public final class ReleaseStore {
     ModelRelease release = ModelRelease.newBuilder()
         .setModelName(info.name())
         .setVersion(info.version())
-        .setBundleUri(target.toUri().toString())
+        .setBundleUri(uri)
         .setBundleSha256(digest)
         .setMetrics(metrics)
         .setParentVersion(parentVersion)
@@ -109,8 +128,11 @@ public final class ReleaseStore {
    * @return the bundle
    * @throws IOException if it cannot be read or does not match
    */
-  public static ModelBundle load(ModelRelease release) throws IOException {
-    Path dir = Path.of(URI.create(release.getBundleUri()));
+  public ModelBundle load(ModelRelease release) throws IOException {
+    URI uri = URI.create(release.getBundleUri());
+    Path dir = "kafka".equals(uri.getScheme())
+        ? BundleTransport.fetch(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"))
+        : Path.of(uri);
     String digest = ModelBundle.digest(dir);
     if (!digest.equals(release.getBundleSha256())) {
       throw new IOException("bundle " + dir + " does not match release " + release.getVersion() + " (SHA-256 " + digest

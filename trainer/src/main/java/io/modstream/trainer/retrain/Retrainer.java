@@ -75,10 +75,11 @@ public final class Retrainer {
    * @param maxSourceShare largest share of feedback training rows from one source
    * @param gate the release gate
    * @param canaries canary comments the candidate must score as expected
+   * @param bundleTopic topic to carry released bundles through (kafka: URIs), or null for file: URIs
    */
   public record Settings(String bootstrapServers, String feedbackTopic, String releasesTopic, String modelName,
       Path baseData, Path store, Path decisions, Mode mode, TrainingConfig training, double goldenFraction,
-      int holdoutPercent, int maxPerReviewer, double maxSourceShare, Gate gate, Canaries canaries) {}
+      int holdoutPercent, int maxPerReviewer, double maxSourceShare, Gate gate, Canaries canaries, String bundleTopic) {}
 
   /**
    * What a run decided.
@@ -117,7 +118,7 @@ public final class Retrainer {
       throw new IllegalStateException("no release of '" + s.modelName() + "' on " + s.releasesTopic()
           + "; release a first model with 'trainer release'");
     }
-    ModelBundle champion = ReleaseStore.load(championRelease);
+    ModelBundle champion = store().load(championRelease);
     List<String> labels = champion.info().labels();
     LabelledDataset base = LabelledCsv.read(s.baseData());
     if (!base.labels().equals(labels)) {
@@ -172,8 +173,7 @@ public final class Retrainer {
     record.putPOJO("rows", sources);
     record.putPOJO("gate", Map.of("mean_margin", s.gate().meanMargin(), "label_margin", s.gate().labelMargin()));
     if (release) {
-      ModelRelease published = new ReleaseStore(s.store(), s.bootstrapServers(), s.releasesTopic())
-          .release(result.bundle(), championRelease.getVersion());
+      ModelRelease published = store().release(result.bundle(), championRelease.getVersion());
       record.put("bundle_uri", published.getBundleUri());
     }
     String line = JSON.writeValueAsString(record);
@@ -200,8 +200,12 @@ public final class Retrainer {
     if (release == null) {
       return 0;
     }
-    Map<String, Integer> sources = ReleaseStore.load(release).info().provenance().sources();
+    Map<String, Integer> sources = store().load(release).info().provenance().sources();
     return sources == null ? 0 : sources.getOrDefault(FEEDBACK_TOTAL, 0);
+  }
+
+  private ReleaseStore store() {
+    return new ReleaseStore(settings.store(), settings.bootstrapServers(), settings.releasesTopic(), settings.bundleTopic());
   }
 
   private static EvaluationReport evaluate(ModerationModel model, LabelledDataset data) throws InterruptedException {

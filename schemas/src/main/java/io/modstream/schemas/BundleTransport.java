@@ -1,0 +1,201 @@
+package io.modstream.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Carries a model bundle directory through Kafka, so instances on other hosts can fetch it
+ * without a shared filesystem. Each file is cut into chunks of at most {@value #CHUNK_BYTES} bytes,
+ * keyed {@code <name>/<version>/<file>/<index>} (unique keys, so a compacted topic keeps them all),
+ * with headers naming the file, the chunk index and count, and the file's SHA-256. A fetch
+ * reassembles the files into a local directory, checks every file's SHA-256, and moves the
+ * directory into place only when all files are complete. The bundle URI is {@code
+ * kafka://<topic>/<name>/<version>}.
+ */
+public final class BundleTransport {
+
+  /** Largest chunk value, under Kafka's default 1 MB record limit. */
+  public static final int CHUNK_BYTES = 512 * 1024;
+  /** Default topic of bundle chunks. */
+  public static final String DEFAULT_TOPIC = "model-bundles";
+
+  private static final String FILE = "modstream.bundle.file";
+  private static final String INDEX = "modstream.bundle.chunk";
+  private static final String COUNT = "modstream.bundle.chunks";
+  private static final String SHA = "modstream.bundle.file.sha256";
+
+  private BundleTransport() {}
+
+  /**
+   * Publishes every regular file of a directory as chunks and waits for all acknowledgements.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the chunk topic
+   * @param dir the bundle directory
+   * @param name the model name
+   * @param version the model version
+   * @return the bundle URI to put in the release
+   * @throws IOException if the directory cannot be read
+   * @throws ExecutionException if the broker refuses a chunk
+   * @throws InterruptedException if interrupted
+   */
+  public static String publish(String bootstrapServers, String topic, Path dir, String name, String version)
+      throws IOException, ExecutionException, InterruptedException {
+    Map<String, Object> props = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * CHUNK_BYTES);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (Path file : files) {
+        byte[] bytes = Files.readAllBytes(file);
+        String fileName = file.getFileName().toString();
+        String sha = sha256(bytes);
+        int count = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+        for (int i = 0; i < count; i++) {
+          int from = i * CHUNK_BYTES;
+          byte[] chunk = java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES));
+          RecordHeaders h = new RecordHeaders();
+          h.add(FILE, fileName.getBytes(StandardCharsets.UTF_8));
+          h.add(INDEX, Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+          h.add(COUNT, Integer.toString(count).getBytes(StandardCharsets.UTF_8));
+          h.add(SHA, sha.getBytes(StandardCharsets.UTF_8));
+          producer.send(new ProducerRecord<>(topic, null, name + "/" + version + "/" + fileName + "/" + i, chunk, h));
+        }
+      }
+      producer.flush();
+    }
+    return "kafka://" + topic + "/" + name + "/" + version;
+  }
+
+  /**
+   * Fetches a bundle published by {@link #publish} into {@code <cache>/<name>/<version>}, or
+   * returns that directory if an earlier fetch completed it.
+   *
+   * @param bootstrapServers the cluster
+   * @param uri a {@code kafka://} bundle URI
+   * @param cache the local cache directory
+   * @return the reassembled bundle directory
+   * @throws IOException if chunks are missing or a file's SHA-256 does not match
+   */
+  public static Path fetch(String bootstrapServers, String uri, Path cache) throws IOException {
+    URI parsed = URI.create(uri);
+    if (!"kafka".equals(parsed.getScheme())) {
+      throw new IOException("not a kafka: bundle URI: " + uri);
+    }
+    String topic = parsed.getHost();
+    String prefix = parsed.getPath().substring(1) + "/";
+    Path target = cache.resolve(prefix).normalize();
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Map<String, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
+    Map<String, String> shas = new TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ModelReleases.consumerConfig(bootstrapServers),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = ModelReleases.partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
+            continue;
+          }
+          String file = header(r, FILE);
+          chunks.computeIfAbsent(file, f -> new TreeMap<>()).put(Integer.parseInt(header(r, INDEX)), r.value());
+          shas.put(file, header(r, SHA));
+          counts.put(file, Integer.parseInt(header(r, COUNT)));
+        }
+      }
+    }
+    if (chunks.isEmpty()) {
+      throw new IOException("no chunks of " + uri + " on topic " + topic + "; was the bundle published with BundleTransport?");
+    }
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
+    try {
+      for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
+        String file = e.getKey();
+        if (e.getValue().size() != counts.get(file)) {
+          throw new IOException(uri + ": " + file + " has " + e.getValue().size() + " of " + counts.get(file) + " chunks");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] chunk : e.getValue().values()) {
+          out.write(chunk);
+        }
+        byte[] bytes = out.toByteArray();
+        if (!sha256(bytes).equals(shas.get(file))) {
+          throw new IOException(uri + ": " + file + " does not match its SHA-256 after reassembly; refusing the bundle");
+        }
+        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+          throw new IOException(uri + ": refusing file name '" + file + "'");
+        }
+        Files.write(tmp.resolve(file), bytes);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target);
+      }
+    } finally {
+      if (Files.exists(tmp)) {
+        try (Stream<Path> s = Files.walk(tmp)) {
+          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+    return target;
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String name) throws IOException {
+    Header h = r.headers().lastHeader(name);
+    if (h == null) {
+      throw new IOException("bundle chunk " + r.key() + " lacks header " + name);
+    }
+    return new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

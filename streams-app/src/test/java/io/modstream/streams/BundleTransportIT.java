@@ -1,0 +1,76 @@
+package io.modstream.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modstream.model.ModelBundle;
+import io.modstream.model.testing.TestData;
+import io.modstream.schemas.BundleTransport;
+import io.modstream.schemas.ModelRelease;
+import io.modstream.trainer.retrain.ReleaseStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bundles carried through Kafka: an instance with no access to the store serves a release. */
+@ExtendWith(KafkaBrokerExtension.class)
+class BundleTransportIT {
+
+  @Test
+  void anInstanceWithoutTheStoreServesAReleaseCarriedThroughKafka(KafkaBrokerExtension.Broker broker, @TempDir Path dir)
+      throws Exception {
+    String app = "transport-it-" + System.nanoTime();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(ScorerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+    settings.put(ScorerConfig.APPLICATION_ID, app);
+    settings.put(ScorerConfig.MODEL_NAME, "tiny");
+    settings.put(ScorerConfig.RELEASES_TOPIC, app + "-releases");
+    settings.put(ScorerConfig.TOPIC_COMMENTS, app + "-comments");
+    settings.put(ScorerConfig.TOPIC_LABELS, app + "-labels");
+    settings.put(ScorerConfig.TOPIC_FLAGGED_PREFIX, app + "-flagged-");
+    settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
+    settings.put(ScorerConfig.STATE_DIR, dir.resolve("instance").toString());
+    ScorerConfig cfg = new ScorerConfig(settings);
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 1));
+    String chunks = app + "-bundles";
+    TopicSetup.createMissing(broker.bootstrapServers(), List.of(new TopicSetup.TopicSpec(chunks, 1, Map.of())));
+
+    Path bundle = dir.resolve("t1");
+    TestData.tinyModel().bundle().save(bundle);
+    ModelRelease release = new ReleaseStore(dir.resolve("trainer-store"), broker.bootstrapServers(), app + "-releases", chunks)
+        .release(bundle, null);
+    assertThat(release.getBundleUri()).isEqualTo("kafka://" + chunks + "/tiny/t1");
+
+    try (ScoringService instance = new ScoringService(cfg)) {
+      assertThat(instance.models().current().info().version()).isEqualTo("t1");
+    }
+    Path fetched = dir.resolve("instance").resolve("bundles").resolve("tiny").resolve("t1");
+    assertThat(ModelBundle.digest(fetched)).isEqualTo(release.getBundleSha256());
+
+    // A chunk replaced in transit (same key, other bytes) is caught on reassembly.
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+      RecordHeaders h = new RecordHeaders();
+      h.add("modstream.bundle.file", ModelBundle.VOCABULARY_FILE.getBytes(StandardCharsets.UTF_8));
+      h.add("modstream.bundle.chunk", "0".getBytes(StandardCharsets.UTF_8));
+      h.add("modstream.bundle.chunks", "1".getBytes(StandardCharsets.UTF_8));
+      h.add("modstream.bundle.file.sha256", "00".repeat(32).getBytes(StandardCharsets.UTF_8));
+      p.send(new ProducerRecord<>(chunks, null, "tiny/t1/" + ModelBundle.VOCABULARY_FILE + "/0",
+          "<pad>\n<unk>\nevil\n".getBytes(StandardCharsets.UTF_8), h)).get();
+    }
+    assertThatThrownBy(() -> BundleTransport.fetch(broker.bootstrapServers(), release.getBundleUri(), dir.resolve("other-host")))
+        .hasMessageContaining(ModelBundle.VOCABULARY_FILE)
+        .hasMessageContaining("SHA-256");
+  }
+}
