@@ -61,7 +61,33 @@ public final class TopicSetup {
   }
 
   /**
-   * Creates every missing topic; existing ones are left as they are.
+   * Waits until every partition of new topics has a leader: producing before that fails with
+   * NOT_LEADER_OR_FOLLOWER, and an idempotent producer can then get stuck retrying
+   * OUT_OF_ORDER_SEQUENCE_NUMBER (seen here with Kafka 4.3.1 on a single broker).
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics " + topics + " have partitions without a leader after 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Creates every missing topic and waits for their leaders; existing ones are left as they are.
    *
    * @param bootstrapServers the cluster
    * @param specs the topics
@@ -85,6 +111,7 @@ public final class TopicSetup {
       }
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
+        awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
       List<String> created = missing.stream().map(NewTopic::name).toList();
       LOG.info("topics created: {} (replication {}); already present: {}", created, replication,

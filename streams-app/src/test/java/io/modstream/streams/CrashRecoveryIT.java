@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The app runs as a separate process from the packaged jar, as users run it.
  */
 @ExtendWith(KafkaBrokerExtension.class)
+// A hung broker or client fails the test instead of stalling the build.
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrashRecoveryIT {
 
   private static final Path JAR = Path.of("target", "streams-app.jar");
@@ -67,6 +70,17 @@ class CrashRecoveryIT {
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
 
     Process first = launch(config, dir.resolve("first.log"), Map.of());
+    try {
+      crashWithBufferedComments(broker, first, app, comments, labels, dir);
+    } finally {
+      first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(first.isAlive()).isFalse();
+    restartAndCheck(broker, config, labels, dir);
+  }
+
+  private void crashWithBufferedComments(KafkaBrokerExtension.Broker broker, Process first, String app, String comments,
+      String labels, Path dir) throws Exception {
     List<String> texts = TestData.sample(350).texts();
     try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
       for (int i = 0; i < 350; i++) {
@@ -81,10 +95,9 @@ class CrashRecoveryIT {
     List<ConsumerRecord<String, byte[]>> beforeCrash = ItSupport.readUntil(broker.bootstrapServers(), labels,
         Duration.ofSeconds(60), got -> got.size() >= 300);
     assertThat(beforeCrash).hasSize(300);
+  }
 
-    first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    assertThat(first.isAlive()).isFalse();
-
+  private void restartAndCheck(KafkaBrokerExtension.Broker broker, Path config, String labels, Path dir) throws Exception {
     Process second = launch(config, dir.resolve("second.log"), Map.of("MODSTREAM_BATCH_MAX_WAIT_MS", "200"));
     try {
       List<ConsumerRecord<String, byte[]>> events = ItSupport.readUntil(broker.bootstrapServers(), labels,

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * served.
  */
 @ExtendWith(KafkaBrokerExtension.class)
+// A hung broker or client fails the test instead of stalling the build.
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FeedbackLoopIT {
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);

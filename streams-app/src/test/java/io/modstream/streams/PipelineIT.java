@@ -24,11 +24,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 2,000 comments, some malformed, through the real topology on a real broker. */
 @ExtendWith(KafkaBrokerExtension.class)
+// A hung broker or client fails the test instead of stalling the build.
+@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipelineIT {
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);

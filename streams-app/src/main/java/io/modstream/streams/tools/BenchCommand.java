@@ -56,7 +56,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
   int halfLoadSeconds = 20;
 
+  @Option(names = "--swap-to", paramLabel = "DIR",
+      description = "A bundle of the served model with another version: released a third into the half-load run, to measure the swap.")
+  Path swapTo;
+
+  @Option(names = "--releases-topic", description = "Releases topic the running app follows (with --swap-to).")
+  String releasesTopic = "model-releases";
+
+  @Option(names = "--swap-store", paramLabel = "DIR", description = "Where --swap-to is copied for release.")
+  Path swapStore = Path.of(System.getProperty("java.io.tmpdir"), "modstream-bench-store");
+
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
+  private static final AvroCodec<io.modstream.schemas.LabelEvent> EVENTS = AvroCodec.of(io.modstream.schemas.LabelEvent.class);
 
   @Override
   public Integer call() throws Exception {
@@ -96,10 +107,34 @@ public final class BenchCommand implements Callable<Integer> {
     Run steady = run(halfSample, half, "half");
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
+    if (swapTo != null) {
+      Run swap = run(halfSample, half, "swap");
+      System.out.printf(Locale.ROOT, "swap:         first event by %s %,d ms after its release was published; "
+              + "events/s before %.0f, lowest 1-s window after %.0f, %d s below 90%% of the rate before%n",
+          swap.swapVersion, swap.releaseToFirstEventMs, swap.before, swap.lowest, swap.secondsBelow);
+      System.out.printf(Locale.ROOT, "              latency during the swap run p50 %.0f ms, p99 %.0f ms%n", swap.p50, swap.p99);
+    }
     return 0;
   }
 
-  private record Run(double throughput, double p50, double p99) {}
+  private record Run(double throughput, double p50, double p99, String swapVersion, long releaseToFirstEventMs,
+      double before, double lowest, int secondsBelow) {
+    Run(double throughput, double p50, double p99) {
+      this(throughput, p50, p99, null, -1, 0, 0, 0);
+    }
+  }
+
+  /** Copies the swap bundle into the store and publishes its release; returns its version. */
+  private String releaseSwapBundle() throws Exception {
+    io.modstream.model.BundleInfo info = ModelBundle.load(swapTo).info();
+    Path target = swapStore.resolve(info.name()).resolve(info.version()).toAbsolutePath();
+    String digest = java.nio.file.Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))
+        ? ModelBundle.digest(target) : ModelBundle.copy(swapTo, target);
+    io.modstream.schemas.ModelReleases.publish(bootstrap, releasesTopic, io.modstream.schemas.ModelRelease.newBuilder()
+        .setModelName(info.name()).setVersion(info.version()).setBundleUri(target.toUri().toString())
+        .setBundleSha256(digest).setCreatedAt(Instant.now()).build());
+    return info.version();
+  }
 
   private Run run(List<String> texts, double rate, String tag) throws Exception {
     String prefix = "bench-" + tag + "-" + System.nanoTime() + "-";
@@ -119,12 +154,21 @@ public final class BenchCommand implements Callable<Integer> {
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);
       long[] latencies = new long[texts.size()];
+      int[] perSecond = new int[7200];
+      boolean swapRun = tag.equals("swap");
+      String swapVersion = null;
+      long releasedAt = -1;
+      long firstNew = -1;
       int seen = 0;
       long start = System.nanoTime();
       long startMs = System.currentTimeMillis();
       int sent = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (seen < texts.size() && System.nanoTime() < deadline) {
+        if (swapRun && releasedAt < 0 && System.currentTimeMillis() - startMs > halfLoadSeconds * 1000L / 3) {
+          swapVersion = releaseSwapBundle();
+          releasedAt = System.currentTimeMillis();
+        }
         long due = rate > 0 ? start + (long) (sent * 1e9 / rate) : Long.MIN_VALUE;
         while (sent < texts.size() && (rate == 0 || System.nanoTime() >= due)) {
           String id = prefix + sent;
@@ -135,7 +179,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(rate > 0 ? 1 : 20))) {
           if (r.key() != null && r.key().startsWith(prefix)) {
-            latencies[seen++] = System.currentTimeMillis() - r.timestamp();
+            long now = System.currentTimeMillis();
+            latencies[seen++] = now - r.timestamp();
+            perSecond[(int) Math.min(perSecond.length - 1, (now - startMs) / 1000)]++;
+            if (swapVersion != null && firstNew < 0 && swapVersion.equals(EVENTS.decode(r.value()).getModelVersion())) {
+              firstNew = now;
+            }
           }
         }
       }
@@ -144,7 +193,26 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalStateException("only " + seen + " of " + texts.size() + " events arrived within 10 minutes; is the streams app running against " + bootstrap + "?");
       }
       Arrays.sort(latencies);
-      return new Run(texts.size() / seconds, latencies[(int) (0.50 * (seen - 1))], latencies[(int) (0.99 * (seen - 1))]);
+      double p50 = latencies[(int) (0.50 * (seen - 1))];
+      double p99 = latencies[(int) (0.99 * (seen - 1))];
+      if (!swapRun) {
+        return new Run(texts.size() / seconds, p50, p99);
+      }
+      int releaseSecond = (int) ((releasedAt - startMs) / 1000);
+      double before = 0;
+      for (int i = 1; i < releaseSecond; i++) {
+        before += perSecond[i];
+      }
+      before /= Math.max(1, releaseSecond - 1);
+      double lowest = Double.MAX_VALUE;
+      int below = 0;
+      int lastFull = (int) (seconds) - 1;
+      for (int i = releaseSecond; i < lastFull; i++) {
+        lowest = Math.min(lowest, perSecond[i]);
+        below += perSecond[i] < 0.9 * before ? 1 : 0;
+      }
+      return new Run(texts.size() / seconds, p50, p99, swapVersion, firstNew < 0 ? -1 : firstNew - releasedAt, before,
+          lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }
 }
