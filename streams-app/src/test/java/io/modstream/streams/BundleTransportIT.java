@@ -10,7 +10,6 @@ import io.modstream.schemas.ModelRelease;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,16 +33,7 @@ class BundleTransportIT {
   void anInstanceWithoutTheStoreServesAReleaseCarriedThroughKafka(KafkaBrokerExtension.Broker broker, @TempDir Path dir)
       throws Exception {
     String app = "transport-it-" + System.nanoTime();
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ScorerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-    settings.put(ScorerConfig.APPLICATION_ID, app);
-    settings.put(ScorerConfig.MODEL_NAME, "tiny");
-    settings.put(ScorerConfig.RELEASES_TOPIC, app + "-releases");
-    settings.put(ScorerConfig.TOPIC_COMMENTS, app + "-comments");
-    settings.put(ScorerConfig.TOPIC_LABELS, app + "-labels");
-    settings.put(ScorerConfig.TOPIC_FLAGGED_PREFIX, app + "-flagged-");
-    settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
-    settings.put(ScorerConfig.STATE_DIR, dir.resolve("instance").toString());
+    Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("instance"));
     ScorerConfig cfg = new ScorerConfig(settings);
     TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 1));
     String chunks = app + "-bundles";

@@ -54,17 +54,8 @@ class FeedbackLoopIT {
 
   Env setUp(KafkaBrokerExtension.Broker broker, Path dir) throws Exception {
     String app = "loop-it-" + System.nanoTime();
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ScorerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-    settings.put(ScorerConfig.APPLICATION_ID, app);
-    settings.put(ScorerConfig.MODEL_NAME, "tiny");
-    settings.put(ScorerConfig.RELEASES_TOPIC, app + "-releases");
-    settings.put(ScorerConfig.TOPIC_COMMENTS, app + "-comments");
-    settings.put(ScorerConfig.TOPIC_LABELS, app + "-labels");
-    settings.put(ScorerConfig.TOPIC_FLAGGED_PREFIX, app + "-flagged-");
-    settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
+    Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state"));
     settings.put(ScorerConfig.BATCH_SIZE, 16);
-    settings.put(ScorerConfig.STATE_DIR, dir.resolve("state").toString());
     ScorerConfig cfg = new ScorerConfig(settings);
     TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 2));
     TopicSetup.createMissing(broker.bootstrapServers(),

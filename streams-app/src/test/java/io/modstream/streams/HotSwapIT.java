@@ -52,17 +52,8 @@ class HotSwapIT {
     TestData.tinyModel().bundle().save(t1);
     TestData.trainTiny("t2", 11L).bundle().save(t2);
     String app = "swap-it-" + System.nanoTime();
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ScorerConfig.BOOTSTRAP_SERVERS, bootstrap);
-    settings.put(ScorerConfig.APPLICATION_ID, app);
-    settings.put(ScorerConfig.MODEL_NAME, "tiny");
-    settings.put(ScorerConfig.RELEASES_TOPIC, app + "-releases");
-    settings.put(ScorerConfig.TOPIC_COMMENTS, app + "-comments");
-    settings.put(ScorerConfig.TOPIC_LABELS, app + "-labels");
-    settings.put(ScorerConfig.TOPIC_FLAGGED_PREFIX, app + "-flagged-");
-    settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
+    Map<String, Object> settings = ItSupport.scorerSettings(bootstrap, app, dir.resolve("state-a"));
     settings.put(ScorerConfig.BATCH_SIZE, 16);
-    settings.put(ScorerConfig.STATE_DIR, dir.resolve("state-a").toString());
     ScorerConfig cfgA = new ScorerConfig(settings);
     settings.put(ScorerConfig.STATE_DIR, dir.resolve("state-b").toString());
     ScorerConfig cfgB = new ScorerConfig(settings);

@@ -22,6 +22,24 @@ final class ItSupport {
 
   private ItSupport() {}
 
+  /**
+   * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never
+   * see each other's records.
+   */
+  static Map<String, Object> scorerSettings(String bootstrap, String app, java.nio.file.Path stateDir) {
+    Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put(ScorerConfig.BOOTSTRAP_SERVERS, bootstrap);
+    settings.put(ScorerConfig.APPLICATION_ID, app);
+    settings.put(ScorerConfig.MODEL_NAME, "tiny");
+    settings.put(ScorerConfig.RELEASES_TOPIC, app + "-releases");
+    settings.put(ScorerConfig.TOPIC_COMMENTS, app + "-comments");
+    settings.put(ScorerConfig.TOPIC_LABELS, app + "-labels");
+    settings.put(ScorerConfig.TOPIC_FLAGGED_PREFIX, app + "-flagged-");
+    settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
+    settings.put(ScorerConfig.STATE_DIR, stateDir.toString());
+    return settings;
+  }
+
   static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
