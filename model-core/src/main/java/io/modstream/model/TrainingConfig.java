@@ -1,11 +1,8 @@
 package io.modstream.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Hyper-parameters of the BiLSTM and its training. Immutable; {@link #defaults()} holds the
- * settings used for the released models, and every {@code with...} method returns a copy.
+ * settings used for the released models.
  *
  * @param embeddingDim width of the learned token embedding
  * @param lstmUnits LSTM units per direction
@@ -62,41 +59,6 @@ public record TrainingConfig(
    */
   public static TrainingConfig defaults() {
     return new TrainingConfig(128, 64, 64, 0.2, 200, 2, 50_000, 64, 8, 2, 2e-3, 42L);
-  }
-
-  /**
-   * Returns a copy with other epoch settings.
-   *
-   * @param epochs the most epochs
-   * @param patience epochs without improvement before stopping
-   * @return the copy
-   */
-  public TrainingConfig withEpochs(int epochs, int patience) {
-    return new TrainingConfig(
-        embeddingDim, lstmUnits, denseUnits, dropout, maxLength, vocabMinFrequency, vocabMaxSize,
-        batchSize, epochs, patience, learningRate, seed);
-  }
-
-  /**
-   * Returns the settings as an ordered map, for provenance and reports.
-   *
-   * @return field name to value
-   */
-  public Map<String, Object> asMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("embeddingDim", embeddingDim);
-    m.put("lstmUnits", lstmUnits);
-    m.put("denseUnits", denseUnits);
-    m.put("dropout", dropout);
-    m.put("maxLength", maxLength);
-    m.put("vocabMinFrequency", vocabMinFrequency);
-    m.put("vocabMaxSize", vocabMaxSize);
-    m.put("batchSize", batchSize);
-    m.put("epochs", epochs);
-    m.put("patience", patience);
-    m.put("learningRate", learningRate);
-    m.put("seed", seed);
-    return m;
   }
 
   private static void positive(String name, int value) {

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -33,14 +31,12 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
-  private final List<Schema> known = new ArrayList<>();
 
   private AvroCodec(Class<T> type, List<Schema> extraWriterSchemas) {
     SpecificData model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema);
-    known.add(schema);
     List<Schema> writers = new ArrayList<>(history(schema.getFullName()));
     writers.addAll(extraWriterSchemas);
     for (Schema writer : writers) {
@@ -49,7 +45,6 @@ public final class AvroCodec<T extends SpecificRecord> {
             "schema " + writer.getFullName() + " is not a version of " + schema.getFullName());
       }
       decoder.addSchema(writer);
-      known.add(writer);
     }
   }
 
@@ -132,27 +127,6 @@ public final class AvroCodec<T extends SpecificRecord> {
    */
   public Schema schema() {
     return schema;
-  }
-
-  /**
-   * Returns the fingerprints of every schema this codec can read, as hex, current first.
-   *
-   * @return the fingerprints
-   */
-  public List<String> knownFingerprints() {
-    List<String> out = new ArrayList<>();
-    for (Schema s : known) {
-      out.add(HexFormat.of().formatHex(longBytes(SchemaNormalization.parsingFingerprint64(s))));
-    }
-    return out;
-  }
-
-  private static byte[] longBytes(long v) {
-    byte[] b = new byte[8];
-    for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (v >>> (8 * i));
-    }
-    return b;
   }
 
   /** Reads the earlier schema versions of one record listed in the bundled history index. */

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import io.modstream.schemas.Topics;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -77,13 +78,13 @@ public final class ScorerConfig extends AbstractConfig {
               "Directory of the model bundle to serve at start (written by 'trainer train --out DIR'). Empty: serve the latest release of model.name (needs releases.follow=true).")
           .define(MODEL_NAME, Type.STRING, "", Importance.MEDIUM,
               "Model whose releases this instance follows. Empty: the name recorded in the bundle at model.path.")
-          .define(RELEASES_TOPIC, Type.STRING, "model-releases", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(RELEASES_TOPIC, Type.STRING, Topics.MODEL_RELEASES, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Compacted topic of ModelRelease records that every instance follows.")
           .define(RELEASES_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
               "Swap to each new release of model.name while running (fetch, verify, load and warm up off the stream threads, then one atomic swap). false: serve model.path until restarted.")
-          .define(TOPIC_COMMENTS, Type.STRING, "comments", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_COMMENTS, Type.STRING, Topics.COMMENTS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Source topic of Comment records, keyed by comment id.")
-          .define(TOPIC_LABELS, Type.STRING, "comment-labels", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_LABELS, Type.STRING, Topics.COMMENT_LABELS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Topic of LabelEvent records, one per scored comment, same key as the comment.")
           .define(TOPIC_FLAGGED_PREFIX, Type.STRING, "comments-flagged-", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Prefix of the per-label topics: a comment flagged with label L also goes to <prefix>L (its LabelEvent).")

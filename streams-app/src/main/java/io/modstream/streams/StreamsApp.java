@@ -1,15 +1,11 @@
 package io.modstream.streams;
 
 import io.modstream.model.ModelBundle;
-import io.modstream.model.ModelRuntime;
-import io.modstream.model.ModerationModel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

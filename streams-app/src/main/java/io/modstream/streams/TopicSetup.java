@@ -1,5 +1,7 @@
 package io.modstream.streams;
 
+import io.modstream.schemas.BundleTransport;
+import io.modstream.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,10 @@ public final class TopicSetup {
     specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_DLQ), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH_MS)));
     // Durable records of feedback and releases: compacted, the latest per key wins.
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    specs.add(new TopicSpec(io.modstream.schemas.Topics.COMMENT_FEEDBACK, partitions, compacted));
+    specs.add(new TopicSpec(Topics.COMMENT_FEEDBACK, partitions, compacted));
     specs.add(new TopicSpec(config.getString(ScorerConfig.RELEASES_TOPIC), 1, compacted));
     // Bundle chunks (BundleTransport): unique keys, so compaction keeps every chunk.
-    specs.add(new TopicSpec(io.modstream.schemas.BundleTransport.DEFAULT_TOPIC, 1, compacted));
+    specs.add(new TopicSpec(BundleTransport.DEFAULT_TOPIC, 1, compacted));
     return specs;
   }
 
