@@ -81,7 +81,8 @@ class FeedbackLoopIT {
   void publishFeedback(Env env, boolean flip) throws Exception {
     LabelledDataset sample = TestData.sample(600);
     try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap(), ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
         new StringSerializer(), AvroSerde.of(Feedback.class))) {
       int i = 0;
       for (LabelledComment row : sample.rows()) {

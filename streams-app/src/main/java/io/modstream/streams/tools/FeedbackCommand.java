@@ -48,7 +48,10 @@ public final class FeedbackCommand implements Callable<Integer> {
     LabelledDataset data = LabelledCsv.read(file);
     int n = 0;
     try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        // One request in flight: see TopicSetup; a burst right after topic creation can otherwise
+        // leave an idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever.
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
         new StringSerializer(), AvroSerde.of(Feedback.class))) {
       for (LabelledComment row : data.rows()) {
         if (limit > 0 && n >= limit) {
