@@ -183,6 +183,33 @@ public final class BundleTransport {
     return target;
   }
 
+  /**
+   * Returns the local directory of a released bundle: a {@code file:} URI as is, a {@code
+   * kafka:} URI fetched into {@code cache}. The caller still verifies the bundle against the
+   * release's digest.
+   *
+   * @param bootstrapServers the cluster, for kafka: URIs
+   * @param uri the release's bundle URI
+   * @param cache where kafka: bundles are reassembled
+   * @return the bundle directory
+   * @throws IOException if the URI is malformed or unsupported, or the fetch fails
+   */
+  public static Path resolve(String bootstrapServers, String uri, Path cache) throws IOException {
+    URI parsed;
+    try {
+      parsed = URI.create(uri);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bundle URI '" + uri + "' is not a URI", e);
+    }
+    if ("file".equals(parsed.getScheme())) {
+      return Path.of(parsed);
+    }
+    if ("kafka".equals(parsed.getScheme())) {
+      return fetch(bootstrapServers, uri, cache);
+    }
+    throw new IOException("bundle URI '" + uri + "' is not supported; use file: (shared store) or kafka: (BundleTransport)");
+  }
+
   private static String header(ConsumerRecord<?, ?> r, String name) throws IOException {
     Header h = r.headers().lastHeader(name);
     if (h == null) {

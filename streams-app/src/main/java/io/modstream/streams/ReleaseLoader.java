@@ -6,7 +6,6 @@ import io.modstream.model.ModerationModel;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -52,7 +51,7 @@ final class ReleaseLoader {
    * @throws IOException if the bundle cannot be found, does not match the release, or is invalid
    */
   ModerationModel load(ModelRelease release) throws IOException, InterruptedException {
-    Path dir = resolve(release.getBundleUri());
+    Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), cache);
     String digest = ModelBundle.digest(dir);
     if (!digest.equals(release.getBundleSha256())) {
       throw new InvalidBundleException("bundle " + dir + " has manifest SHA-256 " + digest + " but release "
@@ -70,21 +69,5 @@ final class ReleaseLoader {
     ModerationModel model = ModerationModel.of(bundle, replicas, batchSize);
     model.score(WARM_UP);
     return model;
-  }
-
-  private Path resolve(String uri) throws IOException {
-    URI parsed;
-    try {
-      parsed = URI.create(uri);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("bundle URI '" + uri + "' is not a URI", e);
-    }
-    if ("file".equals(parsed.getScheme())) {
-      return Path.of(parsed);
-    }
-    if ("kafka".equals(parsed.getScheme())) {
-      return BundleTransport.fetch(bootstrapServers, uri, cache);
-    }
-    throw new IOException("bundle URI '" + uri + "' is not supported; use file: (shared store) or kafka: (BundleTransport)");
   }
 }

@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelRuntime;
 import io.modstream.model.EvaluationReport;
 import io.modstream.model.Evaluator;
 import io.modstream.model.LabelledCsv;
@@ -45,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Runtimes.configureNativeThreads(nativeThreads);
+    ModelRuntime.configureNativeThreads(nativeThreads);
     ModelBundle bundle = ModelBundle.load(model);
     LabelledDataset dataset = LabelledCsv.read(data);
     List<String> labels = bundle.info().labels();

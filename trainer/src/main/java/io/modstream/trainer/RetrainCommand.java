@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.retrain.Retrainer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ final class RetrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Runtimes.configureNativeThreads(1);
+    ModelRuntime.configureNativeThreads(1);
     Retrainer.Decision d;
     try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
       d = new Retrainer(options.settings()).runOnce(progress);

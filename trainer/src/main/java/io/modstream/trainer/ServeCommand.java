@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.retrain.FeedbackLog;
 import io.modstream.trainer.retrain.Retrainer;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     if (every <= 0 && everyMinutes <= 0) {
       throw new IllegalArgumentException("set --every or --every-minutes (or both) above 0");
     }
-    Runtimes.configureNativeThreads(1);
+    ModelRuntime.configureNativeThreads(1);
     Retrainer retrainer = new Retrainer(options.settings());
     // Feedback the serving champion was not trained on is new, also after a restart.
     long seenAtLastRun = retrainer.championFeedback();

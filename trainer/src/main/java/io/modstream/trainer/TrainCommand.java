@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelRuntime;
 import io.modstream.model.LabelledCsv;
 import io.modstream.model.LabelledDataset;
 import io.modstream.model.ModelTrainer;
@@ -111,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
     }
-    Runtimes.configureNativeThreads(nativeThreads);
+    ModelRuntime.configureNativeThreads(nativeThreads);
     long started = System.nanoTime();
     LabelledDataset dataset = LabelledCsv.read(data);
     if (limit > 0 && limit < dataset.size()) {

@@ -7,7 +7,6 @@ import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -129,10 +128,7 @@ public final class ReleaseStore {
    * @throws IOException if it cannot be read or does not match
    */
   public ModelBundle load(ModelRelease release) throws IOException {
-    URI uri = URI.create(release.getBundleUri());
-    Path dir = "kafka".equals(uri.getScheme())
-        ? BundleTransport.fetch(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"))
-        : Path.of(uri);
+    Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"));
     String digest = ModelBundle.digest(dir);
     if (!digest.equals(release.getBundleSha256())) {
       throw new IOException("bundle " + dir + " does not match release " + release.getVersion() + " (SHA-256 " + digest
