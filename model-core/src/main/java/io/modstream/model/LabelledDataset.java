@@ -103,17 +103,7 @@ public record LabelledDataset(
       throw new IllegalArgumentException(
           "validation fraction must be in (0, 1), got " + validationFraction);
     }
-    int[] positives = positives();
-    Map<Integer, List<LabelledComment>> strata = new HashMap<>();
-    for (LabelledComment row : rows) {
-      int stratum = -1;
-      for (int j = 0; j < positives.length; j++) {
-        if (row.label(j) && (stratum < 0 || positives[j] < positives[stratum])) {
-          stratum = j;
-        }
-      }
-      strata.computeIfAbsent(stratum, k -> new ArrayList<>()).add(row);
-    }
+    Map<Integer, List<LabelledComment>> strata = strata();
     Random random = new Random(seed);
     List<LabelledComment> train = new ArrayList<>();
     List<LabelledComment> validation = new ArrayList<>();
@@ -131,6 +121,68 @@ public record LabelledDataset(
     return new Split(
         new LabelledDataset(labels, train, source + " (train split)", sha256),
         new LabelledDataset(labels, validation, source + " (validation split)", sha256));
+  }
+
+  /**
+   * Splits the rows into {@code k} stratified folds (strata as in {@link #stratifiedSplit}) and
+   * returns one split per fold: the fold is the validation part, the other folds the training
+   * part. Every row is in exactly one fold's validation part.
+   *
+   * @param k the number of folds, at least 2
+   * @param seed the shuffling seed
+   * @return {@code k} splits
+   */
+  public List<Split> stratifiedFolds(int k, long seed) {
+    if (k < 2 || k > rows.size()) {
+      throw new IllegalArgumentException("folds must be in [2, rows], got " + k);
+    }
+    Map<Integer, List<LabelledComment>> strata = strata();
+    Random random = new Random(seed);
+    List<List<LabelledComment>> folds = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      folds.add(new ArrayList<>());
+    }
+    List<Integer> keys = new ArrayList<>(strata.keySet());
+    keys.sort(Comparator.naturalOrder());
+    int next = 0;
+    for (int key : keys) {
+      List<LabelledComment> stratum = new ArrayList<>(strata.get(key));
+      java.util.Collections.shuffle(stratum, random);
+      for (LabelledComment row : stratum) {
+        folds.get(next).add(row);
+        next = (next + 1) % k;
+      }
+    }
+    List<Split> splits = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      List<LabelledComment> train = new ArrayList<>();
+      for (int g = 0; g < k; g++) {
+        if (g != f) {
+          train.addAll(folds.get(g));
+        }
+      }
+      java.util.Collections.shuffle(train, new Random(seed + f));
+      splits.add(new Split(
+          new LabelledDataset(labels, train, source + " (fold " + (f + 1) + " train)", sha256),
+          new LabelledDataset(labels, folds.get(f), source + " (fold " + (f + 1) + " held out)", sha256)));
+    }
+    return splits;
+  }
+
+  /** Rows grouped by their rarest positive label (-1: none). */
+  private Map<Integer, List<LabelledComment>> strata() {
+    int[] positives = positives();
+    Map<Integer, List<LabelledComment>> strata = new HashMap<>();
+    for (LabelledComment row : rows) {
+      int stratum = -1;
+      for (int j = 0; j < positives.length; j++) {
+        if (row.label(j) && (stratum < 0 || positives[j] < positives[stratum])) {
+          stratum = j;
+        }
+      }
+      strata.computeIfAbsent(stratum, key -> new ArrayList<>()).add(row);
+    }
+    return strata;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Sha256;
 import java.io.ByteArrayInputStream;
@@ -25,23 +26,29 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * A trained model as one immutable value: network weights, vocabulary, tokenizer scheme, labels,
- * thresholds and provenance. On disk it is a directory holding {@value #NETWORK_FILE}, {@value
- * #VOCABULARY_FILE}, {@value #INFO_FILE} and a {@value #MANIFEST_FILE} with the size and SHA-256
+ * A trained model as one immutable value: network weights, linear model, vocabulary, tokenizer
+ * scheme, labels, calibration, thresholds and provenance. On disk it is a directory holding
+ * {@value #NETWORK_FILE}, {@value #LINEAR_FILE} (format 2), {@value #VOCABULARY_FILE}, {@value
+ * #INFO_FILE} and a {@value #MANIFEST_FILE} with the size and SHA-256
  * of each; {@link #load(Path)} verifies all of them before it parses anything, so a truncated or
  * tampered bundle is refused with a message naming the file. Other files in the directory (such
  * as evaluation reports) are ignored.
  */
 public final class ModelBundle {
 
-  /** The layout version written by this build. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The layout version written by this build: 2 adds the linear model and the calibration.
+   * Format 1 bundles (network only) still load and serve.
+   */
+  public static final int FORMAT_VERSION = 2;
   /** The checksum manifest. */
   public static final String MANIFEST_FILE = "manifest.json";
   /** The DL4J network (configuration and weights). */
   public static final String NETWORK_FILE = "network.zip";
   /** The vocabulary, one token per line. */
   public static final String VOCABULARY_FILE = "vocabulary.txt";
+  /** The linear model (format 2). */
+  public static final String LINEAR_FILE = "linear.bin";
   /** The {@link BundleInfo} as JSON. */
   public static final String INFO_FILE = "bundle.json";
 
@@ -56,11 +63,25 @@ public final class ModelBundle {
   private final BundleInfo info;
   private final Vocabulary vocabulary;
   private final LstmNetwork network;
+  private final LinearModel linear;
 
-  ModelBundle(BundleInfo info, Vocabulary vocabulary, LstmNetwork network) {
+  ModelBundle(BundleInfo info, Vocabulary vocabulary, LstmNetwork network, LinearModel linear) {
     this.info = Objects.requireNonNull(info, "info");
     this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
     this.network = Objects.requireNonNull(network, "network");
+    if ((linear == null) != (info.calibration() == null)) {
+      throw new IllegalArgumentException("a bundle has both a linear model and a calibration, or neither");
+    }
+    if (linear != null && linear.labels() != info.labels().size()) {
+      throw new IllegalArgumentException(
+          "the linear model scores " + linear.labels() + " labels, the bundle has " + info.labels().size());
+    }
+    this.linear = linear;
+  }
+
+  /** The linear model, or null for a format 1 bundle. */
+  LinearModel linear() {
+    return linear;
   }
 
   /**
@@ -114,11 +135,16 @@ public final class ModelBundle {
       vocabulary.write(w);
     }
     files.put(VOCABULARY_FILE, vocabBytes.toByteArray());
+    if (linear != null) {
+      ByteArrayOutputStream linearBytes = new ByteArrayOutputStream(1 << 20);
+      linear.write(linearBytes);
+      files.put(LINEAR_FILE, linearBytes.toByteArray());
+    }
     files.put(INFO_FILE, JSON.writeValueAsBytes(info));
 
     Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
     files.forEach((name, bytes) -> entries.put(name, new Manifest.Entry(bytes.length, Sha256.of(bytes))));
-    byte[] manifest = JSON.writeValueAsBytes(new Manifest(MANIFEST_FORMAT, FORMAT_VERSION, entries));
+    byte[] manifest = JSON.writeValueAsBytes(new Manifest(MANIFEST_FORMAT, info.formatVersion(), entries));
 
     files.put(MANIFEST_FILE, manifest);
     writeAtomically(dir, files);
@@ -197,10 +223,15 @@ public final class ModelBundle {
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidBundleException(dir + ": " + INFO_FILE + " is not a valid bundle description: " + e.getMessage(), e);
     }
-    if (info.formatVersion() != FORMAT_VERSION) {
+    if (info.formatVersion() != manifestVersion(files)) {
       throw new InvalidBundleException(
-          dir + ": bundle format " + info.formatVersion() + " is not supported (this build reads "
-              + FORMAT_VERSION + "); retrain or upgrade modstream");
+          dir + ": " + INFO_FILE + " says format " + info.formatVersion() + " but the manifest says "
+              + manifestVersion(files) + "; the bundle was altered, re-copy it");
+    }
+    if ((info.formatVersion() >= 2) != (info.calibration() != null)) {
+      throw new InvalidBundleException(
+          dir + ": a format " + info.formatVersion() + " bundle must " + (info.formatVersion() >= 2 ? "" : "not ")
+              + "have a calibration in " + INFO_FILE);
     }
     try {
       Tokenizer.forScheme(info.tokenizerScheme());
@@ -219,7 +250,23 @@ public final class ModelBundle {
     } catch (IOException e) {
       throw new InvalidBundleException(dir + ": " + NETWORK_FILE + ": " + e.getMessage(), e);
     }
-    return new ModelBundle(info, vocabulary, network);
+    LinearModel linear = null;
+    if (info.formatVersion() >= 2) {
+      try {
+        linear = LinearModel.read(new ByteArrayInputStream(files.get(LINEAR_FILE)));
+      } catch (IOException e) {
+        throw new InvalidBundleException(dir + ": " + LINEAR_FILE + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return new ModelBundle(info, vocabulary, network, linear);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidBundleException(dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int manifestVersion(Map<String, byte[]> files) {
+    return files.containsKey(LINEAR_FILE) ? 2 : 1;
   }
 
   /**
@@ -251,13 +298,16 @@ public final class ModelBundle {
     if (!MANIFEST_FORMAT.equals(manifest.format()) || manifest.files() == null) {
       throw new InvalidBundleException(dir + ": " + MANIFEST_FILE + " is not a modstream bundle manifest");
     }
-    if (manifest.formatVersion() != FORMAT_VERSION) {
+    if (manifest.formatVersion() < 1 || manifest.formatVersion() > FORMAT_VERSION) {
       throw new InvalidBundleException(
-          dir + ": bundle format " + manifest.formatVersion() + " is not supported (this build reads "
+          dir + ": bundle format " + manifest.formatVersion() + " is not supported (this build reads 1 to "
               + FORMAT_VERSION + "); retrain or upgrade modstream");
     }
     Map<String, byte[]> contents = new LinkedHashMap<>();
-    for (String required : new String[] {NETWORK_FILE, VOCABULARY_FILE, INFO_FILE}) {
+    String[] requiredFiles = manifest.formatVersion() >= 2
+        ? new String[] {NETWORK_FILE, LINEAR_FILE, VOCABULARY_FILE, INFO_FILE}
+        : new String[] {NETWORK_FILE, VOCABULARY_FILE, INFO_FILE};
+    for (String required : requiredFiles) {
       Manifest.Entry entry = manifest.files().get(required);
       if (entry == null) {
         throw new InvalidBundleException(dir + ": " + MANIFEST_FILE + " does not list " + required + "; the bundle is incomplete");

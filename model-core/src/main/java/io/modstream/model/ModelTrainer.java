@@ -1,6 +1,8 @@
 package io.modstream.model;
 
+import io.modstream.model.internal.Blending;
 import io.modstream.model.internal.LengthBatches;
+import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Scoring;
 import java.io.IOException;
@@ -18,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the BiLSTM on a training split, keeps the epoch with the best validation mean ROC-AUC,
- * tunes per-label thresholds for best F1 on the validation split and returns a {@link
- * ModelBundle}. The vocabulary comes from the training split only.
+ * Trains the BiLSTM on a training split and keeps the epoch with the best validation mean
+ * ROC-AUC; trains the linear model (TF-IDF word and character n-grams, logistic regression) on
+ * the same split; fits the blend weight and per-label Platt scaling on the validation split
+ * ({@link ScoreCalibration}); tunes per-label thresholds for best F1 on the calibrated validation
+ * scores and returns a {@link ModelBundle}. The vocabulary comes from the training split only.
  */
 public final class ModelTrainer {
 
@@ -30,6 +34,7 @@ public final class ModelTrainer {
   private final TrainingConfig config;
   private final TrainingListener listener;
   private final Map<String, Integer> sources;
+  private final LinearConfig linearConfig;
 
   /**
    * Creates a trainer.
@@ -38,13 +43,27 @@ public final class ModelTrainer {
    * @param listener progress callbacks
    */
   public ModelTrainer(TrainingConfig config, TrainingListener listener) {
-    this(config, listener, null);
+    this(config, listener, null, LinearConfig.defaults());
   }
 
-  private ModelTrainer(TrainingConfig config, TrainingListener listener, Map<String, Integer> sources) {
+  private ModelTrainer(
+      TrainingConfig config, TrainingListener listener, Map<String, Integer> sources, LinearConfig linearConfig) {
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.sources = sources;
+    this.linearConfig = linearConfig;
+  }
+
+  /**
+   * Returns a trainer with other linear-model settings, or with none: {@code null} trains the
+   * LSTM alone and writes a format 1 bundle (uncalibrated network probabilities), for
+   * comparisons.
+   *
+   * @param linear the linear model's settings, or null
+   * @return the trainer
+   */
+  public ModelTrainer withLinear(LinearConfig linear) {
+    return new ModelTrainer(config, listener, sources, linear);
   }
 
   /**
@@ -54,7 +73,7 @@ public final class ModelTrainer {
    * @return the trainer
    */
   public ModelTrainer withSources(Map<String, Integer> sources) {
-    return new ModelTrainer(config, listener, Map.copyOf(sources));
+    return new ModelTrainer(config, listener, Map.copyOf(sources), linearConfig);
   }
 
   /**
@@ -75,13 +94,15 @@ public final class ModelTrainer {
     }
     Vocabulary vocabulary = vocabBuilder.build();
     LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), split.train().labels().size());
-    return run(split, vocabulary, network, config.maxLength(), name, version);
+    return run(split, tokenizer, vocabulary, network, config.maxLength(), name, version, null);
   }
 
   /**
    * Fine-tunes a released model: same vocabulary, tokenizer and maximum length, starting from its
    * weights, with this trainer's epochs, patience, batch size and learning rate. The fast path
-   * for feedback: minutes instead of a full training run.
+   * for feedback: minutes instead of a full training run. The champion's linear model and
+   * calibration are kept as they are (feedback sets are too small to refit them; a full
+   * retrain does).
    *
    * @param champion the model to start from
    * @param split training and validation data with the champion's labels
@@ -97,7 +118,9 @@ public final class ModelTrainer {
     }
     LstmNetwork network = champion.newNetwork();
     network.setLearningRate(config.learningRate());
-    return run(split, champion.vocabulary(), network, champion.info().maxLength(), name, version);
+    return run(
+        split, Tokenizer.forScheme(champion.info().tokenizerScheme()), champion.vocabulary(), network,
+        champion.info().maxLength(), name, version, champion);
   }
 
   private static void checkSplit(LabelledDataset.Split split) {
@@ -111,11 +134,18 @@ public final class ModelTrainer {
   }
 
   private TrainingResult run(
-      LabelledDataset.Split split, Vocabulary vocabulary, LstmNetwork network, int maxLength, String name, String version) {
+      LabelledDataset.Split split,
+      Tokenizer tokenizer,
+      Vocabulary vocabulary,
+      LstmNetwork network,
+      int maxLength,
+      String name,
+      String version,
+      ModelBundle champion) {
     LabelledDataset train = split.train();
     LabelledDataset validation = split.validation();
     List<String> labels = train.labels();
-    TextEncoder encoder = new TextEncoder(Tokenizer.standard(), vocabulary, maxLength);
+    TextEncoder encoder = new TextEncoder(tokenizer, vocabulary, maxLength);
     int[][] trainRows = encodeAll(encoder, train);
     int[][] validationRows = encodeAll(encoder, validation);
     float[][] targets = targets(train);
@@ -170,6 +200,45 @@ public final class ModelTrainer {
     network.restore(bestWeights);
 
     float[][] scores = Scoring.score(network, validationRows, VALIDATION_BATCH, labels.size());
+    // Fine-tuning keeps the champion's linear model and calibration; training fits new ones.
+    LinearModel linear = champion == null ? null : champion.linear();
+    ScoreCalibration calibration = champion == null ? null : champion.info().calibration();
+    LinearConfig linearSettings = champion == null ? linearConfig : champion.info().provenance().linear();
+    List<List<String>> trainTokens = null;
+    if (champion == null && linearConfig != null) {
+      long started = System.nanoTime();
+      LOG.info("training the linear model (TF-IDF word 1-2-grams and char 2-5-grams, {} labels)", labels.size());
+      trainTokens = linearTokens(tokenizer, vocabulary, train);
+      linear = LinearModel.train(trainTokens, train.truth(), linearConfig);
+      LOG.info("linear model: {} features, trained in {} s", linear.features(), Math.round((System.nanoTime() - started) / 1e9));
+    }
+    if (linear != null) {
+      List<List<String>> validationTokens = linearTokens(tokenizer, vocabulary, validation);
+      double[][] linearLogits = new double[validation.size()][];
+      for (int i = 0; i < linearLogits.length; i++) {
+        linearLogits[i] = linear.logits(validationTokens.get(i));
+      }
+      if (calibration == null) {
+        calibration = Blending.fit(scores, linearLogits, validationTruth);
+        LOG.info("blend: LSTM weight {}, linear weight {}; Platt slopes {} intercepts {}",
+            calibration.networkWeight(), 1 - calibration.networkWeight(), calibration.slopes(), calibration.intercepts());
+        // The linear model needs no early stopping: refit it on every row, as the baseline it
+        // competes with is; the blend and calibration stay those fitted on held-out outputs.
+        long started = System.nanoTime();
+        List<List<String>> all = new ArrayList<>(trainTokens);
+        all.addAll(validationTokens);
+        boolean[][] allTruth = java.util.stream.Stream.of(train.truth(), validationTruth)
+            .flatMap(Arrays::stream).toArray(boolean[][]::new);
+        linear = LinearModel.train(all, allTruth, linearConfig);
+        LOG.info("linear model refitted on all {} rows in {} s", all.size(), Math.round((System.nanoTime() - started) / 1e9));
+      }
+      for (int i = 0; i < scores.length; i++) {
+        for (int j = 0; j < labels.size(); j++) {
+          scores[i][j] = calibration.apply(j, scores[i][j], linearLogits[i][j]);
+        }
+      }
+    }
+    // Thresholds and the reported validation figures come from held-out outputs.
     double[] thresholds = Evaluator.bestF1Thresholds(scores, validationTruth);
     EvaluationReport finalReport = Evaluator.evaluate(labels, scores, validationTruth, thresholds);
 
@@ -195,22 +264,33 @@ public final class ModelTrainer {
             finalReport,
             epochs,
             environment(),
-            sources);
+            sources,
+            linear == null ? null : linearSettings);
     List<Double> thresholdList = new ArrayList<>();
     for (double t : thresholds) {
       thresholdList.add(t);
     }
     BundleInfo info =
         new BundleInfo(
-            ModelBundle.FORMAT_VERSION,
+            linear == null ? 1 : ModelBundle.FORMAT_VERSION,
             name,
             version,
             labels,
             thresholdList,
-            Tokenizer.SCHEME_VERSION,
+            tokenizer.scheme(),
             maxLength,
-            provenance);
-    return new TrainingResult(new ModelBundle(info, vocabulary, network), finalReport, history);
+            provenance,
+            linear == null ? null : calibration);
+    return new TrainingResult(new ModelBundle(info, vocabulary, network, linear), finalReport, history);
+  }
+
+  /** The tokens the linear model reads, as {@link ModerationModel} produces them when serving. */
+  private static List<List<String>> linearTokens(Tokenizer tokenizer, Vocabulary vocabulary, LabelledDataset data) {
+    List<List<String>> docs = new ArrayList<>(data.size());
+    for (LabelledComment row : data.rows()) {
+      docs.add(tokenizer.tokenize(row.text(), ModerationModel.LINEAR_MAX_TOKENS).stream().map(vocabulary::resolve).toList());
+    }
+    return docs;
   }
 
   private static int[][] encodeAll(TextEncoder encoder, LabelledDataset data) {

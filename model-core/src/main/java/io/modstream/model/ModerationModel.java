@@ -1,5 +1,6 @@
 package io.modstream.model;
 
+import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Scoring;
 import java.util.ArrayList;
@@ -9,7 +10,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Scores comments with a bundle's network: texts in, one probability per label per text out.
+ * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format
+ * 2 bundle blends its LSTM with its linear model and calibrates the blend ({@link
+ * ScoreCalibration}); a format 1 bundle serves its network's probabilities.
  * Thread-safe: it holds a fixed number of network replicas and each call borrows one, so up to
  * that many callers score in parallel and the rest wait. Immutable apart from that pool.
  */
@@ -23,6 +26,9 @@ public final class ModerationModel {
   private final BlockingQueue<LstmNetwork> replicas;
   private final int maxBatch;
   private final double[] thresholds;
+  private final LinearModel linear;
+  private final ScoreCalibration calibration;
+  private final int tokenLimit;
 
   private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch) {
     if (replicaCount < 1) {
@@ -40,7 +46,13 @@ public final class ModerationModel {
     }
     this.maxBatch = maxBatch;
     this.thresholds = info.thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+    this.linear = bundle.linear();
+    this.calibration = info.calibration();
+    this.tokenLimit = linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
   }
+
+  /** The most tokens of a comment the linear model reads. */
+  static final int LINEAR_MAX_TOKENS = 1_000;
 
   /**
    * Creates a model with one replica and batches of up to {@value #DEFAULT_MAX_BATCH}.
@@ -75,18 +87,34 @@ public final class ModerationModel {
    */
   public float[][] score(List<String> texts) throws InterruptedException {
     int[][] rows = new int[texts.size()][];
+    double[][] linearLogits = linear == null ? null : new double[texts.size()][];
+    Vocabulary vocabulary = encoder.vocabulary();
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = encoder.encode(texts.get(i));
+      List<String> tokens = encoder.tokenizer().tokenize(texts.get(i), tokenLimit);
+      if (linear != null) {
+        tokens = tokens.stream().map(vocabulary::resolve).toList();
+        linearLogits[i] = linear.logits(tokens);
+      }
+      rows[i] = encoder.encodeTokens(tokens);
     }
     if (rows.length == 0) {
       return new float[0][];
     }
+    float[][] scores;
     LstmNetwork network = replicas.take();
     try {
-      return Scoring.score(network, rows, maxBatch, info.labels().size());
+      scores = Scoring.score(network, rows, maxBatch, info.labels().size());
     } finally {
       replicas.add(network);
     }
+    if (calibration != null) {
+      for (int i = 0; i < scores.length; i++) {
+        for (int j = 0; j < scores[i].length; j++) {
+          scores[i][j] = calibration.apply(j, scores[i][j], linearLogits[i][j]);
+        }
+      }
+    }
+    return scores;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param validation the figures on the validation split, at the bundle's thresholds
  * @param epochs the epoch whose weights were kept and how many ran
  * @param environment library versions, JVM, OS and architecture of the training run
+ * @param linear the linear model's settings; null for format 1 bundles, which have none
  * @param sources training rows per origin (for example base data and each feedback source), or
  *     null when all rows came from the data file
  */
@@ -25,7 +26,8 @@ public record Provenance(
     EvaluationReport validation,
     Map<String, Integer> epochs,
     Map<String, String> environment,
-    Map<String, Integer> sources) {
+    Map<String, Integer> sources,
+    LinearConfig linear) {
 
   /** Copies the maps. */
   public Provenance {

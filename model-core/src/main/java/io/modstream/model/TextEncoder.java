@@ -37,13 +37,27 @@ public final class TextEncoder {
    * @return at least one id
    */
   public int[] encode(String text) {
-    List<String> tokens = tokenizer.tokenize(text, maxLength);
+    return encodeTokens(tokenizer.tokenize(text, maxLength));
+  }
+
+  /**
+   * Encodes tokens from this encoder's tokenizer: masked words are resolved ({@link
+   * Vocabulary#resolve}), at most {@code maxLength} are kept, and no tokens encode as one
+   * unknown.
+   *
+   * @param tokens tokens from {@link #tokenizer()}
+   * @return the ids
+   */
+  public int[] encodeTokens(List<String> tokens) {
+    if (tokens.size() > maxLength) {
+      tokens = tokens.subList(0, maxLength);
+    }
     if (tokens.isEmpty()) {
       return new int[] {Vocabulary.UNKNOWN_ID};
     }
     int[] ids = new int[tokens.size()];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = vocabulary.id(tokens.get(i));
+      ids[i] = vocabulary.id(vocabulary.resolve(tokens.get(i)));
     }
     return ids;
   }

@@ -35,7 +35,7 @@ public final class Tokenizer {
   public static final String NUMBER = "<num>";
 
   /** The current tokenization scheme; stored in bundles so a mismatch is detected at load. */
-  public static final int SCHEME_VERSION = 1;
+  public static final int SCHEME_VERSION = 2;
 
   private static final Pattern TOKEN =
       Pattern.compile(
@@ -46,9 +46,27 @@ public final class Tokenizer {
               + "|(?<num>\\p{N}+(?:[.,:]\\p{N}+)*)"
               + "|(?<other>\\S)");
 
-  private static final Tokenizer DEFAULT = new Tokenizer();
+  /**
+   * Scheme 2's words may hold the symbols people use to disguise letters ({@code $h!t}, {@code
+   * f*ck}, {@code @ss} after a letter); symbols at a word's edges are split off again.
+   */
+  private static final Pattern TOKEN_V2 =
+      Pattern.compile(
+          "(?<url>(?:https?://|www\\.)[^\\s]{1,2048})"
+              + "|(?<email>[\\p{L}\\p{N}._%+-]{1,64}@[\\p{L}\\p{N}-]{1,63}(?:\\.[\\p{L}\\p{N}-]{1,63}){1,8})"
+              + "|(?<user>@[\\p{L}\\p{N}_]{1,64})"
+              + "|(?<word>[\\p{N}_$!*|]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_$@!*|]*(?:['\u2019][\\p{L}\\p{M}]+)*)"
+              + "|(?<num>\\p{N}+(?:[.,:]\\p{N}+)*)"
+              + "|(?<other>\\S)");
 
-  private Tokenizer() {}
+  private static final Tokenizer V1 = new Tokenizer(1);
+  private static final Tokenizer V2 = new Tokenizer(2);
+
+  private final int scheme;
+
+  private Tokenizer(int scheme) {
+    this.scheme = scheme;
+  }
 
   /**
    * Returns the tokenizer for {@link #SCHEME_VERSION}.
@@ -56,7 +74,7 @@ public final class Tokenizer {
    * @return the shared, thread-safe instance
    */
   public static Tokenizer standard() {
-    return DEFAULT;
+    return V2;
   }
 
   /**
@@ -67,15 +85,25 @@ public final class Tokenizer {
    * @throws IllegalArgumentException if this build does not know that scheme
    */
   public static Tokenizer forScheme(int schemeVersion) {
-    if (schemeVersion != SCHEME_VERSION) {
-      throw new IllegalArgumentException(
+    return switch (schemeVersion) {
+      case 1 -> V1;
+      case 2 -> V2;
+      default -> throw new IllegalArgumentException(
           "tokenizer scheme "
               + schemeVersion
-              + " is not supported by this build (it knows scheme "
+              + " is not supported by this build (it knows schemes 1 to "
               + SCHEME_VERSION
               + "); retrain the model or upgrade modstream");
-    }
-    return DEFAULT;
+    };
+  }
+
+  /**
+   * Returns this tokenizer's scheme version.
+   *
+   * @return the version to record in a bundle
+   */
+  public int scheme() {
+    return scheme;
   }
 
   /**
@@ -103,6 +131,9 @@ public final class Tokenizer {
     List<String> tokens = new ArrayList<>();
     if (text == null || text.isEmpty()) {
       return tokens;
+    }
+    if (scheme >= 2) {
+      return Deobfuscation.tokenize(Deobfuscation.fold(normalize(text)), TOKEN_V2, maxTokens);
     }
     String normalized = normalize(text);
     Matcher m = TOKEN.matcher(normalized);

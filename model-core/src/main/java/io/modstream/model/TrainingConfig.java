@@ -58,7 +58,7 @@ public record TrainingConfig(
    * @return the default configuration
    */
   public static TrainingConfig defaults() {
-    return new TrainingConfig(128, 64, 64, 0.2, 200, 2, 50_000, 64, 8, 2, 2e-3, 42L);
+    return new TrainingConfig(128, 64, 64, 0.2, 128, 2, 50_000, 64, 6, 2, 2e-3, 42L);
   }
 
   private static void positive(String name, int value) {

@@ -28,6 +28,8 @@ public final class Vocabulary {
 
   private final List<String> tokens;
   private final Map<String, Integer> ids;
+  /** Plain words by length, most frequent first, for {@link #resolve(String)}. */
+  private final Map<Integer, List<String>> wordsByLength;
 
   Vocabulary(List<String> tokens) {
     if (tokens.size() < 2 || !PAD.equals(tokens.get(PAD_ID)) || !UNKNOWN.equals(tokens.get(1))) {
@@ -42,6 +44,39 @@ public final class Vocabulary {
       }
     }
     this.ids = Collections.unmodifiableMap(map);
+    Map<Integer, List<String>> byLength = new HashMap<>();
+    for (String t : this.tokens) {
+      if (t.chars().allMatch(Character::isLetter)) {
+        byLength.computeIfAbsent(t.length(), k -> new java.util.ArrayList<>()).add(t);
+      }
+    }
+    byLength.replaceAll((k, v) -> List.copyOf(v));
+    this.wordsByLength = Map.copyOf(byLength);
+  }
+
+  /**
+   * Returns the token to look up for a tokenizer token: itself if known, else for a word with
+   * masked letters ({@code f*ck}, {@code sh**}) the most frequent vocabulary word of the same
+   * length that matches every unmasked letter, else itself.
+   *
+   * @param token a token from {@link Tokenizer}
+   * @return the token to encode
+   */
+  public String resolve(String token) {
+    if (ids.containsKey(token) || token.indexOf('*') < 0 || token.chars().allMatch(c -> c == '*')) {
+      return token;
+    }
+    for (String word : wordsByLength.getOrDefault(token.length(), List.of())) {
+      boolean match = true;
+      for (int i = 0; i < token.length() && match; i++) {
+        char c = token.charAt(i);
+        match = c == '*' || c == word.charAt(i);
+      }
+      if (match) {
+        return word;
+      }
+    }
+    return token;
   }
 
   /**

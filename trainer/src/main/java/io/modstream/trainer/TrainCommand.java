@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,14 +29,14 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     showDefaultValues = true,
     description = {
-      "Trains the BiLSTM on a Jigsaw-format CSV (id,comment_text,<label>...; plain or gzip),",
-      "keeps the epoch with the best validation mean ROC-AUC, tunes per-label thresholds on the",
-      "validation split and writes a model bundle plus evaluation.txt and evaluation.json to --out."
+      "Trains the BiLSTM and the TF-IDF linear model on a Jigsaw-format CSV (id,comment_text,",
+      "<label>...; plain or gzip), keeps the epoch with the best validation mean ROC-AUC, fits the",
+      "blend and per-label calibration and tunes thresholds on the validation split, and writes a",
+      "model bundle plus evaluation.txt and evaluation.json to --out."
     })
 final class TrainCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
-  private static final TrainingConfig D = TrainingConfig.defaults();
 
   @Spec CommandSpec spec;
 
@@ -57,51 +58,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N rows (quick trials); 0 = all.")
   int limit;
 
-  @Option(names = "--seed", description = "Seed for the split, initialisation and shuffling.")
-  long seed = D.seed();
-
-  @Option(names = "--epochs", description = "Most epochs.")
-  int epochs = D.epochs();
-
-  @Option(names = "--patience", description = "Stop after this many epochs without a better validation mean ROC-AUC.")
-  int patience = D.patience();
-
-  @Option(names = "--batch-size", description = "Comments per gradient step.")
-  int batchSize = D.batchSize();
-
-  @Option(names = "--learning-rate", description = "Adam learning rate.")
-  double learningRate = D.learningRate();
-
-  @Option(names = "--max-length", description = "Most tokens kept per comment.")
-  int maxLength = D.maxLength();
-
-  @Option(names = "--embedding-dim", description = "Token embedding width.")
-  int embeddingDim = D.embeddingDim();
-
-  @Option(names = "--lstm-units", description = "LSTM units per direction.")
-  int lstmUnits = D.lstmUnits();
-
-  @Option(names = "--dense-units", description = "Dense layer width.")
-  int denseUnits = D.denseUnits();
-
-  @Option(names = "--dropout", description = "Dropout before the dense and output layers.")
-  double dropout = D.dropout();
-
-  @Option(names = "--vocab-min-frequency", description = "Minimum token count to enter the vocabulary.")
-  int vocabMinFrequency = D.vocabMinFrequency();
-
-  @Option(names = "--vocab-max-size", description = "Most vocabulary entries.")
-  int vocabMaxSize = D.vocabMaxSize();
+  @Mixin TrainingOptions training;
 
   @Option(names = "--native-threads", description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
   int nativeThreads = 1;
 
   @Override
   public Integer call() throws Exception {
-    TrainingConfig config =
-        new TrainingConfig(
-            embeddingDim, lstmUnits, denseUnits, dropout, maxLength, vocabMinFrequency, vocabMaxSize,
-            batchSize, epochs, patience, learningRate, seed);
+    TrainingConfig config = training.config();
+    long seed = config.seed();
     if (version == null) {
       version = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
     }
@@ -126,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         data, dataset.size(), dataset.labels(), split.train().size(), split.validation().size(), seed);
     TrainingResult result;
     try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
-      result = new ModelTrainer(config, progress).train(split, name, version);
+      result = new ModelTrainer(config, progress).withLinear(training.linear()).train(split, name, version);
     }
     String digest = result.bundle().save(out);
     String report = Reports.text("validation report (held-out " + Math.round(validationFraction * 100) + "% stratified split)",

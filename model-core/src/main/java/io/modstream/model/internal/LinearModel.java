@@ -1,0 +1,423 @@
+package io.modstream.model.internal;
+
+import de.bwaldvogel.liblinear.Feature;
+import de.bwaldvogel.liblinear.FeatureNode;
+import de.bwaldvogel.liblinear.Linear;
+import de.bwaldvogel.liblinear.Model;
+import de.bwaldvogel.liblinear.Parameter;
+import de.bwaldvogel.liblinear.Problem;
+import de.bwaldvogel.liblinear.SolverType;
+import io.modstream.model.LinearConfig;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * TF-IDF over hashed word 1-2-grams and character 2-5-grams, one logistic regression per label
+ * trained by liblinear. Features are the most frequent hash buckets (by document count); word
+ * and character blocks are each sublinear-TF, smoothed-IDF weighted and L2-normalised, as in
+ * scikit-learn's {@code TfidfVectorizer(sublinear_tf=True)}. Immutable and thread-safe.
+ */
+public final class LinearModel {
+
+  private static final int MAGIC = 0x4D534C4E; // "MSLN"
+  private static final int FORMAT = 1;
+  private static final int HASH_BITS = 22;
+  private static final int MIN_CHAR_GRAM = 2;
+  private static final int MAX_CHAR_GRAM = 5;
+
+  private final int[] wordBuckets;
+  private final float[] wordIdf;
+  private final int[] charBuckets;
+  private final float[] charIdf;
+  /** [label][feature], word features first. */
+  private final float[][] weights;
+  private final float[] bias;
+  private final int maxChars;
+
+  private LinearModel(
+      int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, float[][] weights, float[] bias, int maxChars) {
+    this.wordBuckets = wordBuckets;
+    this.wordIdf = wordIdf;
+    this.charBuckets = charBuckets;
+    this.charIdf = charIdf;
+    this.weights = weights;
+    this.bias = bias;
+    this.maxChars = maxChars;
+  }
+
+  /**
+   * Returns the number of labels scored.
+   *
+   * @return the label count
+   */
+  public int labels() {
+    return bias.length;
+  }
+
+  /**
+   * Returns the number of features (word plus character).
+   *
+   * @return the feature count
+   */
+  public int features() {
+    return wordBuckets.length + charBuckets.length;
+  }
+
+  /**
+   * Returns the log-odds per label for one comment's tokens.
+   *
+   * @param tokens the comment's (mask-resolved) tokens
+   * @return one logit per label
+   */
+  public double[] logits(List<String> tokens) {
+    Sparse x = vectorize(tokens, wordBuckets, wordIdf, charBuckets, charIdf, maxChars);
+    double[] out = new double[bias.length];
+    for (int j = 0; j < out.length; j++) {
+      float[] w = weights[j];
+      double z = bias[j];
+      for (int k = 0; k < x.size; k++) {
+        z += w[x.index[k]] * x.value[k];
+      }
+      out[j] = z;
+    }
+    return out;
+  }
+
+  /**
+   * Trains one logistic regression per label.
+   *
+   * @param docs each training comment's tokens
+   * @param truth {@code [docs][labels]}
+   * @param config hyper-parameters
+   * @return the model
+   */
+  public static LinearModel train(List<List<String>> docs, boolean[][] truth, LinearConfig config) {
+    int n = docs.size();
+    if (n == 0 || truth.length != n) {
+      throw new IllegalArgumentException("need one truth row per document and at least one document");
+    }
+    int[] wordDf = new int[1 << HASH_BITS];
+    int[] charDf = new int[1 << HASH_BITS];
+    for (List<String> doc : docs) {
+      countDistinct(buckets(doc, true, config.maxChars()), wordDf);
+      countDistinct(buckets(doc, false, config.maxChars()), charDf);
+    }
+    int[] wordBuckets = select(wordDf, config.wordFeatures(), config.minDocumentFrequency());
+    int[] charBuckets = select(charDf, config.charFeatures(), config.minDocumentFrequency());
+    float[] wordIdf = idf(wordBuckets, wordDf, n);
+    float[] charIdf = idf(charBuckets, charDf, n);
+
+    Feature[][] x = new Feature[n][];
+    for (int i = 0; i < n; i++) {
+      Sparse s = vectorize(docs.get(i), wordBuckets, wordIdf, charBuckets, charIdf, config.maxChars());
+      Feature[] row = new Feature[s.size + 1];
+      for (int k = 0; k < s.size; k++) {
+        row[k] = new FeatureNode(s.index[k] + 1, s.value[k]);
+      }
+      row[s.size] = new FeatureNode(wordBuckets.length + charBuckets.length + 1, 1.0); // the bias term
+      x[i] = row;
+    }
+    int features = wordBuckets.length + charBuckets.length;
+    int labels = truth[0].length;
+    float[][] weights = new float[labels][];
+    float[] bias = new float[labels];
+    Linear.disableDebugOutput();
+    for (int j = 0; j < labels; j++) {
+      Problem problem = new Problem();
+      problem.l = n;
+      problem.n = features + 1;
+      problem.x = x;
+      problem.bias = 1.0;
+      problem.y = new double[n];
+      boolean any = false;
+      boolean all = true;
+      for (int i = 0; i < n; i++) {
+        problem.y[i] = truth[i][j] ? 1 : 0;
+        any |= truth[i][j];
+        all &= truth[i][j];
+      }
+      weights[j] = new float[features];
+      if (!any || all) {
+        bias[j] = any ? 10f : -10f; // one class only: a constant score
+        continue;
+      }
+      Parameter parameter = new Parameter(SolverType.L2R_LR, config.c(), 0.01);
+      Model model = Linear.train(problem, parameter);
+      double[] w = model.getFeatureWeights();
+      // liblinear's first label is its positive class.
+      double sign = model.getLabels()[0] == 1 ? 1 : -1;
+      for (int k = 0; k < features; k++) {
+        weights[j][k] = (float) (sign * w[k]);
+      }
+      bias[j] = (float) (sign * w[features]);
+    }
+    return new LinearModel(wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, config.maxChars());
+  }
+
+  /**
+   * Writes the model in a compact binary form.
+   *
+   * @param out the stream (not closed)
+   * @throws IOException on write failure
+   */
+  public void write(OutputStream out) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.writeInt(MAGIC);
+    d.writeInt(FORMAT);
+    d.writeInt(maxChars);
+    d.writeInt(bias.length);
+    writeInts(d, wordBuckets);
+    writeFloats(d, wordIdf);
+    writeInts(d, charBuckets);
+    writeFloats(d, charIdf);
+    for (int j = 0; j < bias.length; j++) {
+      d.writeFloat(bias[j]);
+      writeFloats(d, weights[j]);
+    }
+    d.flush();
+  }
+
+  /**
+   * Reads a model written by {@link #write}.
+   *
+   * @param in the stream
+   * @return the model
+   * @throws IOException if the content is not a linear model of a known format
+   */
+  public static LinearModel read(InputStream in) throws IOException {
+    DataInputStream d = new DataInputStream(in);
+    if (d.readInt() != MAGIC) {
+      throw new IOException("not a modstream linear model");
+    }
+    int format = d.readInt();
+    if (format != FORMAT) {
+      throw new IOException("linear model format " + format + " is not supported (this build reads " + FORMAT + ")");
+    }
+    int maxChars = d.readInt();
+    int labels = d.readInt();
+    int[] wordBuckets = readInts(d);
+    float[] wordIdf = readFloats(d);
+    int[] charBuckets = readInts(d);
+    float[] charIdf = readFloats(d);
+    if (wordIdf.length != wordBuckets.length || charIdf.length != charBuckets.length || labels < 1) {
+      throw new IOException("linear model arrays disagree in length");
+    }
+    float[][] weights = new float[labels][];
+    float[] bias = new float[labels];
+    for (int j = 0; j < labels; j++) {
+      bias[j] = d.readFloat();
+      weights[j] = readFloats(d);
+      if (weights[j].length != wordBuckets.length + charBuckets.length) {
+        throw new IOException("linear model weights disagree with its features");
+      }
+    }
+    return new LinearModel(wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, maxChars);
+  }
+
+  // --- features ---
+
+  /** A sparse vector with sorted, distinct indices. */
+  record Sparse(int[] index, float[] value, int size) {}
+
+  static Sparse vectorize(
+      List<String> tokens, int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, int maxChars) {
+    int[] word = columns(buckets(tokens, true, maxChars), wordBuckets, 0);
+    int[] chars = columns(buckets(tokens, false, maxChars), charBuckets, wordBuckets.length);
+    int[] index = new int[word.length + chars.length];
+    float[] value = new float[index.length];
+    int size = tfidf(word, wordIdf, 0, index, value, 0);
+    size = tfidf(chars, charIdf, wordBuckets.length, index, value, size);
+    return new Sparse(index, value, size);
+  }
+
+  /** Hash buckets of a document's word 1-2-grams or character 2-5-grams, with repeats. */
+  static int[] buckets(List<String> tokens, boolean words, int maxChars) {
+    IntList out = new IntList(words ? tokens.size() * 2 : Math.min(maxChars, 64 * tokens.size() + 64) * 4);
+    if (words) {
+      int previous = 0;
+      for (int i = 0; i < tokens.size(); i++) {
+        int h = tokens.get(i).hashCode();
+        out.add(bucket(mix(h)));
+        if (i > 0) {
+          out.add(bucket(mix(previous * 0x01000193 ^ h ^ 0x5bd1e995)));
+        }
+        previous = h;
+      }
+      return out.toArray();
+    }
+    StringBuilder text = new StringBuilder(" ");
+    for (String t : tokens) {
+      if (text.length() >= maxChars) {
+        break;
+      }
+      text.append(t).append(' ');
+    }
+    int len = Math.min(text.length(), maxChars);
+    for (int i = 0; i < len; i++) {
+      int h = 0;
+      for (int n = 1; n <= MAX_CHAR_GRAM && i + n <= len; n++) {
+        h = 31 * h + text.charAt(i + n - 1);
+        if (n >= MIN_CHAR_GRAM) {
+          out.add(bucket(mix(h + n * 0x9E3779B9)));
+        }
+      }
+    }
+    return out.toArray();
+  }
+
+  private static int mix(int h) {
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
+  }
+
+  private static int bucket(int mixed) {
+    return mixed >>> (32 - HASH_BITS);
+  }
+
+  /** Maps buckets to feature columns (offset added), dropping unselected ones; sorted. */
+  private static int[] columns(int[] buckets, int[] selected, int offset) {
+    int[] out = new int[buckets.length];
+    int size = 0;
+    for (int b : buckets) {
+      int k = Arrays.binarySearch(selected, b);
+      if (k >= 0) {
+        out[size++] = k + offset;
+      }
+    }
+    int[] cols = Arrays.copyOf(out, size);
+    Arrays.sort(cols);
+    return cols;
+  }
+
+  /** Writes sublinear TF times IDF, L2-normalised, for sorted columns with repeats. */
+  private static int tfidf(int[] cols, float[] idf, int offset, int[] index, float[] value, int start) {
+    int size = start;
+    double norm = 0;
+    for (int i = 0; i < cols.length; ) {
+      int c = cols[i];
+      int tf = 0;
+      while (i < cols.length && cols[i] == c) {
+        tf++;
+        i++;
+      }
+      float v = (float) ((1 + Math.log(tf)) * idf[c - offset]);
+      index[size] = c;
+      value[size++] = v;
+      norm += (double) v * v;
+    }
+    if (norm > 0) {
+      float inv = (float) (1 / Math.sqrt(norm));
+      for (int k = start; k < size; k++) {
+        value[k] *= inv;
+      }
+    }
+    return size;
+  }
+
+  private static void countDistinct(int[] buckets, int[] df) {
+    int[] sorted = buckets.clone();
+    Arrays.sort(sorted);
+    for (int i = 0; i < sorted.length; i++) {
+      if (i == 0 || sorted[i] != sorted[i - 1]) {
+        df[sorted[i]]++;
+      }
+    }
+  }
+
+  /** The buckets with the highest document counts (at least {@code minDf}), sorted by bucket. */
+  private static int[] select(int[] df, int max, int minDf) {
+    IntList candidates = new IntList(1 << 16);
+    for (int b = 0; b < df.length; b++) {
+      if (df[b] >= minDf) {
+        candidates.add(b);
+      }
+    }
+    int[] c = candidates.toArray();
+    if (c.length > max) {
+      Integer[] boxed = Arrays.stream(c).boxed().toArray(Integer[]::new);
+      Arrays.sort(boxed, (a, b) -> df[b] != df[a] ? Integer.compare(df[b], df[a]) : Integer.compare(a, b));
+      c = new int[max];
+      for (int i = 0; i < max; i++) {
+        c[i] = boxed[i];
+      }
+    }
+    Arrays.sort(c);
+    return c;
+  }
+
+  private static float[] idf(int[] buckets, int[] df, int n) {
+    float[] idf = new float[buckets.length];
+    for (int k = 0; k < buckets.length; k++) {
+      idf[k] = (float) (Math.log((1.0 + n) / (1.0 + df[buckets[k]])) + 1);
+    }
+    return idf;
+  }
+
+  private static void writeInts(DataOutputStream d, int[] a) throws IOException {
+    d.writeInt(a.length);
+    for (int v : a) {
+      d.writeInt(v);
+    }
+  }
+
+  private static void writeFloats(DataOutputStream d, float[] a) throws IOException {
+    d.writeInt(a.length);
+    for (float v : a) {
+      d.writeFloat(v);
+    }
+  }
+
+  private static int[] readInts(DataInputStream d) throws IOException {
+    int n = d.readInt();
+    if (n < 0 || n > 1 << HASH_BITS) {
+      throw new IOException("bad array length " + n);
+    }
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = d.readInt();
+    }
+    return a;
+  }
+
+  private static float[] readFloats(DataInputStream d) throws IOException {
+    int n = d.readInt();
+    if (n < 0 || n > 2 << HASH_BITS) {
+      throw new IOException("bad array length " + n);
+    }
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = d.readFloat();
+    }
+    return a;
+  }
+
+  /** A growable int array. */
+  private static final class IntList {
+    private int[] data;
+    private int size;
+
+    IntList(int capacity) {
+      data = new int[Math.max(4, capacity)];
+    }
+
+    void add(int v) {
+      if (size == data.length) {
+        data = Arrays.copyOf(data, data.length * 2);
+      }
+      data[size++] = v;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(data, size);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.modstream.trainer.quality;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.modstream.model.BaselineModel;
+import io.modstream.model.LabelledDataset;
+import io.modstream.model.LinearConfig;
+import io.modstream.model.ModelTrainer;
+import io.modstream.model.ModerationModel;
+import io.modstream.model.Perturbations;
+import io.modstream.model.TrainingConfig;
+import io.modstream.model.TrainingListener;
+import io.modstream.model.TrainingResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * K-fold cross-validation of the served recipe (LSTM + linear blend, calibrated) against the
+ * TF-IDF logistic-regression baseline on the same stratified folds: clean and perturbed held-out
+ * folds, and zero-shot out-of-domain sets. Each fold's outputs are saved as {@code
+ * fold-N.json} under the output directory, so an interrupted run resumes where it stopped.
+ */
+public final class CrossValidation {
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The settings of a run.
+   *
+   * @param folds the number of folds
+   * @param foldSeed the seed of the fold assignment
+   * @param validationFraction the share of each fold's training rows the recipe holds out (early
+   *     stopping, blend, calibration, thresholds)
+   * @param training the LSTM settings
+   * @param linear the recipe's linear-model settings (null: LSTM alone)
+   * @param baseline the baseline's settings
+   * @param perturbationSeed the seed of the disguise generator
+   * @param parallel folds trained at once
+   */
+  public record Settings(
+      int folds,
+      long foldSeed,
+      double validationFraction,
+      TrainingConfig training,
+      LinearConfig linear,
+      LinearConfig baseline,
+      long perturbationSeed,
+      int parallel) {}
+
+  /**
+   * One system's scores on one out-of-domain set.
+   *
+   * @param truth per label scored, the truth
+   * @param model per label, the recipe's scores
+   * @param baseline per label, the baseline's scores
+   */
+  public record DomainScores(Map<String, boolean[]> truth, Map<String, double[]> model, Map<String, double[]> baseline) {}
+
+  /**
+   * One fold's outputs.
+   *
+   * @param fold the fold number, from 1
+   * @param trainRows rows the fold trained on
+   * @param modelTrainSeconds the recipe's training time
+   * @param baselineTrainSeconds the baseline's training time
+   * @param networkWeight the LSTM's share of the blend the recipe chose
+   * @param labels the labels
+   * @param truth {@code [heldOut][labels]}
+   * @param perturbed which held-out rows were disguised (the rows with any positive label)
+   * @param model the recipe's scores on the clean held-out rows
+   * @param modelPerturbed the recipe's scores with the disguised rows
+   * @param baseline the baseline's scores on the clean rows
+   * @param baselinePerturbed the baseline's scores with the disguised rows
+   * @param crossDomain per out-of-domain set, the scores
+   */
+  public record FoldResult(
+      int fold,
+      int trainRows,
+      double modelTrainSeconds,
+      double baselineTrainSeconds,
+      double networkWeight,
+      List<String> labels,
+      boolean[][] truth,
+      boolean[] perturbed,
+      float[][] model,
+      float[][] modelPerturbed,
+      float[][] baseline,
+      float[][] baselinePerturbed,
+      Map<String, DomainScores> crossDomain) {}
+
+  private final Settings settings;
+  private final List<CrossDomain> domains;
+  private final PrintWriter log;
+
+  /**
+   * Creates a run.
+   *
+   * @param settings the settings
+   * @param domains out-of-domain sets to score zero-shot (may be empty)
+   * @param log where progress lines go
+   */
+  public CrossValidation(Settings settings, List<CrossDomain> domains, PrintWriter log) {
+    this.settings = settings;
+    this.domains = List.copyOf(domains);
+    this.log = log;
+  }
+
+  /**
+   * Runs every fold not already saved under {@code out} and returns all folds' results.
+   *
+   * @param data the labelled rows
+   * @param out the output directory
+   * @return the results, in fold order
+   * @throws Exception if a fold fails
+   */
+  public List<FoldResult> run(LabelledDataset data, Path out) throws Exception {
+    Files.createDirectories(out);
+    List<LabelledDataset.Split> folds = data.stratifiedFolds(settings.folds(), settings.foldSeed());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()));
+    try {
+      List<Future<FoldResult>> futures = new ArrayList<>();
+      for (int f = 0; f < folds.size(); f++) {
+        int fold = f + 1;
+        LabelledDataset.Split split = folds.get(f);
+        Path file = out.resolve("fold-" + fold + ".json");
+        futures.add(pool.submit(() -> {
+          if (Files.isRegularFile(file)) {
+            log.printf(Locale.ROOT, "fold %d: reusing %s%n", fold, file);
+            return JSON.readValue(file.toFile(), FoldResult.class);
+          }
+          FoldResult result = runFold(fold, split);
+          Path tmp = out.resolve("fold-" + fold + ".json.tmp");
+          JSON.writeValue(tmp.toFile(), result);
+          Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          return result;
+        }));
+      }
+      List<FoldResult> results = new ArrayList<>();
+      for (Future<FoldResult> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private FoldResult runFold(int fold, LabelledDataset.Split split) throws Exception {
+    LabelledDataset heldOut = split.validation();
+    List<String> texts = heldOut.texts();
+    boolean[][] truth = heldOut.truth();
+    Perturbations perturbations = new Perturbations(settings.perturbationSeed());
+    boolean[] perturbed = new boolean[texts.size()];
+    List<Integer> perturbedRows = new ArrayList<>();
+    List<String> perturbedTexts = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      for (boolean t : truth[i]) {
+        perturbed[i] |= t;
+      }
+      if (perturbed[i]) {
+        perturbedRows.add(i);
+        perturbedTexts.add(perturbations.perturb(texts.get(i)));
+      }
+    }
+    log.printf(Locale.ROOT, "fold %d: training the recipe on %d rows, %d held out (%d disguised)%n",
+        fold, split.train().size(), texts.size(), perturbedRows.size());
+
+    long started = System.nanoTime();
+    LabelledDataset.Split inner = split.train().stratifiedSplit(settings.validationFraction(), settings.training().seed());
+    TrainingResult trained = new ModelTrainer(settings.training(), new FoldLog(fold, log))
+        .withLinear(settings.linear())
+        .train(inner, "crossval", "fold-" + fold);
+    double modelSeconds = (System.nanoTime() - started) / 1e9;
+    ModerationModel model = ModerationModel.of(trained.bundle());
+    float[][] modelScores = model.score(texts);
+    float[][] modelPerturbed = withRows(modelScores, perturbedRows, model.score(perturbedTexts));
+    double weight = trained.bundle().info().calibration() == null ? 1 : trained.bundle().info().calibration().networkWeight();
+
+    started = System.nanoTime();
+    BaselineModel baseline = BaselineModel.train(split.train(), settings.baseline());
+    double baselineSeconds = (System.nanoTime() - started) / 1e9;
+    float[][] baselineScores = baseline.score(texts);
+    float[][] baselinePerturbed = withRows(baselineScores, perturbedRows, baseline.score(perturbedTexts));
+
+    Map<String, DomainScores> cross = new LinkedHashMap<>();
+    for (CrossDomain d : domains) {
+      float[][] m = model.score(d.texts());
+      float[][] b = baseline.score(d.texts());
+      Map<String, double[]> ms = new LinkedHashMap<>();
+      Map<String, double[]> bs = new LinkedHashMap<>();
+      for (String label : d.truths().keySet()) {
+        int j = heldOut.labels().indexOf(label);
+        ms.put(label, column(m, j));
+        bs.put(label, column(b, j));
+      }
+      cross.put(d.name(), new DomainScores(d.truths(), ms, bs));
+    }
+    log.printf(Locale.ROOT, "fold %d: done (recipe %.1f min, baseline %.1f min)%n", fold, modelSeconds / 60, baselineSeconds / 60);
+    return new FoldResult(fold, split.train().size(), modelSeconds, baselineSeconds, weight, heldOut.labels(), truth,
+        perturbed, modelScores, modelPerturbed, baselineScores, baselinePerturbed, cross);
+  }
+
+  private static float[][] withRows(float[][] base, List<Integer> rows, float[][] replacements) {
+    float[][] out = base.clone();
+    for (int k = 0; k < rows.size(); k++) {
+      out[rows.get(k)] = replacements[k];
+    }
+    return out;
+  }
+
+  static double[] column(float[][] m, int j) {
+    double[] c = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      c[i] = m[i][j];
+    }
+    return c;
+  }
+
+  /** Prints one line per epoch, prefixed with the fold. */
+  private record FoldLog(int fold, PrintWriter log) implements TrainingListener {
+    @Override
+    public void onEpochEnd(EpochResult r) {
+      log.printf(Locale.ROOT, "fold %d: epoch %d loss %.4f validation mean ROC-AUC %.4f (%.0f s)%s%n",
+          fold, r.epoch(), r.meanLoss(), r.validation().meanRocAuc(), r.seconds(), r.best() ? " best" : "");
+    }
+  }
+}
