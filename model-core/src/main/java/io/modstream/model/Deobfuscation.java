@@ -98,11 +98,15 @@ final class Deobfuscation {
   private static void word(String raw, Spaced out) {
     int start = 0;
     int end = raw.length();
+    while (end > start && TRAILING_EDGE.indexOf(raw.charAt(end - 1)) >= 0) {
+      end--;
+    }
     while (start < end && LEADING_EDGE.indexOf(raw.charAt(start)) >= 0) {
       start++;
     }
-    while (end > start && TRAILING_EDGE.indexOf(raw.charAt(end - 1)) >= 0) {
-      end--;
+    // A leading '!' is an 'i' when the rest of the word is written in symbols too (!d!07).
+    if (start > 0 && raw.charAt(start - 1) == '!' && hasLeet(raw.substring(start, end))) {
+      start--;
     }
     for (int i = 0; i < start; i++) {
       out.add(String.valueOf(raw.charAt(i)));
@@ -114,6 +118,15 @@ final class Deobfuscation {
     for (int i = end; i < raw.length(); i++) {
       out.add(String.valueOf(raw.charAt(i)));
     }
+  }
+
+  private static boolean hasLeet(String core) {
+    for (int i = 0; i < core.length(); i++) {
+      if (LEET_FROM.indexOf(core.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads digits and symbols inside a word as letters and collapses letters repeated 3+ times. */

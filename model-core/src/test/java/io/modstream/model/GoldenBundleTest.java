@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -26,10 +28,14 @@ class GoldenBundleTest {
 
   record Expected(List<String> texts, float[][] scores) {}
 
-  @Test
-  void theGoldenBundleStillLoadsAndScoresTheSame() throws Exception {
-    ModelBundle bundle = ModelBundle.load(GOLDEN.resolve("bundle"));
-    Expected expected = JSON.readValue(GOLDEN.resolve("expected-scores.json").toFile(), Expected.class);
+  /** Format 1: network only (tokenizer scheme 1); format 2: network, linear model, calibration (scheme 2). */
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void theGoldenBundleStillLoadsAndScoresTheSame(int format) throws Exception {
+    Path golden = Paths.get("src/test/resources/golden/format-" + format);
+    ModelBundle bundle = ModelBundle.load(golden.resolve("bundle"));
+    assertThat(bundle.info().formatVersion()).isEqualTo(format);
+    Expected expected = JSON.readValue(golden.resolve("expected-scores.json").toFile(), Expected.class);
     float[][] scores = ModerationModel.of(bundle).score(expected.texts());
     for (int i = 0; i < scores.length; i++) {
       for (int j = 0; j < scores[i].length; j++) {

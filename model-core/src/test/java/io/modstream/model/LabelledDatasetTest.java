@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.testing.TestData;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,26 @@ class LabelledDatasetTest {
       assertThat(validation[j]).as(data.labels().get(j)).isBetween((int) (all[j] * 0.12), (int) Math.ceil(all[j] * 0.28));
     }
     assertThat(data.stratifiedSplit(0.2, 43).validation().rows()).isNotEqualTo(a.validation().rows());
+  }
+
+  @Test
+  void stratifiedFoldsHoldOutEveryRowOnceAndSpreadRareLabels() {
+    LabelledDataset data = io.modstream.model.testing.TestData.sample(1000);
+    List<LabelledDataset.Split> folds = data.stratifiedFolds(5, 42);
+    assertThat(folds).hasSize(5);
+    java.util.Set<String> heldOut = new java.util.HashSet<>();
+    int threat = data.labels().indexOf("threat");
+    for (LabelledDataset.Split f : folds) {
+      assertThat(f.train().size() + f.validation().size()).isEqualTo(1000);
+      for (LabelledComment row : f.validation().rows()) {
+        assertThat(heldOut.add(row.id())).as("row %s held out twice", row.id()).isTrue();
+      }
+      java.util.Set<String> train = new java.util.HashSet<>();
+      f.train().rows().forEach(r -> train.add(r.id()));
+      assertThat(f.validation().rows()).noneMatch(r -> train.contains(r.id()));
+      assertThat(f.validation().positives()[threat]).isGreaterThan(0);
+    }
+    assertThat(heldOut).hasSize(1000);
+    assertThat(data.stratifiedFolds(5, 42).get(2).validation().rows()).isEqualTo(folds.get(2).validation().rows());
   }
 }

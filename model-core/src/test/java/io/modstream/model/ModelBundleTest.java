@@ -96,6 +96,16 @@ class ModelBundleTest {
   }
 
   @Test
+  void theCalibrationIsStoredAndAFormat2BundleWithoutItsLinearModelIsRefused(@TempDir Path dir) throws IOException {
+    Path out = saved(dir);
+    assertThat(bundle.info().formatVersion()).isEqualTo(2);
+    assertThat(ModelBundle.load(out).info().calibration()).isNotNull().isEqualTo(bundle.info().calibration());
+    assertThat(Files.readString(out.resolve(ModelBundle.INFO_FILE))).contains("\"calibration\"", "\"slopes\"", "\"networkWeight\"");
+    Files.delete(out.resolve(ModelBundle.LINEAR_FILE));
+    assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining(ModelBundle.LINEAR_FILE).hasMessageContaining("missing");
+  }
+
+  @Test
   void missingFilesAndManifestsAreRefused(@TempDir Path dir) throws IOException {
     Path out = saved(dir);
     Files.delete(out.resolve(ModelBundle.INFO_FILE));

@@ -16,6 +16,26 @@ class ModerationModelTest {
   private final ModelBundle bundle = TestData.tinyModel().bundle();
 
   @Test
+  void scoresAreTheCalibratedBlendOfTheNetworkAndTheLinearModel() throws Exception {
+    ScoreCalibration calibration = bundle.info().calibration();
+    assertThat(calibration).isNotNull();
+    Tokenizer tokenizer = Tokenizer.forScheme(bundle.info().tokenizerScheme());
+    TextEncoder encoder = new TextEncoder(tokenizer, bundle.vocabulary(), bundle.info().maxLength());
+    ModerationModel model = ModerationModel.of(bundle);
+    for (String text : List.of("you are a stupid 1d10t", "Thanks for fixing the citation.")) {
+      List<String> tokens = tokenizer.tokenize(text, ModerationModel.LINEAR_MAX_TOKENS).stream().map(bundle.vocabulary()::resolve).toList();
+      double[] linear = bundle.linear().logits(tokens);
+      float[] network = io.modstream.model.internal.Scoring.score(
+          bundle.newNetwork(), new int[][] {encoder.encodeTokens(tokens)}, 1, bundle.info().labels().size())[0];
+      float[] served = model.score(List.of(text))[0];
+      for (int j = 0; j < served.length; j++) {
+        assertThat(served[j]).as("%s, label %d", text, j).isCloseTo(calibration.apply(j, network[j], linear[j]), within(1e-6f));
+        assertThat(served[j]).isNotEqualTo(network[j]);
+      }
+    }
+  }
+
+  @Test
   void paddingAndBatchCompanionsDoNotChangeAComment() throws Exception {
     ModerationModel model = ModerationModel.of(bundle);
     String shortText = "you idiot";

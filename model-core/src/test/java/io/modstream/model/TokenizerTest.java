@@ -28,8 +28,38 @@ class TokenizerTest {
   }
 
   @Test
-  void lettersMixedWithDigitsStayOneWord() {
-    assertThat(tokenizer.tokenize("you 1d10t, $h1t")).containsExactly("you", "1d10t", ",", "$", "h1t");
+  void schemeOneKeepsLettersMixedWithDigitsAsTheyAre() {
+    assertThat(Tokenizer.forScheme(1).tokenize("you 1d10t, $h1t")).containsExactly("you", "1d10t", ",", "$", "h1t");
+    assertThat(Tokenizer.forScheme(1).tokenize("f u c k")).containsExactly("f", "u", "c", "k");
+  }
+
+  @Test
+  void disguisedWordsReadAsTheWordTheyHide() {
+    assertThat(tokenizer.tokenize("you 1d10t, $h1t, sh!t")).containsExactly("you", "idiot", ",", "shit", ",", "shit");
+    assertThat(tokenizer.tokenize("f u c k off, f.u.c.k, b-i-t-c-h")).containsExactly("fuck", "off", ",", "fuck", ",", "bitch");
+    assertThat(tokenizer.tokenize("fuuuuuck stuuupid")).containsExactly("fuck", "stupid");
+    // Cyrillic a, e, o, c and a German u-umlaut
+    assertThat(tokenizer.tokenize("аss hеll mоrоn fuсk fück")).containsExactly("ass", "hell", "moron", "fuck", "fuck");
+    assertThat(tokenizer.tokenize("f​u‍ck")).containsExactly("fuck");
+  }
+
+  @Test
+  void maskedLettersStayInTheWordAndEdgesSplitOff() {
+    assertThat(tokenizer.tokenize("f*ck sh** idiot!!! !wow")).containsExactly("f*ck", "sh**", "idiot", "!", "!", "!", "!", "wow");
+  }
+
+  @Test
+  void numbersWithUnitsAndShortLetterRunsAreNotRewritten() {
+    assertThat(tokenizer.tokenize("the 10th time in the 1990s, 5pm")).containsExactly("the", "10th", "time", "in", "the", "1990s", ",", "5pm");
+    assertThat(tokenizer.tokenize("plan a b then")).containsExactly("plan", "a", "b", "then");
+    assertThat(tokenizer.tokenize("e.g. this")).containsExactly("e", ".", "g", ".", "this");
+    assertThat(tokenizer.tokenize("good cool www.good.com")).containsExactly("good", "cool", Tokenizer.URL);
+  }
+
+  @Test
+  void schemeOneAndTwoAgreeOnPlainText() {
+    String plain = "Thanks for the edit, I will check the sources tomorrow.";
+    assertThat(tokenizer.tokenize(plain)).isEqualTo(Tokenizer.forScheme(1).tokenize(plain));
   }
 
   @Test
@@ -65,7 +95,7 @@ class TokenizerTest {
 
   @Test
   void maxTokensStopsEarly() {
-    assertThat(tokenizer.tokenize("a b c d e", 3)).containsExactly("a", "b", "c");
+    assertThat(tokenizer.tokenize("one two three four five", 3)).containsExactly("one", "two", "three");
     assertThatThrownBy(() -> tokenizer.tokenize("a", 0)).hasMessageContaining("maxTokens");
   }
 
@@ -83,17 +113,19 @@ class TokenizerTest {
     assertTimeoutPreemptively(
         Duration.ofSeconds(30),
         () -> {
-          assertThat(tokenizer.tokenize(noSpaces)).containsExactly(noSpaces);
+          assertThat(Tokenizer.forScheme(1).tokenize(noSpaces)).hasSize(1);
+          assertThat(tokenizer.tokenize(noSpaces)).containsExactly("a"); // a run of 3+ letters collapses
           assertThat(tokenizer.tokenize(digits)).containsExactly(Tokenizer.NUMBER);
           assertThat(tokenizer.tokenize(almostEmails)).isNotEmpty();
           List<String> tokens = tokenizer.tokenize(mixed.toString());
-          assertThat(tokens).startsWith("w\u00f6rd", "\ud83d\ude00", "!", Tokenizer.NUMBER, Tokenizer.USER, Tokenizer.URL);
+          assertThat(tokens).startsWith("word", "\ud83d\ude00", "!", Tokenizer.NUMBER, Tokenizer.USER, Tokenizer.URL);
         });
   }
 
   @Test
   void unknownSchemeIsRefusedWithTheFix() {
     assertThat(Tokenizer.forScheme(Tokenizer.SCHEME_VERSION)).isSameAs(tokenizer);
+    assertThat(Tokenizer.forScheme(1).scheme()).isEqualTo(1);
     assertThatThrownBy(() -> Tokenizer.forScheme(99)).hasMessageContaining("retrain");
   }
 }

@@ -70,4 +70,17 @@ class VocabularyTest {
     assertThatThrownBy(() -> new VocabularyBuilder(0, 10)).hasMessageContaining("minFrequency");
     assertThatThrownBy(() -> new VocabularyBuilder(1, 1)).hasMessageContaining("maxSize");
   }
+
+  @Test
+  void maskedLettersAreFilledWithTheMostFrequentMatchingWord() {
+    VocabularyBuilder b = new VocabularyBuilder(1, 100);
+    b.add(List.of("fuck", "fuck", "fuck", "fork", "fork", "shit", "shot", "shit"));
+    Vocabulary v = b.build();
+    assertThat(v.resolve("f*ck")).isEqualTo("fuck");
+    assertThat(v.resolve("f**k")).isEqualTo("fuck");
+    assertThat(v.resolve("sh*t")).isEqualTo("shit");
+    assertThat(v.resolve("****")).isEqualTo("****");
+    assertThat(v.resolve("z*z")).isEqualTo("z*z");
+    assertThat(v.resolve("fork")).isEqualTo("fork");
+  }
 }

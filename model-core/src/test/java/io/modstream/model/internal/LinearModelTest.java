@@ -1,0 +1,61 @@
+package io.modstream.model.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modstream.model.LinearConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LinearModelTest {
+
+  private static final LinearConfig CONFIG = new LinearConfig(4, 1000, 2000, 1, 3000);
+
+  /** Toxic rows say "idiot" or "stupid"; the model must learn those words and char n-grams. */
+  private static LinearModel trained() {
+    List<List<String>> docs = new ArrayList<>();
+    List<boolean[]> truth = new ArrayList<>();
+    String[] neutral = {"thanks", "for", "the", "edit", "article", "source", "page", "talk", "please", "review"};
+    for (int i = 0; i < 200; i++) {
+      boolean toxic = i % 4 == 0;
+      List<String> doc = new ArrayList<>(List.of(neutral[i % 10], neutral[(i * 3) % 10], neutral[(i * 7) % 10]));
+      if (toxic) {
+        doc.add(i % 8 == 0 ? "idiot" : "stupid");
+      }
+      docs.add(doc);
+      truth.add(new boolean[] {toxic, false});
+    }
+    return LinearModel.train(docs, truth.toArray(boolean[][]::new), CONFIG);
+  }
+
+  @Test
+  void learnsWhichWordsMarkALabelAndGivesAConstantForAnAbsentOne() {
+    LinearModel model = trained();
+    double toxic = model.logits(List.of("you", "idiot"))[0];
+    double clean = model.logits(List.of("thanks", "for", "the", "review"))[0];
+    assertThat(toxic).isGreaterThan(0).isGreaterThan(clean + 2);
+    assertThat(model.logits(List.of("idiots"))[0]).as("shared character n-grams carry the signal").isGreaterThan(clean);
+    assertThat(model.logits(List.of("idiot"))[1]).isEqualTo(model.logits(List.of("thanks"))[1]).isNegative();
+  }
+
+  @Test
+  void writeAndReadGiveTheSameScores() throws IOException {
+    LinearModel model = trained();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    model.write(out);
+    LinearModel read = LinearModel.read(new ByteArrayInputStream(out.toByteArray()));
+    List<String> doc = List.of("please", "stupid", "edit");
+    assertThat(read.logits(doc)).containsExactly(model.logits(doc));
+    assertThat(read.features()).isEqualTo(model.features());
+  }
+
+  @Test
+  void garbageIsRefused() {
+    assertThatThrownBy(() -> LinearModel.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
+        .isInstanceOf(IOException.class).hasMessageContaining("not a modstream linear model");
+  }
+}
