@@ -101,7 +101,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     long started = System.nanoTime();
     List<CrossValidation.FoldResult> results = new CrossValidation(settings, domains, err).run(dataset, out);
     CrossValidationReport report = new CrossValidationReport(results);
-    String command = "trainer crossval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     report.write(out, command);
     var stdout = spec.commandLine().getOut();
     stdout.print(Files.readString(out.resolve("table.md")));

@@ -8,6 +8,9 @@ import io.modstream.model.LabelledDataset;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import java.nio.file.Path;
+import io.modstream.trainer.quality.BundleReport;
+import io.modstream.trainer.quality.CrossDomain;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Scores a labelled CSV with a model bundle and prints ROC-AUC, PR-AUC and F1 at the",
-      "bundle's thresholds per label, and the means. The CSV must have a column per model label."
+      "bundle's thresholds per label, and the means. The CSV must have a column per model label.",
+      "With --report DIR it also writes an HTML report with PNG charts."
     })
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -43,6 +47,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--native-threads", description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
   int nativeThreads = 1;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Also write report.html with PNG charts (ROC and PR curves, reliability diagram, disguised rows, zero-shot sets) here.")
+  Path report;
+
+  @Option(names = "--davidson", paramLabel = "FILE", description = "With --report: Davidson et al. labeled_data.csv, scored zero-shot.")
+  Path davidson;
+
+  @Option(names = "--olid", paramLabel = "FILE", description = "With --report: OLID olid-training-v1.0.tsv, scored zero-shot.")
+  Path olid;
+
+  @Option(names = "--cross-domain-rows", description = "With --report: rows sampled from each zero-shot set (0 = all).")
+  int crossDomainRows = 2_000;
+
+  @Option(names = "--crossval", paramLabel = "DIR", description = "With --report: a trainer crossval output directory whose table to include.")
+  Path crossval;
+
+  @Option(names = "--perturbation-seed", description = "With --report: seed of the disguise generator.")
+  long perturbationSeed = 7;
 
   @Override
   public Integer call() throws Exception {
@@ -69,6 +92,18 @@ final class EvaluateCommand implements Callable<Integer> {
     float[][] scores = scorer.score(dataset.texts());
     double[] thresholds = bundle.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
     EvaluationReport report = Evaluator.evaluate(labels, scores, truth, thresholds);
+    if (this.report != null) {
+      List<CrossDomain> domains = new ArrayList<>();
+      if (davidson != null) {
+        domains.add(CrossDomain.davidson(davidson, crossDomainRows));
+      }
+      if (olid != null) {
+        domains.add(CrossDomain.olid(olid, crossDomainRows));
+      }
+      BundleReport.write(scorer, bundle.info().name() + " " + bundle.info().version() + " on " + data.getFileName(),
+          dataset.texts(), truth, report, domains, crossval == null ? null : crossval.resolve("table.md"), perturbationSeed, this.report);
+      spec.commandLine().getErr().println("report: " + this.report.resolve("report.html"));
+    }
     if (json) {
       spec.commandLine().getOut().println(
           Reports.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
