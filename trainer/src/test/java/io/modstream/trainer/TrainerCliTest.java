@@ -85,6 +85,43 @@ class TrainerCliTest {
   }
 
   @Test
+  void evaluateReportWritesHtmlWithChartsAndDisguisedFigures() throws Exception {
+    Path report = dir.resolve("report");
+    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--report", report.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(report.resolve("report.html")).content().contains("<table>", "reliability.png", "roc-toxic.png", "disguised");
+    assertThat(report.resolve("roc-toxic.png")).isNotEmptyFile();
+    assertThat(report.resolve("reliability.png")).isNotEmptyFile();
+    assertThat(Files.readAllBytes(report.resolve("pr-insult.png"))).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
+
+  @Test
+  void crossvalComparesTheRecipeWithTheBaselineOnTheSameFoldsAndResumes() throws Exception {
+    Path out = dir.resolve("crossval");
+    String[] args = {
+        "crossval", "--data", TestData.samplePath().toString(), "--out", out.toString(), "--limit", "400",
+        "--folds", "2", "--epochs", "1", "--embedding-dim", "8", "--lstm-units", "4", "--dense-units", "4",
+        "--max-length", "32", "--vocab-max-size", "2000", "--batch-size", "32"};
+    Run r = run(args);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("| label | baseline | model |", "| toxic |", "| **mean** |", "ECE");
+    assertThat(out.resolve("report.html")).content().contains("<table>", "reliability-model.png");
+    assertThat(out.resolve("fold-1.json")).isNotEmptyFile();
+    assertThat(out.resolve("fold-2.json")).isNotEmptyFile();
+    var results = Reports.JSON.readTree(out.resolve("results.json").toFile());
+    double modelToxic = results.path("model").path("toxic").path("rocAuc").asDouble();
+    assertThat(modelToxic).isBetween(0.5, 1.0);
+    assertThat(results.path("baseline").path("meanRocAuc").asDouble()).isBetween(0.5, 1.0);
+    assertThat(results.path("model").path("toxic").path("perFold")).hasSize(2);
+
+    Run again = run(args);
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.err()).contains("fold 1: reusing", "fold 2: reusing");
+    assertThat(Reports.JSON.readTree(out.resolve("results.json").toFile()).path("model").path("toxic").path("rocAuc").asDouble())
+        .isEqualTo(modelToxic);
+  }
+
+  @Test
   void helpListsTheCommands() {
     Run r = run("--help");
     assertThat(r.exitCode()).isZero();
