@@ -6,6 +6,8 @@ STREAMS_JAR="$root/streams-app/target/streams-app.jar"
 KAFKA_JAR="$root/ops/local-kafka/target/local-kafka.jar"
 # Measured fastest for DL4J on 2 cores (README, "JVM settings"); override with MODSTREAM_JAVA_OPTS.
 MODEL_JAVA_OPTS=${MODSTREAM_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC}
+# Training also fits the linear model, whose training matrix needs ~1 GiB on the full Jigsaw rows.
+TRAINER_JAVA_OPTS=${MODSTREAM_TRAINER_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC}
 TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
