@@ -13,7 +13,9 @@ import java.util.concurrent.BlockingQueue;
  * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format
  * 2 bundle blends its LSTM with its linear model and calibrates the blend ({@link
  * ScoreCalibration}); a format 1 bundle serves its network's probabilities.
- * Thread-safe: it holds a fixed number of network replicas and each call borrows one, so up to
+ * With several replicas, a call of at least {@value #MIN_SPLIT_ROWS} rows per replica is split
+ * by length across the free replicas and scored in parallel. Thread-safe: it holds a fixed
+ * number of network replicas and each share of a call borrows one, so up to
  * that many callers score in parallel and the rest wait. Immutable apart from that pool.
  */
 public final class ModerationModel {
@@ -29,6 +31,9 @@ public final class ModerationModel {
   private final LinearModel linear;
   private final ScoreCalibration calibration;
   private final int tokenLimit;
+  private final int replicaCount;
+  /** Threads that score a call's extra shares; null with one replica. */
+  private final java.util.concurrent.ExecutorService helpers;
 
   private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch) {
     if (replicaCount < 1) {
@@ -49,7 +54,25 @@ public final class ModerationModel {
     this.linear = bundle.linear();
     this.calibration = info.calibration();
     this.tokenLimit = linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
+    this.replicaCount = replicaCount;
+    if (replicaCount == 1) {
+      this.helpers = null;
+    } else {
+      // Idle helpers exit after 30 s, so a model replaced by a hot swap leaves no threads behind.
+      java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+          replicaCount - 1, replicaCount - 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "modstream-scoring-" + info.version());
+            t.setDaemon(true);
+            return t;
+          });
+      pool.allowCoreThreadTimeOut(true);
+      this.helpers = pool;
+    }
   }
+
+  /** A call is split across replicas only if each share gets at least this many rows. */
+  static final int MIN_SPLIT_ROWS = 32;
 
   /** The most tokens of a comment the linear model reads. */
   static final int LINEAR_MAX_TOKENS = 1_000;
@@ -68,8 +91,8 @@ public final class ModerationModel {
    * Creates a model.
    *
    * @param bundle the bundle
-   * @param replicas how many callers may score at once (each replica holds a copy of the
-   *     weights)
+   * @param replicas how many network copies score at once: a call with enough rows is split
+   *     across the free ones (each replica holds a copy of the weights and uses one thread)
    * @param maxBatch the most comments per network call; longer lists are split, grouped by length
    * @return the model
    */
@@ -100,13 +123,7 @@ public final class ModerationModel {
     if (rows.length == 0) {
       return new float[0][];
     }
-    float[][] scores;
-    LstmNetwork network = replicas.take();
-    try {
-      scores = Scoring.score(network, rows, maxBatch, info.labels().size());
-    } finally {
-      replicas.add(network);
-    }
+    float[][] scores = helpers == null || rows.length < 2 * MIN_SPLIT_ROWS ? scoreOn(rows) : scoreSplit(rows);
     if (calibration != null) {
       for (int i = 0; i < scores.length; i++) {
         for (int j = 0; j < scores[i].length; j++) {
@@ -115,6 +132,59 @@ public final class ModerationModel {
       }
     }
     return scores;
+  }
+
+  private float[][] scoreOn(int[][] rows) throws InterruptedException {
+    LstmNetwork network = replicas.take();
+    try {
+      return Scoring.score(network, rows, maxBatch, info.labels().size());
+    } finally {
+      replicas.add(network);
+    }
+  }
+
+  /**
+   * Splits a call's rows, sorted by length, into one share per replica and scores the shares in
+   * parallel, the calling thread taking the first. No thread holds a replica while it waits for
+   * another thread, so concurrent callers cannot deadlock.
+   */
+  private float[][] scoreSplit(int[][] rows) throws InterruptedException {
+    Integer[] order = new Integer[rows.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rows[i].length));
+    int shares = Math.min(replicaCount, rows.length / MIN_SPLIT_ROWS);
+    float[][] scores = new float[rows.length][];
+    List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+    for (int k = 1; k < shares; k++) {
+      int from = (int) ((long) rows.length * k / shares);
+      int to = (int) ((long) rows.length * (k + 1) / shares);
+      pending.add(helpers.submit(() -> {
+        scoreShare(rows, order, from, to, scores);
+        return null;
+      }));
+    }
+    scoreShare(rows, order, 0, rows.length / shares, scores);
+    for (java.util.concurrent.Future<?> f : pending) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("scoring failed on a helper thread: " + e.getCause(), e.getCause());
+      }
+    }
+    return scores;
+  }
+
+  private void scoreShare(int[][] rows, Integer[] order, int from, int to, float[][] scores) throws InterruptedException {
+    int[][] share = new int[to - from][];
+    for (int k = from; k < to; k++) {
+      share[k - from] = rows[order[k]];
+    }
+    float[][] out = scoreOn(share);
+    for (int k = from; k < to; k++) {
+      scores[order[k]] = out[k - from];
+    }
   }
 
   /**

@@ -36,6 +36,33 @@ class ModerationModelTest {
   }
 
   @Test
+  void aCallSplitAcrossReplicasGivesTheSameScoresAsOneReplica() throws Exception {
+    List<String> texts = TestData.sample(300).texts();
+    float[][] one = ModerationModel.of(bundle, 1, 64).score(texts);
+    ModerationModel split = ModerationModel.of(bundle, 3, 64);
+    float[][] three = split.score(texts);
+    for (int i = 0; i < texts.size(); i++) {
+      assertThat(three[i]).as("text %d", i).containsExactly(one[i]);
+    }
+    // concurrent callers sharing the helpers and replicas
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<float[][]>> futures = new ArrayList<>();
+      for (int k = 0; k < 3; k++) {
+        futures.add(pool.submit(() -> split.score(texts)));
+      }
+      for (Future<float[][]> f : futures) {
+        float[][] got = f.get();
+        for (int i = 0; i < texts.size(); i++) {
+          assertThat(got[i]).containsExactly(one[i]);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void paddingAndBatchCompanionsDoNotChangeAComment() throws Exception {
     ModerationModel model = ModerationModel.of(bundle);
     String shortText = "you idiot";

@@ -55,6 +55,8 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TEXT_MAX_BYTES = "text.max.bytes";
   /** Scoring replicas (network copies). */
   public static final String SCORING_REPLICAS = "scoring.replicas";
+  /** The default scoring.replicas. */
+  public static final int DEFAULT_SCORING_REPLICAS = 1;
   /** Native (OpenMP) threads. */
   public static final String NATIVE_THREADS = "native.threads";
   /** Processing guarantee. */
@@ -96,8 +98,8 @@ public final class ScorerConfig extends AbstractConfig {
               "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock).")
           .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
               "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
-          .define(SCORING_REPLICAS, Type.INT, 1, Range.between(1, 64), Importance.LOW,
-              "Copies of the network held for scoring; one per stream thread is enough.")
+          .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
+              "Copies of the network held for scoring, each scoring on its own thread: a batch is split by length across them.")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
               "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
           .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,

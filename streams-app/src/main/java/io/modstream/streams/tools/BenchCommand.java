@@ -53,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Model-only batch size (use the streams app's batch.size).")
   int batchSize = 256;
 
+  @Option(names = "--replicas", description = "Model-only scoring replicas (use the streams app's scoring.replicas).")
+  int replicas = io.modstream.streams.ScorerConfig.DEFAULT_SCORING_REPLICAS;
+
   @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
   int halfLoadSeconds = 20;
 
@@ -84,15 +87,15 @@ public final class BenchCommand implements Callable<Integer> {
       sample.add(texts.get(i % texts.size()));
     }
     ModelRuntime.configureNativeThreads(1);
-    ModerationModel scorer = ModerationModel.of(ModelBundle.load(model), 1, batchSize);
+    ModerationModel scorer = ModerationModel.of(ModelBundle.load(model), replicas, batchSize);
     scorer.score(sample.subList(0, Math.min(sample.size(), 2 * batchSize)));
     long t0 = System.nanoTime();
     for (int i = 0; i < sample.size(); i += batchSize) {
       scorer.score(sample.subList(i, Math.min(sample.size(), i + batchSize)));
     }
     double modelOnly = sample.size() / ((System.nanoTime() - t0) / 1e9);
-    System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d comments, %s)%n",
-        modelOnly, batchSize, sample.size(), scorer.info().version());
+    System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d replicas, %d comments, %s)%n",
+        modelOnly, batchSize, replicas, sample.size(), scorer.info().version());
     if (bootstrap == null || bootstrap.isBlank()) {
       return 0;
     }
