@@ -125,6 +125,7 @@ public final class CrossValidation {
    */
   public List<FoldResult> run(LabelledDataset data, Path out) throws Exception {
     Files.createDirectories(out);
+    checkSettings(data, out);
     List<LabelledDataset.Split> folds = data.stratifiedFolds(settings.folds(), settings.foldSeed());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()));
     try {
@@ -152,6 +153,31 @@ public final class CrossValidation {
       return results;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Records the run's settings beside its folds, and refuses to reuse folds computed with other
+   * settings or data.
+   */
+  private void checkSettings(LabelledDataset data, Path out) throws IOException {
+    var settingsJson = JSON.createObjectNode();
+    settingsJson.set("settings", JSON.valueToTree(settings));
+    settingsJson.put("dataSha256", data.sha256());
+    settingsJson.put("rows", data.size());
+    var names = settingsJson.putArray("crossDomain");
+    domains.forEach(d -> names.add(d.name() + " (" + d.texts().size() + " rows)"));
+    settingsJson.put("parallel", 0); // how many folds ran at once does not change results
+    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings")).put("parallel", 0);
+    Path file = out.resolve("settings.json");
+    if (Files.isRegularFile(file)) {
+      var previous = JSON.readTree(file.toFile());
+      if (!previous.equals(settingsJson)) {
+        throw new IllegalArgumentException(out + " holds folds computed with other settings or data (see " + file
+            + "); use a new --out directory or delete that one");
+      }
+    } else {
+      JSON.writeValue(file.toFile(), settingsJson);
     }
   }
 
