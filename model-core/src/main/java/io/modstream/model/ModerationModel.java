@@ -155,17 +155,39 @@ public final class ModerationModel {
     }
     java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rows[i].length));
     int shares = Math.min(replicaCount, rows.length / MIN_SPLIT_ROWS);
+    // Shares of equal cost, not equal size: a network call costs about rows x longest row, so
+    // the share of long comments gets fewer of them.
+    int[] bounds = new int[shares + 1];
+    long total = 0;
+    for (int[] row : rows) {
+      total += row.length;
+    }
+    long seen = 0;
+    int share = 1;
+    for (int k = 0; k < order.length && share < shares; k++) {
+      seen += rows[order[k]].length;
+      if (seen * shares >= total * share && k + 1 >= bounds[share - 1] + MIN_SPLIT_ROWS) {
+        bounds[share++] = k + 1;
+      }
+    }
+    while (share < shares) {
+      bounds[share] = Math.max(bounds[share - 1] + 1, bounds[share]);
+      share++;
+    }
+    bounds[shares] = rows.length;
     float[][] scores = new float[rows.length][];
     List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
     for (int k = 1; k < shares; k++) {
-      int from = (int) ((long) rows.length * k / shares);
-      int to = (int) ((long) rows.length * (k + 1) / shares);
-      pending.add(helpers.submit(() -> {
-        scoreShare(rows, order, from, to, scores);
-        return null;
-      }));
+      int from = bounds[k];
+      int to = bounds[k + 1];
+      if (from < to) {
+        pending.add(helpers.submit(() -> {
+          scoreShare(rows, order, from, to, scores);
+          return null;
+        }));
+      }
     }
-    scoreShare(rows, order, 0, rows.length / shares, scores);
+    scoreShare(rows, order, 0, bounds[1], scores);
     for (java.util.concurrent.Future<?> f : pending) {
       try {
         f.get();
