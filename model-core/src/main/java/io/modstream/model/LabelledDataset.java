@@ -124,6 +124,16 @@ public record LabelledDataset(
   }
 
   /**
+   * Returns the first rows (for quick trials), or this dataset if it has no more.
+   *
+   * @param limit the most rows to keep; 0 or less keeps all
+   * @return the dataset
+   */
+  public LabelledDataset first(int limit) {
+    return limit <= 0 || limit >= rows.size() ? this : new LabelledDataset(labels, rows.subList(0, limit), source, sha256);
+  }
+
+  /**
    * Splits the rows into {@code k} stratified folds (strata as in {@link #stratifiedSplit}) and
    * returns one split per fold: the fold is the validation part, the other folds the training
    * part. Every row is in exactly one fold's validation part.

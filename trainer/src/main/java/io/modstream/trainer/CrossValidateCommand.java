@@ -80,10 +80,7 @@ final class CrossValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelRuntime.configureNativeThreads(nativeThreads);
-    LabelledDataset dataset = LabelledCsv.read(data);
-    if (limit > 0 && limit < dataset.size()) {
-      dataset = new LabelledDataset(dataset.labels(), dataset.rows().subList(0, limit), dataset.source(), dataset.sha256());
-    }
+    LabelledDataset dataset = LabelledCsv.read(data).first(limit);
     List<CrossDomain> domains = new ArrayList<>();
     if (davidson != null) {
       domains.add(CrossDomain.davidson(davidson, crossDomainRows));

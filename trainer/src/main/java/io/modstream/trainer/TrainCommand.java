@@ -79,10 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ModelRuntime.configureNativeThreads(nativeThreads);
     long started = System.nanoTime();
-    LabelledDataset dataset = LabelledCsv.read(data);
-    if (limit > 0 && limit < dataset.size()) {
-      dataset = new LabelledDataset(dataset.labels(), dataset.rows().subList(0, limit), dataset.source(), dataset.sha256());
-    }
+    LabelledDataset dataset = LabelledCsv.read(data).first(limit);
     LabelledDataset.Split split = dataset.stratifiedSplit(validationFraction, seed);
     var err = spec.commandLine().getErr();
     err.printf(
