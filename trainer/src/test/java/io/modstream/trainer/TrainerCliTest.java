@@ -119,6 +119,12 @@ class TrainerCliTest {
     assertThat(again.err()).contains("fold 1: reusing", "fold 2: reusing");
     assertThat(Reports.JSON.readTree(out.resolve("results.json").toFile()).path("model").path("toxic").path("rocAuc").asDouble())
         .isEqualTo(modelToxic);
+
+    String[] otherSettings = args.clone();
+    otherSettings[java.util.Arrays.asList(args).indexOf("--epochs") + 1] = "2";
+    Run refused = run(otherSettings);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("holds folds computed with other settings");
   }
 
   @Test

@@ -171,8 +171,9 @@ public final class CrossValidation {
     ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings")).put("parallel", 0);
     Path file = out.resolve("settings.json");
     if (Files.isRegularFile(file)) {
-      var previous = JSON.readTree(file.toFile());
-      if (!previous.equals(settingsJson)) {
+      // Compared as read back from text, so 42 written as a long equals 42 read as an int.
+      var current = JSON.readTree(JSON.writeValueAsString(settingsJson));
+      if (!JSON.readTree(file.toFile()).equals(current)) {
         throw new IllegalArgumentException(out + " holds folds computed with other settings or data (see " + file
             + "); use a new --out directory or delete that one");
       }
