@@ -113,12 +113,12 @@ public final class ModerationModel {
     double[][] linearLogits = linear == null ? null : new double[texts.size()][];
     Vocabulary vocabulary = encoder.vocabulary();
     for (int i = 0; i < rows.length; i++) {
-      List<String> tokens = encoder.tokenizer().tokenize(texts.get(i), tokenLimit);
+      // Resolved once, for both models.
+      List<String> tokens = encoder.tokenizer().tokenize(texts.get(i), tokenLimit).stream().map(vocabulary::resolve).toList();
       if (linear != null) {
-        tokens = tokens.stream().map(vocabulary::resolve).toList();
         linearLogits[i] = linear.logits(tokens);
       }
-      rows[i] = encoder.encodeTokens(tokens);
+      rows[i] = encoder.encodeResolved(tokens);
     }
     if (rows.length == 0) {
       return new float[0][];

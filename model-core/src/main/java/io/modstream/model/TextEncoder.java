@@ -49,6 +49,11 @@ public final class TextEncoder {
    * @return the ids
    */
   public int[] encodeTokens(List<String> tokens) {
+    return encodeResolved(tokens.stream().map(vocabulary::resolve).toList());
+  }
+
+  /** As {@link #encodeTokens} for tokens already passed through {@link Vocabulary#resolve}. */
+  int[] encodeResolved(List<String> tokens) {
     if (tokens.size() > maxLength) {
       tokens = tokens.subList(0, maxLength);
     }
@@ -57,10 +62,11 @@ public final class TextEncoder {
     }
     int[] ids = new int[tokens.size()];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = vocabulary.id(vocabulary.resolve(tokens.get(i)));
+      ids[i] = vocabulary.id(tokens.get(i));
     }
     return ids;
   }
+
 
   /**
    * Encodes texts into one batch padded to its longest member.

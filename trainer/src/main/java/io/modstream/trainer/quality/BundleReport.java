@@ -5,7 +5,6 @@ import io.modstream.model.Evaluator;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.Perturbations;
 import io.modstream.model.Reliability;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,16 +119,5 @@ public final class BundleReport {
     html.images(List.of("reliability.png"));
     html.images(images);
     Files.writeString(dir.resolve("report.html"), html.toString(), StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Returns the report's Markdown figures, as written to {@code evaluation.md}.
-   *
-   * @param dir the report directory
-   * @return the Markdown
-   * @throws IOException on read failure
-   */
-  public static String figures(Path dir) throws IOException {
-    return Files.readString(dir.resolve("evaluation.md"));
   }
 }

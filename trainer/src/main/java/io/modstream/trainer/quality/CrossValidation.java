@@ -167,10 +167,14 @@ public final class CrossValidation {
     settingsJson.put("rows", data.size());
     var names = settingsJson.putArray("crossDomain");
     domains.forEach(d -> names.add(d.name() + " (" + d.texts().size() + " rows)"));
-    settingsJson.put("parallel", 0); // how many folds ran at once does not change results
-    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings")).put("parallel", 0);
+    // How many folds ran at once does not change the results.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings")).remove("parallel");
     Path file = out.resolve("settings.json");
-    if (Files.isRegularFile(file)) {
+    boolean foldsKept;
+    try (var entries = Files.list(out)) {
+      foldsKept = entries.anyMatch(p -> p.getFileName().toString().matches("fold-\\d+\\.json"));
+    }
+    if (foldsKept && Files.isRegularFile(file)) {
       // Compared as read back from text, so 42 written as a long equals 42 read as an int.
       var current = JSON.readTree(JSON.writeValueAsString(settingsJson));
       if (!JSON.readTree(file.toFile()).equals(current)) {
