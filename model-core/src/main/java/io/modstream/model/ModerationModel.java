@@ -1,8 +1,9 @@
 package io.modstream.model;
 
 import io.modstream.model.internal.LinearModel;
-import io.modstream.model.internal.LstmNetwork;
+import io.modstream.model.internal.OnnxNetwork;
 import io.modstream.model.internal.Scoring;
+import io.modstream.model.internal.ScoringNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,8 @@ public final class ModerationModel {
 
   private final BundleInfo info;
   private final TextEncoder encoder;
-  private final BlockingQueue<LstmNetwork> replicas;
+  private final BlockingQueue<ScoringNetwork> replicas;
+  private final InferenceEngine engine;
   private final int maxBatch;
   private final double[] thresholds;
   private final LinearModel linear;
@@ -35,7 +37,7 @@ public final class ModerationModel {
   /** Threads that score a call's extra shares; null with one replica. */
   private final java.util.concurrent.ExecutorService helpers;
 
-  private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch) {
+  private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch, InferenceEngine engine) {
     if (replicaCount < 1) {
       throw new IllegalArgumentException("replicas must be at least 1, got " + replicaCount);
     }
@@ -45,9 +47,18 @@ public final class ModerationModel {
     this.info = bundle.info();
     this.encoder =
         new TextEncoder(Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
+    this.engine = Objects.requireNonNull(engine, "engine");
     this.replicas = new ArrayBlockingQueue<>(replicaCount);
-    for (int i = 0; i < replicaCount; i++) {
-      replicas.add(bundle.newNetwork());
+    if (engine == InferenceEngine.DL4J) {
+      for (int i = 0; i < replicaCount; i++) {
+        replicas.add(bundle.newNetwork());
+      }
+    } else {
+      // One session holds the weights; each replica only adds its input buffers.
+      OnnxNetwork.Session session = OnnxNetwork.load(bundle.newNetwork(), engine == InferenceEngine.ONNX_CUDA);
+      for (int i = 0; i < replicaCount; i++) {
+        replicas.add(OnnxNetwork.replica(session));
+      }
     }
     this.maxBatch = maxBatch;
     this.thresholds = info.thresholds().stream().mapToDouble(Double::doubleValue).toArray();
@@ -78,7 +89,8 @@ public final class ModerationModel {
   static final int LINEAR_MAX_TOKENS = 1_000;
 
   /**
-   * Creates a model with one replica and batches of up to {@value #DEFAULT_MAX_BATCH}.
+   * Creates a model with one replica, batches of up to {@value #DEFAULT_MAX_BATCH} and the default
+   * engine.
    *
    * @param bundle the bundle
    * @return the model
@@ -94,10 +106,26 @@ public final class ModerationModel {
    * @param replicas how many network copies score at once: a call with enough rows is split
    *     across the free ones (each replica holds a copy of the weights and uses one thread)
    * @param maxBatch the most comments per network call; longer lists are split, grouped by length
-   * @return the model
+   * @return the model, on {@link InferenceEngine#DEFAULT}
    */
   public static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch) {
-    return new ModerationModel(Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch);
+    return of(bundle, replicas, maxBatch, InferenceEngine.DEFAULT);
+  }
+
+  /**
+   * Creates a model on a chosen engine.
+   *
+   * @param bundle the bundle
+   * @param replicas how many network replicas score at once (see {@link #of(ModelBundle, int,
+   *     int)})
+   * @param maxBatch the most comments per network call
+   * @param engine what runs the network
+   * @return the model
+   * @throws IllegalStateException if the engine cannot load the network (for example CUDA without
+   *     a GPU)
+   */
+  public static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine) {
+    return new ModerationModel(Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine);
   }
 
   /**
@@ -135,7 +163,7 @@ public final class ModerationModel {
   }
 
   private float[][] scoreOn(int[][] rows) throws InterruptedException {
-    LstmNetwork network = replicas.take();
+    ScoringNetwork network = replicas.take();
     try {
       return Scoring.score(network, rows, maxBatch, info.labels().size());
     } finally {
@@ -223,6 +251,15 @@ public final class ModerationModel {
       }
     }
     return flagged;
+  }
+
+  /**
+   * Returns the engine that runs the network.
+   *
+   * @return the engine
+   */
+  public InferenceEngine engine() {
+    return engine;
   }
 
   /**

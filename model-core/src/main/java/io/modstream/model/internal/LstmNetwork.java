@@ -32,7 +32,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
  * over time -> dense (ReLU) -> one sigmoid per label, trained with binary cross-entropy. Not
  * thread-safe: one instance per thread ({@link #copy()}).
  */
-public final class LstmNetwork {
+public final class LstmNetwork implements ScoringNetwork {
 
   static final String INPUT = "tokens";
 
@@ -117,15 +117,42 @@ public final class LstmNetwork {
         .build();
   }
 
-  /**
-   * Scores a batch.
-   *
-   * @param batch encoded texts
-   * @return {@code [batch.size()][labels]} probabilities
-   */
+  @Override
   public float[][] predict(EncodedBatch batch) {
     INDArray[] out = graph.output(false, new INDArray[] {ids(batch)}, new INDArray[] {mask(batch)});
     return out[0].toFloatMatrix();
+  }
+
+  /** The trained weights, for {@link OnnxGraph}. */
+  OnnxGraph.Weights weights() {
+    return new OnnxGraph.Weights(
+        matrix("embedding_W"),
+        lstmWeights("lstm-forward"),
+        lstmWeights("lstm-backward"),
+        matrix("dense_W"),
+        vector("dense_b"),
+        matrix("out_W"),
+        vector("out_b"));
+  }
+
+  private OnnxGraph.Lstm lstmWeights(String layer) {
+    return new OnnxGraph.Lstm(matrix(layer + "_W"), matrix(layer + "_RW"), vector(layer + "_b"));
+  }
+
+  private float[][] matrix(String param) {
+    return param(param).toFloatMatrix();
+  }
+
+  private float[] vector(String param) {
+    return param(param).toFloatVector();
+  }
+
+  private INDArray param(String name) {
+    INDArray p = graph.paramTable().get(name);
+    if (p == null) {
+      throw new IllegalStateException("the network has no parameter " + name + " (not a modstream BiLSTM?)");
+    }
+    return p;
   }
 
   /**

@@ -16,7 +16,7 @@ public final class Scoring {
    * @param labels the number of outputs
    * @return {@code [rows.length][labels]} probabilities
    */
-  public static float[][] score(LstmNetwork network, int[][] rows, int batchSize, int labels) {
+  public static float[][] score(ScoringNetwork network, int[][] rows, int batchSize, int labels) {
     float[][] scores = new float[rows.length][];
     for (int[] batch : LengthBatches.forScoring(rows, batchSize)) {
       int[][] members = new int[batch.length][];

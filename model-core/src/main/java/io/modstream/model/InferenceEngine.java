@@ -1,0 +1,60 @@
+package io.modstream.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What runs a bundle's network when scoring. Every engine runs the same trained weights and gives
+ * the same scores within {@code 1e-5}; Deeplearning4j stays the training engine and the reference.
+ */
+public enum InferenceEngine {
+  /** Deeplearning4j (ND4J, CPU): the reference. */
+  DL4J("dl4j"),
+  /** ONNX Runtime on the CPU, from the network's weights converted at load time. */
+  ONNX("onnx"),
+  /** ONNX Runtime on CUDA device 0; needs the {@code -Pgpu} build and a CUDA 12 host. */
+  ONNX_CUDA("onnx-cuda");
+
+  /** The engine used when none is named: the fastest measured on CPU (see the README). */
+  public static final InferenceEngine DEFAULT = ONNX;
+
+  private final String id;
+
+  InferenceEngine(String id) {
+    this.id = id;
+  }
+
+  /**
+   * Returns the name used in configuration.
+   *
+   * @return the id, such as {@code onnx}
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Parses a configuration name.
+   *
+   * @param id an engine id, in any case
+   * @return the engine
+   * @throws IllegalArgumentException naming the valid ids if it is none of them
+   */
+  public static InferenceEngine of(String id) {
+    String wanted = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
+    for (InferenceEngine e : values()) {
+      if (e.id.equals(wanted)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown inference engine '" + id + "'; use one of "
+            + Arrays.stream(values()).map(InferenceEngine::id).collect(Collectors.joining(", ")));
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
