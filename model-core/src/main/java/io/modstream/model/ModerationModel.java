@@ -15,7 +15,8 @@ import java.util.concurrent.BlockingQueue;
  * 2 bundle blends its LSTM with its linear model and calibrates the blend ({@link
  * ScoreCalibration}); a format 1 bundle serves its network's probabilities.
  * With several replicas, a call of at least {@value #MIN_SPLIT_ROWS} rows per replica is split
- * by length across the free replicas and scored in parallel. Thread-safe: it holds a fixed
+ * into one share per replica, each tokenized and scored on its own thread. The network runs on
+ * an {@link InferenceEngine} (ONNX Runtime by default; DL4J is the reference). Thread-safe: it holds a fixed
  * number of network replicas and each share of a call borrows one, so up to
  * that many callers score in parallel and the rest wait. Immutable apart from that pool.
  */
@@ -137,85 +138,26 @@ public final class ModerationModel {
    * @throws InterruptedException if interrupted while waiting for a free replica
    */
   public float[][] score(List<String> texts) throws InterruptedException {
-    int[][] rows = new int[texts.size()][];
-    double[][] linearLogits = linear == null ? null : new double[texts.size()][];
-    Vocabulary vocabulary = encoder.vocabulary();
-    for (int i = 0; i < rows.length; i++) {
-      // Resolved once, for both models.
-      List<String> tokens = encoder.tokenizer().tokenize(texts.get(i), tokenLimit).stream().map(vocabulary::resolve).toList();
-      if (linear != null) {
-        linearLogits[i] = linear.logits(tokens);
-      }
-      rows[i] = encoder.encodeResolved(tokens);
+    int n = texts.size();
+    float[][] scores = new float[n][];
+    int shares = helpers == null ? 1 : Math.min(replicaCount, n / MIN_SPLIT_ROWS);
+    if (shares <= 1) {
+      scoreShare(texts, 0, 1, scores);
+      return scores;
     }
-    if (rows.length == 0) {
-      return new float[0][];
+    // Share s takes rows s, s + shares, ...: interleaving balances the shares' lengths without
+    // tokenizing first. Each share tokenizes, runs the linear model and the network on its own
+    // thread, so all of a call's work is spread. No thread holds a replica while it waits for
+    // another thread, so concurrent callers cannot deadlock.
+    List<java.util.concurrent.Future<?>> pending = new ArrayList<>(shares - 1);
+    for (int s = 1; s < shares; s++) {
+      int first = s;
+      pending.add(helpers.submit(() -> {
+        scoreShare(texts, first, shares, scores);
+        return null;
+      }));
     }
-    float[][] scores = helpers == null || rows.length < 2 * MIN_SPLIT_ROWS ? scoreOn(rows) : scoreSplit(rows);
-    if (calibration != null) {
-      for (int i = 0; i < scores.length; i++) {
-        for (int j = 0; j < scores[i].length; j++) {
-          scores[i][j] = calibration.apply(j, scores[i][j], linearLogits[i][j]);
-        }
-      }
-    }
-    return scores;
-  }
-
-  private float[][] scoreOn(int[][] rows) throws InterruptedException {
-    ScoringNetwork network = replicas.take();
-    try {
-      return Scoring.score(network, rows, maxBatch, info.labels().size());
-    } finally {
-      replicas.add(network);
-    }
-  }
-
-  /**
-   * Splits a call's rows, sorted by length, into one share per replica and scores the shares in
-   * parallel, the calling thread taking the first. No thread holds a replica while it waits for
-   * another thread, so concurrent callers cannot deadlock.
-   */
-  private float[][] scoreSplit(int[][] rows) throws InterruptedException {
-    Integer[] order = new Integer[rows.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rows[i].length));
-    int shares = Math.min(replicaCount, rows.length / MIN_SPLIT_ROWS);
-    // Shares of equal cost, not equal size: a network call costs about rows x longest row, so
-    // the share of long comments gets fewer of them.
-    int[] bounds = new int[shares + 1];
-    long total = 0;
-    for (int[] row : rows) {
-      total += row.length;
-    }
-    long seen = 0;
-    int share = 1;
-    for (int k = 0; k < order.length && share < shares; k++) {
-      seen += rows[order[k]].length;
-      if (seen * shares >= total * share && k + 1 >= bounds[share - 1] + MIN_SPLIT_ROWS) {
-        bounds[share++] = k + 1;
-      }
-    }
-    while (share < shares) {
-      bounds[share] = Math.max(bounds[share - 1] + 1, bounds[share]);
-      share++;
-    }
-    bounds[shares] = rows.length;
-    float[][] scores = new float[rows.length][];
-    List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
-    for (int k = 1; k < shares; k++) {
-      int from = bounds[k];
-      int to = bounds[k + 1];
-      if (from < to) {
-        pending.add(helpers.submit(() -> {
-          scoreShare(rows, order, from, to, scores);
-          return null;
-        }));
-      }
-    }
-    scoreShare(rows, order, 0, bounds[1], scores);
+    scoreShare(texts, 0, shares, scores);
     for (java.util.concurrent.Future<?> f : pending) {
       try {
         f.get();
@@ -226,14 +168,38 @@ public final class ModerationModel {
     return scores;
   }
 
-  private void scoreShare(int[][] rows, Integer[] order, int from, int to, float[][] scores) throws InterruptedException {
-    int[][] share = new int[to - from][];
-    for (int k = from; k < to; k++) {
-      share[k - from] = rows[order[k]];
+  /** Scores rows {@code first, first + stride, ...} of the texts into {@code scores}. */
+  private void scoreShare(List<String> texts, int first, int stride, float[][] scores) throws InterruptedException {
+    int count = (texts.size() - first + stride - 1) / stride;
+    if (count <= 0) {
+      return;
     }
-    float[][] out = scoreOn(share);
-    for (int k = from; k < to; k++) {
-      scores[order[k]] = out[k - from];
+    int[][] rows = new int[count][];
+    double[][] linearLogits = linear == null ? null : new double[count][];
+    Vocabulary vocabulary = encoder.vocabulary();
+    for (int k = 0; k < count; k++) {
+      // Resolved once, for both models.
+      List<String> tokens = encoder.tokenizer().tokenize(texts.get(first + k * stride), tokenLimit).stream()
+          .map(vocabulary::resolve).toList();
+      if (linear != null) {
+        linearLogits[k] = linear.logits(tokens);
+      }
+      rows[k] = encoder.encodeResolved(tokens);
+    }
+    ScoringNetwork network = replicas.take();
+    float[][] out;
+    try {
+      out = Scoring.score(network, rows, maxBatch, info.labels().size());
+    } finally {
+      replicas.add(network);
+    }
+    for (int k = 0; k < count; k++) {
+      if (calibration != null) {
+        for (int j = 0; j < out[k].length; j++) {
+          out[k][j] = calibration.apply(j, out[k][j], linearLogits[k][j]);
+        }
+      }
+      scores[first + k * stride] = out[k];
     }
   }
 

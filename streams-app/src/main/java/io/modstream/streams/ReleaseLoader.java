@@ -8,6 +8,7 @@ import io.modstream.schemas.ModelRelease;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Turns a {@link ModelRelease} into a ready {@link ModerationModel}: resolves the bundle, checks
@@ -21,8 +22,7 @@ final class ReleaseLoader {
       "Thanks for fixing the citation.", "you are an idiot", "I will find you", "ok");
 
   private final List<String> labels;
-  private final int replicas;
-  private final int batchSize;
+  private final Function<ModelBundle, ModerationModel> models;
   private final String bootstrapServers;
   private final Path cache;
 
@@ -30,17 +30,15 @@ final class ReleaseLoader {
    * Creates a loader.
    *
    * @param labels the labels the running topology routes, or null to accept any (first load)
-   * @param replicas scoring replicas
-   * @param batchSize most comments per network call
+   * @param models builds a servable model from a bundle (engine, replicas, batch size)
    * @param bootstrapServers the cluster, for bundles carried through Kafka
    * @param cache where bundles fetched from Kafka are reassembled
    */
-  ReleaseLoader(List<String> labels, int replicas, int batchSize, String bootstrapServers, Path cache) {
+  ReleaseLoader(List<String> labels, Function<ModelBundle, ModerationModel> models, String bootstrapServers, Path cache) {
     this.labels = labels == null ? null : List.copyOf(labels);
     this.bootstrapServers = bootstrapServers;
     this.cache = cache;
-    this.replicas = replicas;
-    this.batchSize = batchSize;
+    this.models = models;
   }
 
   /**
@@ -66,7 +64,7 @@ final class ReleaseLoader {
       throw new InvalidBundleException("release " + release.getVersion() + " scores labels " + bundle.info().labels()
           + " but this instance routes " + labels + "; a label change needs a restart with the new model");
     }
-    ModerationModel model = ModerationModel.of(bundle, replicas, batchSize);
+    ModerationModel model = models.apply(bundle);
     model.score(WARM_UP);
     return model;
   }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import io.modstream.model.InferenceEngine;
 import io.modstream.schemas.Topics;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -57,6 +58,8 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String SCORING_REPLICAS = "scoring.replicas";
   /** The default scoring.replicas: two measured 1.5x one on 2 cores (README, Benchmarks). */
   public static final int DEFAULT_SCORING_REPLICAS = 2;
+  /** What runs the network. */
+  public static final String SCORING_ENGINE = "scoring.engine";
   /** Native (OpenMP) threads. */
   public static final String NATIVE_THREADS = "native.threads";
   /** Processing guarantee. */
@@ -100,6 +103,10 @@ public final class ScorerConfig extends AbstractConfig {
               "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
           .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
               "Copies of the network held for scoring, each scoring on its own thread: a batch is split by length across them.")
+          .define(SCORING_ENGINE, Type.STRING, InferenceEngine.DEFAULT.id(),
+              ValidString.in(java.util.Arrays.stream(InferenceEngine.values()).map(InferenceEngine::id).toArray(String[]::new)),
+              Importance.MEDIUM,
+              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). All give the same scores within 1e-5.")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
               "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
           .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,

@@ -1,5 +1,6 @@
 package io.modstream.streams;
 
+import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
@@ -7,6 +8,7 @@ import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -37,13 +39,16 @@ public final class ScoringService implements AutoCloseable {
     String bootstrap = String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS));
     int replicas = cfg.getInt(ScorerConfig.SCORING_REPLICAS);
     int batchSize = cfg.getInt(ScorerConfig.BATCH_SIZE);
+    InferenceEngine engine = InferenceEngine.of(cfg.getString(ScorerConfig.SCORING_ENGINE));
+    Function<ModelBundle, ModerationModel> factory = bundle -> ModerationModel.of(bundle, replicas, batchSize, engine);
     String releases = cfg.getString(ScorerConfig.RELEASES_TOPIC);
     String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
     Path cache = Path.of(cfg.getString(ScorerConfig.STATE_DIR), "bundles");
     ModerationModel model;
     if (!modelPath.isBlank()) {
-      model = ModerationModel.of(ModelBundle.load(Path.of(modelPath)), replicas, batchSize);
-      LOG.info("serving {} {} from model.path {}", model.info().name(), model.info().version(), modelPath);
+      model = factory.apply(ModelBundle.load(Path.of(modelPath)));
+      LOG.info("serving {} {} from model.path {} on {} ({} replicas, batch {})", model.info().name(), model.info().version(),
+          modelPath, engine, replicas, batchSize);
     } else {
       String name = cfg.getString(ScorerConfig.MODEL_NAME);
       ModelRelease latest = ModelReleases.latest(bootstrap, releases, name);
@@ -51,15 +56,16 @@ public final class ScoringService implements AutoCloseable {
         throw new IllegalStateException("model.path is empty and " + releases + " holds no release of '" + name
             + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
-      model = new ReleaseLoader(null, replicas, batchSize, bootstrap, cache).load(latest);
-      LOG.info("serving the latest release {} {} ({})", name, latest.getVersion(), latest.getBundleUri());
+      model = new ReleaseLoader(null, factory, bootstrap, cache).load(latest);
+      LOG.info("serving the latest release {} {} ({}) on {} ({} replicas, batch {})", name, latest.getVersion(),
+          latest.getBundleUri(), engine, replicas, batchSize);
     }
     models = new ModelHolder(model);
     topology = ScoringTopology.build(cfg, models);
     streams = new KafkaStreams(topology, cfg.streamsProperties());
     String name = cfg.getString(ScorerConfig.MODEL_NAME).isBlank() ? model.info().name() : cfg.getString(ScorerConfig.MODEL_NAME);
     follower = cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
-        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), replicas, batchSize, bootstrap, cache))
+        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), factory, bootstrap, cache))
         : null;
   }
 

@@ -60,6 +60,47 @@ public final class LengthBatches {
     return batches;
   }
 
+  /**
+   * Splits rows, sorted by length, into the batches of least total cost, where a batch costs
+   * {@code callOverhead} plus its size times its longest row: long and short comments get
+   * separate batches when the padding saved outweighs the extra call. Dynamic programming over
+   * the sorted lengths, {@code O(rows x batchSize)}.
+   *
+   * @param rows encoded rows
+   * @param batchSize the most rows per batch
+   * @param callOverhead the cost of one call in row-steps, at least 1
+   * @return row indices per batch
+   */
+  public static List<int[]> byCost(int[][] rows, int batchSize, int callOverhead) {
+    Integer[] order = new Integer[rows.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Integer.compare(rows[a].length, rows[b].length));
+    int n = order.length;
+    long[] best = new long[n + 1];
+    int[] start = new int[n + 1];
+    for (int end = 1; end <= n; end++) {
+      long longest = rows[order[end - 1]].length;
+      best[end] = Long.MAX_VALUE;
+      for (int from = Math.max(0, end - batchSize); from < end; from++) {
+        long cost = best[from] + callOverhead + (end - from) * longest;
+        if (cost < best[end]) {
+          best[end] = cost;
+          start[end] = from;
+        }
+      }
+    }
+    List<int[]> batches = new ArrayList<>();
+    for (int end = n; end > 0; end = start[end]) {
+      int[] batch = new int[end - start[end]];
+      for (int k = start[end]; k < end; k++) {
+        batch[k - start[end]] = order[k];
+      }
+      batches.add(batch);
+    }
+    Collections.reverse(batches);
+    return batches;
+  }
+
   private static List<int[]> cut(Integer[] order, int batchSize) {
     List<int[]> batches = new ArrayList<>((order.length + batchSize - 1) / batchSize);
     for (int start = 0; start < order.length; start += batchSize) {

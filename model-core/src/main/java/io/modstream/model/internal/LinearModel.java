@@ -36,8 +36,12 @@ public final class LinearModel {
   private final float[] charIdf;
   /** [label][feature], word features first. */
   private final float[][] weights;
+  /** The same weights as [feature][label], so one feature's labels share a cache line. */
+  private final float[] packedWeights;
   private final float[] bias;
   private final int maxChars;
+  private final BucketIndex wordIndex;
+  private final BucketIndex charIndex;
 
   private LinearModel(
       int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, float[][] weights, float[] bias, int maxChars) {
@@ -48,6 +52,16 @@ public final class LinearModel {
     this.weights = weights;
     this.bias = bias;
     this.maxChars = maxChars;
+    this.wordIndex = new BucketIndex(wordBuckets, 0);
+    this.charIndex = new BucketIndex(charBuckets, wordBuckets.length);
+    int labels = weights.length;
+    int features = wordBuckets.length + charBuckets.length;
+    this.packedWeights = new float[features * labels];
+    for (int j = 0; j < labels; j++) {
+      for (int k = 0; k < features; k++) {
+        packedWeights[k * labels + j] = weights[j][k];
+      }
+    }
   }
 
   /**
@@ -75,15 +89,19 @@ public final class LinearModel {
    * @return one logit per label
    */
   public double[] logits(List<String> tokens) {
-    Sparse x = vectorize(tokens, wordBuckets, wordIdf, charBuckets, charIdf, maxChars);
-    double[] out = new double[bias.length];
-    for (int j = 0; j < out.length; j++) {
-      float[] w = weights[j];
-      double z = bias[j];
-      for (int k = 0; k < x.size; k++) {
-        z += w[x.index[k]] * x.value[k];
+    Sparse x = vectorize(tokens, wordIndex, wordIdf, charIndex, charIdf, maxChars);
+    int labels = bias.length;
+    double[] out = new double[labels];
+    for (int j = 0; j < labels; j++) {
+      out[j] = bias[j];
+    }
+    // Same terms in the same order per label as a row-by-row dot product, so the same result.
+    for (int k = 0; k < x.size; k++) {
+      int base = x.index[k] * labels;
+      float v = x.value[k];
+      for (int j = 0; j < labels; j++) {
+        out[j] += packedWeights[base + j] * v;
       }
-      out[j] = z;
     }
     return out;
   }
@@ -111,10 +129,12 @@ public final class LinearModel {
     int[] charBuckets = select(charDf, config.charFeatures(), config.minDocumentFrequency());
     float[] wordIdf = idf(wordBuckets, wordDf, n);
     float[] charIdf = idf(charBuckets, charDf, n);
+    BucketIndex wordIndex = new BucketIndex(wordBuckets, 0);
+    BucketIndex charIndex = new BucketIndex(charBuckets, wordBuckets.length);
 
     Feature[][] x = new Feature[n][];
     for (int i = 0; i < n; i++) {
-      Sparse s = vectorize(docs.get(i), wordBuckets, wordIdf, charBuckets, charIdf, config.maxChars());
+      Sparse s = vectorize(docs.get(i), wordIndex, wordIdf, charIndex, charIdf, config.maxChars());
       Feature[] row = new Feature[s.size + 1];
       for (int k = 0; k < s.size; k++) {
         row[k] = new FeatureNode(s.index[k] + 1, s.value[k]);
@@ -225,13 +245,13 @@ public final class LinearModel {
   record Sparse(int[] index, float[] value, int size) {}
 
   static Sparse vectorize(
-      List<String> tokens, int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, int maxChars) {
-    int[] word = columns(buckets(tokens, true, maxChars), wordBuckets, 0);
-    int[] chars = columns(buckets(tokens, false, maxChars), charBuckets, wordBuckets.length);
+      List<String> tokens, BucketIndex wordIndex, float[] wordIdf, BucketIndex charIndex, float[] charIdf, int maxChars) {
+    int[] word = wordIndex.columns(buckets(tokens, true, maxChars));
+    int[] chars = charIndex.columns(buckets(tokens, false, maxChars));
     int[] index = new int[word.length + chars.length];
     float[] value = new float[index.length];
     int size = tfidf(word, wordIdf, 0, index, value, 0);
-    size = tfidf(chars, charIdf, wordBuckets.length, index, value, size);
+    size = tfidf(chars, charIdf, wordIdf.length, index, value, size);
     return new Sparse(index, value, size);
   }
 
@@ -283,19 +303,60 @@ public final class LinearModel {
     return mixed >>> (32 - HASH_BITS);
   }
 
-  /** Maps buckets to feature columns (offset added), dropping unselected ones; sorted. */
-  private static int[] columns(int[] buckets, int[] selected, int offset) {
-    int[] out = new int[buckets.length];
-    int size = 0;
-    for (int b : buckets) {
-      int k = Arrays.binarySearch(selected, b);
-      if (k >= 0) {
-        out[size++] = k + offset;
+  /**
+   * Selected hash buckets to feature columns: an open-addressing table (load at most one half)
+   * instead of a binary search over the sorted buckets, which cost more than the rest of scoring.
+   */
+  static final class BucketIndex {
+    private final int[] keys;
+    private final int[] columns;
+    private final int mask;
+
+    BucketIndex(int[] selected, int offset) {
+      int slots = Integer.highestOneBit(Math.max(2, selected.length) * 2) * 2;
+      keys = new int[slots];
+      columns = new int[slots];
+      mask = slots - 1;
+      Arrays.fill(keys, -1);
+      for (int k = 0; k < selected.length; k++) {
+        int slot = selected[k] & mask;
+        while (keys[slot] != -1) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = selected[k];
+        columns[slot] = k + offset;
       }
     }
-    int[] cols = Arrays.copyOf(out, size);
-    Arrays.sort(cols);
-    return cols;
+
+    /** The column of a bucket (already a mixed hash, so its low bits spread), or -1. */
+    int column(int bucket) {
+      int slot = bucket & mask;
+      while (true) {
+        int key = keys[slot];
+        if (key == bucket) {
+          return columns[slot];
+        }
+        if (key == -1) {
+          return -1;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+
+    /** Maps buckets to feature columns, dropping unselected ones; sorted, with repeats. */
+    int[] columns(int[] buckets) {
+      int[] out = new int[buckets.length];
+      int size = 0;
+      for (int b : buckets) {
+        int c = column(b);
+        if (c >= 0) {
+          out[size++] = c;
+        }
+      }
+      int[] cols = Arrays.copyOf(out, size);
+      Arrays.sort(cols);
+      return cols;
+    }
   }
 
   /** Writes sublinear TF times IDF, L2-normalised, for sorted columns with repeats. */

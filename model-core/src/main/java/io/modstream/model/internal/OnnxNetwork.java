@@ -95,6 +95,14 @@ public final class OnnxNetwork implements ScoringNetwork {
     return new OnnxNetwork(session);
   }
 
+  /** Row-steps one ONNX Runtime call is worth (see {@link #callOverhead()}); from measurement. */
+  static final int CALL_OVERHEAD = Integer.getInteger("modstream.onnx.call-overhead", 64);
+
+  @Override
+  public int callOverhead() {
+    return CALL_OVERHEAD;
+  }
+
   @Override
   public float[][] predict(EncodedBatch batch) {
     int rows = batch.size();

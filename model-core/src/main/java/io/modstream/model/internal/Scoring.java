@@ -1,8 +1,9 @@
 package io.modstream.model.internal;
 
 import io.modstream.model.TextEncoder;
+import java.util.List;
 
-/** Scores many encoded rows with one network, in length-grouped batches. */
+/** Scores many encoded rows with one network, in length-grouped batches ({@link LengthBatches}). */
 public final class Scoring {
 
   private Scoring() {}
@@ -18,7 +19,10 @@ public final class Scoring {
    */
   public static float[][] score(ScoringNetwork network, int[][] rows, int batchSize, int labels) {
     float[][] scores = new float[rows.length][];
-    for (int[] batch : LengthBatches.forScoring(rows, batchSize)) {
+    int overhead = network.callOverhead();
+    List<int[]> batches =
+        overhead > 0 ? LengthBatches.byCost(rows, batchSize, overhead) : LengthBatches.forScoring(rows, batchSize);
+    for (int[] batch : batches) {
       int[][] members = new int[batch.length][];
       for (int k = 0; k < batch.length; k++) {
         members[k] = rows[batch[k]];

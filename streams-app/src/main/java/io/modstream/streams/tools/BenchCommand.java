@@ -56,6 +56,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--replicas", description = "Model-only scoring replicas (use the streams app's scoring.replicas).")
   int replicas = io.modstream.streams.ScorerConfig.DEFAULT_SCORING_REPLICAS;
 
+  @Option(names = "--engine", description = "Model-only engine (use the streams app's scoring.engine): dl4j, onnx or onnx-cuda.")
+  String engine = io.modstream.model.InferenceEngine.DEFAULT.id();
+
+  @Option(names = "--single-count", description = "Comments scored one at a time for the batch-1 latency.")
+  int singleCount = 2000;
+
   @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
   int halfLoadSeconds = 20;
 
@@ -87,15 +93,28 @@ public final class BenchCommand implements Callable<Integer> {
       sample.add(texts.get(i % texts.size()));
     }
     ModelRuntime.configureNativeThreads(1);
-    ModerationModel scorer = ModerationModel.of(ModelBundle.load(model), replicas, batchSize);
+    io.modstream.model.InferenceEngine inference = io.modstream.model.InferenceEngine.of(engine);
+    ModerationModel scorer = ModerationModel.of(ModelBundle.load(model), replicas, batchSize, inference);
     scorer.score(sample.subList(0, Math.min(sample.size(), 2 * batchSize)));
     long t0 = System.nanoTime();
     for (int i = 0; i < sample.size(); i += batchSize) {
       scorer.score(sample.subList(i, Math.min(sample.size(), i + batchSize)));
     }
     double modelOnly = sample.size() / ((System.nanoTime() - t0) / 1e9);
-    System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d replicas, %d comments, %s)%n",
-        modelOnly, batchSize, replicas, sample.size(), scorer.info().version());
+    System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d replicas, %s, %d comments, %s)%n",
+        modelOnly, batchSize, replicas, inference, sample.size(), scorer.info().version());
+    if (singleCount > 0) {
+      long[] nanos = new long[Math.min(singleCount, sample.size())];
+      for (int i = 0; i < nanos.length; i++) {
+        long s = System.nanoTime();
+        scorer.score(sample.subList(i, i + 1));
+        nanos[i] = System.nanoTime() - s;
+      }
+      java.util.Arrays.sort(nanos);
+      System.out.printf(Locale.ROOT, "batch of 1:   p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d comments, one call each)%n",
+          nanos[nanos.length / 2] / 1e6, nanos[(int) Math.floor(nanos.length * 0.99)] / 1e6, nanos[nanos.length - 1] / 1e6,
+          nanos.length);
+    }
     if (bootstrap == null || bootstrap.isBlank()) {
       return 0;
     }
