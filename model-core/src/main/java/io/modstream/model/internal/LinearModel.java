@@ -42,6 +42,8 @@ public final class LinearModel {
   private final int maxChars;
   private final BucketIndex wordIndex;
   private final BucketIndex charIndex;
+  /** Per-thread term counts by column, all zero between calls. */
+  private final ThreadLocal<int[]> termCounts;
 
   private LinearModel(
       int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, float[][] weights, float[] bias, int maxChars) {
@@ -54,6 +56,8 @@ public final class LinearModel {
     this.maxChars = maxChars;
     this.wordIndex = new BucketIndex(wordBuckets, 0);
     this.charIndex = new BucketIndex(charBuckets, wordBuckets.length);
+    int columns = wordBuckets.length + charBuckets.length;
+    this.termCounts = ThreadLocal.withInitial(() -> new int[columns]);
     int labels = weights.length;
     int features = wordBuckets.length + charBuckets.length;
     this.packedWeights = new float[features * labels];
@@ -89,7 +93,7 @@ public final class LinearModel {
    * @return one logit per label
    */
   public double[] logits(List<String> tokens) {
-    Sparse x = vectorize(tokens, wordIndex, wordIdf, charIndex, charIdf, maxChars);
+    Sparse x = vectorize(tokens, wordIndex, wordIdf, charIndex, charIdf, maxChars, termCounts.get());
     int labels = bias.length;
     double[] out = new double[labels];
     for (int j = 0; j < labels; j++) {
@@ -131,10 +135,11 @@ public final class LinearModel {
     float[] charIdf = idf(charBuckets, charDf, n);
     BucketIndex wordIndex = new BucketIndex(wordBuckets, 0);
     BucketIndex charIndex = new BucketIndex(charBuckets, wordBuckets.length);
+    int[] counts = new int[wordBuckets.length + charBuckets.length];
 
     Feature[][] x = new Feature[n][];
     for (int i = 0; i < n; i++) {
-      Sparse s = vectorize(docs.get(i), wordIndex, wordIdf, charIndex, charIdf, config.maxChars());
+      Sparse s = vectorize(docs.get(i), wordIndex, wordIdf, charIndex, charIdf, config.maxChars(), counts).sorted();
       Feature[] row = new Feature[s.size + 1];
       for (int k = 0; k < s.size; k++) {
         row[k] = new FeatureNode(s.index[k] + 1, s.value[k]);
@@ -241,17 +246,37 @@ public final class LinearModel {
 
   // --- features ---
 
-  /** A sparse vector with sorted, distinct indices. */
-  record Sparse(int[] index, float[] value, int size) {}
+  /** A document's TF-IDF vector: columns in order of first occurrence, or ascending once sorted. */
+  record Sparse(int[] index, float[] value, int size) {
+    /** The same vector with ascending columns, as liblinear wants. */
+    Sparse sorted() {
+      Integer[] order = new Integer[size];
+      Arrays.setAll(order, k -> k);
+      Arrays.sort(order, (a, b) -> Integer.compare(index[a], index[b]));
+      int[] i = new int[size];
+      float[] v = new float[size];
+      for (int k = 0; k < size; k++) {
+        i[k] = index[order[k]];
+        v[k] = value[order[k]];
+      }
+      return new Sparse(i, v, size);
+    }
+  }
 
-  static Sparse vectorize(
-      List<String> tokens, BucketIndex wordIndex, float[] wordIdf, BucketIndex charIndex, float[] charIdf, int maxChars) {
-    int[] word = wordIndex.columns(buckets(tokens, true, maxChars));
-    int[] chars = charIndex.columns(buckets(tokens, false, maxChars));
+  /**
+   * Vectorizes one document. Training and scoring both use this, so a document gets the same
+   * values in both.
+   *
+   * @param counts zeros, one per column; left zero
+   */
+  static Sparse vectorize(List<String> tokens, BucketIndex wordIndex, float[] wordIdf, BucketIndex charIndex,
+      float[] charIdf, int maxChars, int[] counts) {
+    int[] word = buckets(tokens, true, maxChars);
+    int[] chars = buckets(tokens, false, maxChars);
     int[] index = new int[word.length + chars.length];
     float[] value = new float[index.length];
-    int size = tfidf(word, wordIdf, 0, index, value, 0);
-    size = tfidf(chars, charIdf, wordIdf.length, index, value, size);
+    int size = tfidf(word, wordIndex, wordIdf, 0, index, value, 0, counts);
+    size = tfidf(chars, charIndex, charIdf, wordIdf.length, index, value, size, counts);
     return new Sparse(index, value, size);
   }
 
@@ -342,37 +367,38 @@ public final class LinearModel {
         slot = (slot + 1) & mask;
       }
     }
+  }
 
-    /** Maps buckets to feature columns, dropping unselected ones; sorted, with repeats. */
-    int[] columns(int[] buckets) {
-      int[] out = new int[buckets.length];
-      int size = 0;
-      for (int b : buckets) {
-        int c = column(b);
-        if (c >= 0) {
-          out[size++] = c;
-        }
-      }
-      int[] cols = Arrays.copyOf(out, size);
-      Arrays.sort(cols);
-      return cols;
+  /** {@code 1 + ln(tf)} for small term counts (the same doubles Math.log gives, looked up). */
+  private static final double[] SUBLINEAR_TF = new double[256];
+
+  static {
+    for (int tf = 1; tf < SUBLINEAR_TF.length; tf++) {
+      SUBLINEAR_TF[tf] = 1 + Math.log(tf);
     }
   }
 
-  /** Writes sublinear TF times IDF, L2-normalised, for sorted columns with repeats. */
-  private static int tfidf(int[] cols, float[] idf, int offset, int[] index, float[] value, int start) {
+  /**
+   * Counts a block's selected buckets by column (no sort: a dense count array, reset after) and
+   * writes sublinear TF times IDF, L2-normalised, in order of first occurrence.
+   */
+  private static int tfidf(int[] buckets, BucketIndex columns, float[] idf, int offset, int[] index, float[] value,
+      int start, int[] counts) {
     int size = start;
-    double norm = 0;
-    for (int i = 0; i < cols.length; ) {
-      int c = cols[i];
-      int tf = 0;
-      while (i < cols.length && cols[i] == c) {
-        tf++;
-        i++;
+    for (int b : buckets) {
+      int c = columns.column(b);
+      if (c >= 0 && counts[c]++ == 0) {
+        index[size++] = c;
       }
-      float v = (float) ((1 + Math.log(tf)) * idf[c - offset]);
-      index[size] = c;
-      value[size++] = v;
+    }
+    double norm = 0;
+    for (int k = start; k < size; k++) {
+      int c = index[k];
+      int tf = counts[c];
+      counts[c] = 0;
+      double sublinear = tf < SUBLINEAR_TF.length ? SUBLINEAR_TF[tf] : 1 + Math.log(tf);
+      float v = (float) (sublinear * idf[c - offset]);
+      value[k] = v;
       norm += (double) v * v;
     }
     if (norm > 0) {
