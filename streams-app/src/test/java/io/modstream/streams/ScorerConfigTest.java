@@ -35,12 +35,22 @@ class ScorerConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("batch.size");
     assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "processing.guarantee", "exactly_once")))
         .hasMessageContaining("processing.guarantee");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.engine", "tensorrt")))
+        .hasMessageContaining("scoring.engine").hasMessageContaining("onnx");
     assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "linger.ms", "5")))
         .hasMessageContaining("kafka.linger.ms");
     assertThatThrownBy(() -> new ScorerConfig(Map.of()))
         .hasMessageContaining("model.path").hasMessageContaining("trainer train");
     assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.resolve("missing").toString())))
         .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void twoStreamThreadsUnlessKafkaSettingsSayOtherwise() {
+    assertThat(new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties())
+        .containsEntry("num.stream.threads", ScorerConfig.DEFAULT_STREAM_THREADS);
+    assertThat(new ScorerConfig(Map.of("model.path", dir.toString(), "kafka.num.stream.threads", "1")).streamsProperties())
+        .containsEntry("num.stream.threads", "1");
   }
 
   @Test

@@ -128,6 +128,17 @@ class TrainerCliTest {
   }
 
   @Test
+  void verifyEngineComparesOnnxWithTheDl4jReferenceOnTheValidationSplit() {
+    Run r = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString());
+    assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+    // 2,000 sample rows, 20% stratified validation split.
+    assertThat(r.out()).containsPattern("validation rows of .*: 4\\d\\d comments")
+        .contains("comments with other flagged labels 0").contains("OK: the same scores");
+    Run all = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--all-rows");
+    assertThat(all.out()).contains("2000 comments, 12000 scores");
+  }
+
+  @Test
   void helpListsTheCommands() {
     Run r = run("--help");
     assertThat(r.exitCode()).isZero();
