@@ -4,8 +4,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRAINER_JAR="$root/trainer/target/trainer.jar"
 STREAMS_JAR="$root/streams-app/target/streams-app.jar"
 KAFKA_JAR="$root/ops/local-kafka/target/local-kafka.jar"
-# Measured fastest for DL4J on 2 cores (README, "JVM settings"); override with MODSTREAM_JAVA_OPTS.
-MODEL_JAVA_OPTS=${MODSTREAM_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC}
+# Heap, GC and off-heap bounds for the streams app (README, "JVM settings"): 1 GiB heap, ParallelGC,
+# ND4J/JavaCPP off-heap at most 512 MiB (with the default onnx engine ND4J only reads the weights),
+# NIO direct buffers at most 256 MiB. Override with MODSTREAM_JAVA_OPTS.
+MODEL_JAVA_OPTS=${MODSTREAM_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxDirectMemorySize=256m -Dorg.bytedeco.javacpp.maxbytes=512m}
 # Training also fits the linear model, whose training matrix needs ~1 GiB on the full Jigsaw rows.
 TRAINER_JAVA_OPTS=${MODSTREAM_TRAINER_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC}
 TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"

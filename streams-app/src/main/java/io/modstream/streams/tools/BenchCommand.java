@@ -146,6 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
     Run steady = run(halfSample, half, "half");
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
+    System.out.printf(Locale.ROOT, "              of which in the app's batch buffer and scoring: p50 %.0f ms, p99 %.0f ms%n",
+        steady.appP50, steady.appP99);
     if (swapTo != null) {
       // A quarter of the saturated rate leaves headroom, so a dip shows as a dip, not as noise.
       double quarter = full.throughput / 4;
@@ -163,10 +165,10 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Run(double throughput, double p50, double p99, String swapVersion, long releaseToFirstEventMs,
+  private record Run(double throughput, double p50, double p99, double appP50, double appP99, String swapVersion, long releaseToFirstEventMs,
       double before, double lowest, int secondsBelow) {
-    Run(double throughput, double p50, double p99) {
-      this(throughput, p50, p99, null, -1, 0, 0, 0);
+    Run(double throughput, double p50, double p99, double appP50, double appP99) {
+      this(throughput, p50, p99, appP50, appP99, null, -1, 0, 0, 0);
     }
   }
 
@@ -200,6 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);
       long[] latencies = new long[texts.size()];
+      long[] inApp = new long[texts.size()];
       int[] perSecond = new int[7200];
       boolean swapRun = tag.equals("swap");
       String swapVersion = null;
@@ -226,9 +229,11 @@ public final class BenchCommand implements Callable<Integer> {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(rate > 0 ? 1 : 20))) {
           if (r.key() != null && r.key().startsWith(prefix)) {
             long now = System.currentTimeMillis();
+            io.modstream.schemas.LabelEvent event = EVENTS.decode(r.value());
+            inApp[seen] = event.getScoringLatencyMicros() / 1000;
             latencies[seen++] = now - r.timestamp();
             perSecond[(int) Math.min(perSecond.length - 1, (now - startMs) / 1000)]++;
-            if (swapVersion != null && firstNew < 0 && swapVersion.equals(EVENTS.decode(r.value()).getModelVersion())) {
+            if (swapVersion != null && firstNew < 0 && swapVersion.equals(event.getModelVersion())) {
               firstNew = now;
             }
           }
@@ -239,10 +244,11 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalStateException("only " + seen + " of " + texts.size() + " events arrived within 10 minutes; is the streams app running against " + bootstrap + "?");
       }
       Arrays.sort(latencies);
+      Arrays.sort(inApp);
       double p50 = latencies[(int) (0.50 * (seen - 1))];
       double p99 = latencies[(int) (0.99 * (seen - 1))];
       if (!swapRun) {
-        return new Run(texts.size() / seconds, p50, p99);
+        return new Run(texts.size() / seconds, p50, p99, inApp[(int) (0.50 * (seen - 1))], inApp[(int) (0.99 * (seen - 1))]);
       }
       int releaseSecond = (int) ((releasedAt - startMs) / 1000);
       double before = 0;
@@ -257,7 +263,7 @@ public final class BenchCommand implements Callable<Integer> {
         lowest = Math.min(lowest, perSecond[i]);
         below += perSecond[i] < 0.9 * before ? 1 : 0;
       }
-      return new Run(texts.size() / seconds, p50, p99, swapVersion, firstNew < 0 ? -1 : firstNew - releasedAt, before,
+      return new Run(texts.size() / seconds, p50, p99, inApp[(int) (0.50 * (seen - 1))], inApp[(int) (0.99 * (seen - 1))], swapVersion, firstNew < 0 ? -1 : firstNew - releasedAt, before,
           lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }
