@@ -68,6 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--single-count", description = "Comments scored one at a time for the batch-1 latency.")
   int singleCount = 2000;
 
+  @Option(names = "--fetch-max-wait-ms", description = "fetch.max.wait.ms of the benchmark's read_committed consumer of the label events (Kafka's default is 500).")
+  int fetchMaxWaitMs = 500;
+
   @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
   int halfLoadSeconds = 20;
 
@@ -189,7 +192,8 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Object> c = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
     Map<String, Object> p = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 5,
