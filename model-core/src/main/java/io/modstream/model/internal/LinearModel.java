@@ -34,9 +34,7 @@ public final class LinearModel {
   private final float[] wordIdf;
   private final int[] charBuckets;
   private final float[] charIdf;
-  /** [label][feature], word features first. */
-  private final float[][] weights;
-  /** The same weights as [feature][label], so one feature's labels share a cache line. */
+  /** [feature][label] (word features first), so one feature's labels share a cache line. */
   private final float[] packedWeights;
   private final float[] bias;
   private final int maxChars;
@@ -51,7 +49,6 @@ public final class LinearModel {
     this.wordIdf = wordIdf;
     this.charBuckets = charBuckets;
     this.charIdf = charIdf;
-    this.weights = weights;
     this.bias = bias;
     this.maxChars = maxChars;
     this.wordIndex = new BucketIndex(wordBuckets, 0);
@@ -202,7 +199,11 @@ public final class LinearModel {
     writeFloats(d, charIdf);
     for (int j = 0; j < bias.length; j++) {
       d.writeFloat(bias[j]);
-      writeFloats(d, weights[j]);
+      float[] row = new float[features()];
+      for (int k = 0; k < row.length; k++) {
+        row[k] = packedWeights[k * bias.length + j];
+      }
+      writeFloats(d, row);
     }
     d.flush();
   }

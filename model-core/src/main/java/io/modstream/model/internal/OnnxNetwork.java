@@ -95,7 +95,10 @@ public final class OnnxNetwork implements ScoringNetwork {
     return new OnnxNetwork(session);
   }
 
-  /** Row-steps one ONNX Runtime call is worth (see {@link #callOverhead()}); from measurement. */
+  /**
+   * Row-steps one ONNX Runtime call is worth (see {@link #callOverhead()}). 16, 64 and 256 scored
+   * alike in JMH (README, Benchmarks); the system property is there to repeat that measurement.
+   */
   static final int CALL_OVERHEAD = Integer.getInteger("modstream.onnx.call-overhead", 64);
 
   @Override
