@@ -111,6 +111,11 @@ public final class ModelBundle {
     return network.parameterCount();
   }
 
+  /** The bundle's network, read-only: for exporting its weights to another engine. */
+  LstmNetwork network() {
+    return network;
+  }
+
   /** A fresh copy of the network for one scoring thread. */
   LstmNetwork newNetwork() {
     return network.copy();

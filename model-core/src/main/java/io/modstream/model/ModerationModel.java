@@ -56,7 +56,7 @@ public final class ModerationModel {
       }
     } else {
       // One session holds the weights; each replica only adds its input buffers.
-      OnnxNetwork.Session session = OnnxNetwork.load(bundle.newNetwork(), engine == InferenceEngine.ONNX_CUDA);
+      OnnxNetwork.Session session = OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA);
       for (int i = 0; i < replicaCount; i++) {
         replicas.add(OnnxNetwork.replica(session));
       }
@@ -104,8 +104,9 @@ public final class ModerationModel {
    * Creates a model.
    *
    * @param bundle the bundle
-   * @param replicas how many network copies score at once: a call with enough rows is split
-   *     across the free ones (each replica holds a copy of the weights and uses one thread)
+   * @param replicas how many network replicas score at once, one thread each: a call with enough
+   *     rows is split into one share per replica (DL4J replicas each hold a copy of the weights;
+   *     ONNX Runtime replicas share one session)
    * @param maxBatch the most comments per network call; longer lists are split, grouped by length
    * @return the model, on {@link InferenceEngine#DEFAULT}
    */

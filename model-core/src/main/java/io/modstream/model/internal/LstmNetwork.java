@@ -1,6 +1,7 @@
 package io.modstream.model.internal;
 
 import io.modstream.model.EncodedBatch;
+import io.modstream.model.TextEncoder;
 import io.modstream.model.TrainingConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,16 @@ public final class LstmNetwork implements ScoringNetwork {
   }
 
   @Override
+  public float[][] predict(int[][] rows) {
+    return predict(TextEncoder.pad(rows));
+  }
+
+  /**
+   * Scores a padded batch.
+   *
+   * @param batch encoded texts
+   * @return {@code [batch.size()][labels]} probabilities
+   */
   public float[][] predict(EncodedBatch batch) {
     INDArray[] out = graph.output(false, new INDArray[] {ids(batch)}, new INDArray[] {mask(batch)});
     return out[0].toFloatMatrix();

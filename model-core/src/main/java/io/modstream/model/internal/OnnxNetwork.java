@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.modstream.model.EncodedBatch;
+import io.modstream.model.Vocabulary;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,23 +107,27 @@ public final class OnnxNetwork implements ScoringNetwork {
   }
 
   @Override
-  public float[][] predict(EncodedBatch batch) {
-    int rows = batch.size();
-    int width = batch.width();
+  public float[][] predict(int[][] rowIds) {
+    int rows = rowIds.length;
+    int width = 0;
+    for (int[] row : rowIds) {
+      width = Math.max(width, row.length);
+    }
     ensureCapacity(rows, width);
     ids.clear();
     padding.clear();
     lengths.clear();
-    // Time-major [T, B]: the LSTM's default layout, so no transpose in the graph.
+    // Padded straight into the reused buffers, time-major [T, B]: the LSTM's default layout, so
+    // no transpose in the graph.
     for (int t = 0; t < width; t++) {
-      for (int i = 0; i < rows; i++) {
-        boolean token = t < batch.length(i);
-        ids.put(batch.id(i, t));
+      for (int[] row : rowIds) {
+        boolean token = t < row.length;
+        ids.put(token ? row[t] : Vocabulary.PAD_ID);
         padding.put(token ? 0f : Float.NEGATIVE_INFINITY);
       }
     }
-    for (int i = 0; i < rows; i++) {
-      lengths.put(batch.length(i));
+    for (int[] row : rowIds) {
+      lengths.put(row.length);
     }
     ids.flip();
     padding.flip();

@@ -1,6 +1,5 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.TextEncoder;
 import java.util.List;
 
 /** Scores many encoded rows with one network, in length-grouped batches ({@link LengthBatches}). */
@@ -27,7 +26,7 @@ public final class Scoring {
       for (int k = 0; k < batch.length; k++) {
         members[k] = rows[batch[k]];
       }
-      float[][] out = network.predict(TextEncoder.pad(members));
+      float[][] out = network.predict(members);
       for (int k = 0; k < batch.length; k++) {
         if (out[k].length != labels) {
           throw new IllegalStateException("network gave " + out[k].length + " outputs, expected " + labels);

@@ -1,17 +1,16 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.EncodedBatch;
-
 /** A network replica that scores batches; used by one thread at a time. */
 public interface ScoringNetwork {
 
   /**
    * Scores a batch.
    *
-   * @param batch encoded texts
-   * @return {@code [batch.size()][labels]} probabilities
+   * @param rows encoded texts, unpadded, each at least one token long; the engine pads them to
+   *     the batch's longest row in whatever form it needs
+   * @return {@code [rows.length][labels]} probabilities
    */
-  float[][] predict(EncodedBatch batch);
+  float[][] predict(int[][] rows);
 
   /**
    * Returns what one call costs beyond its rows, in padded row-steps (one row through one time

@@ -48,7 +48,7 @@ public class NetworkBenchmark {
     ModelRuntime.configureNativeThreads(1);
     network = InferenceEngine.of(engine) == InferenceEngine.DL4J
         ? bundle.newNetwork()
-        : OnnxNetwork.replica(OnnxNetwork.load(bundle.newNetwork(), false));
+        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false));
     TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
         bundle.info().maxLength());
     List<String> texts = BenchInputs.texts().subList(0, ROWS);
