@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Option;
  * {@code bench}: model-only scoring throughput, then end-to-end throughput and latency through a
  * running stack (comments topic -> streams app -> comment-labels), at the same batch size.
  * End-to-end latency is the time from a comment's record timestamp (set by the producer) to its
- * label event being readable by a read_committed consumer.
+ * label event being readable by a read_committed consumer; the half-load latency is also split into
+ * its parts, using the event's decision time and time in the app. Comments are sent by their own
+ * thread, paced by the clock; warm-up runs come first and are not counted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Measures model-only and end-to-end scoring throughput and latency.")
@@ -73,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
   int halfLoadSeconds = 20;
+
+  @Option(names = "--half-load-warm-up-seconds",
+      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, which the JIT compilers of the app and broker are still compiling otherwise.")
+  int halfLoadWarmUpSeconds = 20;
 
   @Option(names = "--swap-to", paramLabel = "DIR",
       description = "A bundle of the served model with another version: released a third into the half-load run, to measure the swap.")
@@ -141,25 +149,21 @@ public final class BenchCommand implements Callable<Integer> {
         full.throughput, full.p50, full.p99);
     System.out.printf(Locale.ROOT, "ratio:        %.2f (end-to-end / model-only)%n", full.throughput / modelOnly);
     double half = full.throughput / 2;
-    int n = (int) Math.max(100, half * halfLoadSeconds);
-    List<String> halfSample = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      halfSample.add(texts.get(i % texts.size()));
+    if (halfLoadWarmUpSeconds > 0) {
+      Run warmHalf = run(cycle(texts, half * halfLoadWarmUpSeconds), half, "half-warm");
+      System.out.printf(Locale.ROOT, "warm-up:      %ds at half load, latency p50 %.0f ms, p99 %.0f ms (not counted)%n",
+          halfLoadWarmUpSeconds, warmHalf.p50, warmHalf.p99);
     }
-    Run steady = run(halfSample, half, "half");
+    Run steady = run(cycle(texts, half * halfLoadSeconds), half, "half");
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
-    System.out.printf(Locale.ROOT, "              of which in the app's batch buffer and scoring: p50 %.0f ms, p99 %.0f ms%n",
-        steady.appP50, steady.appP99);
+    System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
+            + "              from the decision to the read_committed consumer (commit, visibility) p50 %.0f / p99 %.0f ms%n",
+        steady.ingest.p50, steady.ingest.p99, steady.inApp.p50, steady.inApp.p99, steady.after.p50, steady.after.p99);
     if (swapTo != null) {
       // A quarter of the saturated rate leaves headroom, so a dip shows as a dip, not as noise.
       double quarter = full.throughput / 4;
-      int m = (int) (quarter * SWAP_RUN_SECONDS);
-      List<String> swapSample = new ArrayList<>(m);
-      for (int i = 0; i < m; i++) {
-        swapSample.add(texts.get(i % texts.size()));
-      }
-      Run swap = run(swapSample, quarter, "swap");
+      Run swap = run(cycle(texts, quarter * SWAP_RUN_SECONDS), quarter, "swap");
       System.out.printf(Locale.ROOT, "swap:         at %,.0f comments/s offered, first event by %s %,d ms after its release was published;%n"
               + "              events/s in the 5 s before %.1f, lowest 1-s window in the 10 s after %.0f, %d s below 90%% of the rate before%n",
           quarter, swap.swapVersion, swap.releaseToFirstEventMs, swap.before, swap.lowest, swap.secondsBelow);
@@ -168,11 +172,72 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Run(double throughput, double p50, double p99, double appP50, double appP99, String swapVersion, long releaseToFirstEventMs,
-      double before, double lowest, int secondsBelow) {
-    Run(double throughput, double p50, double p99, double appP50, double appP99) {
-      this(throughput, p50, p99, appP50, appP99, null, -1, 0, 0, 0);
+  /** A run's figures. Latency parts: record timestamp to the app, in the app, decision to the consumer. */
+  private record Run(double throughput, double p50, double p99, Percentiles ingest, Percentiles inApp, Percentiles after,
+      String swapVersion, long releaseToFirstEventMs, double before, double lowest, int secondsBelow) {}
+
+  /** Sends the comments of a run, at {@code rate} per second (0: as fast as the producer takes them). */
+  private static final class Sender extends Thread {
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<String> texts;
+    private final String prefix;
+    private final double rate;
+    private volatile Exception failure;
+
+    Sender(KafkaProducer<String, byte[]> producer, List<String> texts, String prefix, double rate) {
+      super("bench-sender");
+      setDaemon(true);
+      this.producer = producer;
+      this.texts = texts;
+      this.prefix = prefix;
+      this.rate = rate;
     }
+
+    @Override
+    public void run() {
+      try {
+        long start = System.nanoTime();
+        for (int sent = 0; sent < texts.size() && !isInterrupted(); sent++) {
+          if (rate > 0) {
+            long wait = start + (long) (sent * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+              LockSupport.parkNanos(wait);
+            }
+          }
+          String id = prefix + sent;
+          producer.send(new ProducerRecord<>("comments", id,
+              CODEC.encode(Comment.newBuilder().setCommentId(id).setText(texts.get(sent)).setCreatedAt(Instant.now()).build())));
+        }
+      } catch (InterruptException e) {
+        // the run ended (or failed) before every comment was sent
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    void rethrow() {
+      if (failure != null) {
+        throw new IllegalStateException("sending comments failed: " + failure.getMessage(), failure);
+      }
+    }
+  }
+
+  /** p50 and p99 of the first {@code n} values (sorted in place), in ms. */
+  private record Percentiles(double p50, double p99) {
+    static Percentiles of(long[] values, int n) {
+      Arrays.sort(values, 0, n);
+      return new Percentiles(values[(int) (0.50 * (n - 1))], values[(int) (0.99 * (n - 1))]);
+    }
+  }
+
+  /** The first {@code count} texts (at least 100), cycling through them when there are fewer. */
+  private static List<String> cycle(List<String> texts, double count) {
+    int n = (int) Math.max(100, count);
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(texts.get(i % texts.size()));
+    }
+    return out;
   }
 
   /** Copies the swap bundle into the store and publishes its release; returns its version. */
@@ -206,35 +271,35 @@ public final class BenchCommand implements Callable<Integer> {
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position);
       long[] latencies = new long[texts.size()];
+      long[] ingest = new long[texts.size()];
       long[] inApp = new long[texts.size()];
+      long[] after = new long[texts.size()];
       int[] perSecond = new int[7200];
       boolean swapRun = tag.equals("swap");
       String swapVersion = null;
       long releasedAt = -1;
       long firstNew = -1;
       int seen = 0;
-      long start = System.nanoTime();
       long startMs = System.currentTimeMillis();
-      int sent = 0;
+      // Comments are sent by their own thread, paced by the clock; this thread only consumes,
+      // blocking in poll, so the harness does not spin on the two cores it shares with the stack.
+      Sender sender = new Sender(producer, texts, prefix, rate);
+      sender.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (seen < texts.size() && System.nanoTime() < deadline) {
+        sender.rethrow();
         if (swapRun && releasedAt < 0 && System.currentTimeMillis() - startMs > SWAP_AT_SECOND * 1000L) {
           swapVersion = releaseSwapBundle();
           releasedAt = System.currentTimeMillis();
         }
-        long due = rate > 0 ? start + (long) (sent * 1e9 / rate) : Long.MIN_VALUE;
-        while (sent < texts.size() && (rate == 0 || System.nanoTime() >= due)) {
-          String id = prefix + sent;
-          producer.send(new ProducerRecord<>("comments", id,
-              CODEC.encode(Comment.newBuilder().setCommentId(id).setText(texts.get(sent)).setCreatedAt(Instant.now()).build())));
-          sent++;
-          due = rate > 0 ? start + (long) (sent * 1e9 / rate) : Long.MIN_VALUE;
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(rate > 0 ? 1 : 20))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.key() != null && r.key().startsWith(prefix)) {
             long now = System.currentTimeMillis();
             io.modstream.schemas.LabelEvent event = EVENTS.decode(r.value());
+            long decided = event.getDecidedAt().toEpochMilli();
             inApp[seen] = event.getScoringLatencyMicros() / 1000;
+            ingest[seen] = decided - inApp[seen] - r.timestamp();
+            after[seen] = now - decided;
             latencies[seen++] = now - r.timestamp();
             perSecond[(int) Math.min(perSecond.length - 1, (now - startMs) / 1000)]++;
             if (swapVersion != null && firstNew < 0 && swapVersion.equals(event.getModelVersion())) {
@@ -244,15 +309,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.currentTimeMillis() - startMs) / 1e3;
+      sender.interrupt();
+      sender.join();
+      sender.rethrow();
       if (seen < texts.size()) {
         throw new IllegalStateException("only " + seen + " of " + texts.size() + " events arrived within 10 minutes; is the streams app running against " + bootstrap + "?");
       }
-      Arrays.sort(latencies);
-      Arrays.sort(inApp);
-      double p50 = latencies[(int) (0.50 * (seen - 1))];
-      double p99 = latencies[(int) (0.99 * (seen - 1))];
+      Percentiles total = Percentiles.of(latencies, seen);
+      Percentiles toApp = Percentiles.of(ingest, seen);
+      Percentiles app = Percentiles.of(inApp, seen);
+      Percentiles toConsumer = Percentiles.of(after, seen);
       if (!swapRun) {
-        return new Run(texts.size() / seconds, p50, p99, inApp[(int) (0.50 * (seen - 1))], inApp[(int) (0.99 * (seen - 1))]);
+        return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, null, -1, 0, 0, 0);
       }
       int releaseSecond = (int) ((releasedAt - startMs) / 1000);
       double before = 0;
@@ -267,8 +335,8 @@ public final class BenchCommand implements Callable<Integer> {
         lowest = Math.min(lowest, perSecond[i]);
         below += perSecond[i] < 0.9 * before ? 1 : 0;
       }
-      return new Run(texts.size() / seconds, p50, p99, inApp[(int) (0.50 * (seen - 1))], inApp[(int) (0.99 * (seen - 1))], swapVersion, firstNew < 0 ? -1 : firstNew - releasedAt, before,
-          lowest == Double.MAX_VALUE ? 0 : lowest, below);
+      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, swapVersion,
+          firstNew < 0 ? -1 : firstNew - releasedAt, before, lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }
 }
