@@ -78,15 +78,15 @@ final class Deobfuscation {
     Spaced spaced = new Spaced(maxTokens);
     Matcher m = pattern.matcher(folded);
     while (!spaced.full() && m.find()) {
-      if (m.start("url") >= 0) {
+      if (m.start(Tokenizer.URL_GROUP) >= 0) {
         spaced.add(Tokenizer.URL);
-      } else if (m.start("email") >= 0) {
+      } else if (m.start(Tokenizer.EMAIL_GROUP) >= 0) {
         spaced.add(Tokenizer.EMAIL);
-      } else if (m.start("user") >= 0) {
+      } else if (m.start(Tokenizer.USER_GROUP) >= 0) {
         spaced.add(Tokenizer.USER);
-      } else if (m.start("num") >= 0) {
+      } else if (m.start(Tokenizer.NUM_GROUP) >= 0) {
         spaced.add(Tokenizer.NUMBER);
-      } else if (m.start("word") >= 0) {
+      } else if (m.start(Tokenizer.WORD_GROUP) >= 0) {
         word(m.group(), spaced);
       } else {
         spaced.add(m.group());

@@ -128,4 +128,56 @@ class TokenizerTest {
     assertThat(Tokenizer.forScheme(1).scheme()).isEqualTo(1);
     assertThatThrownBy(() -> Tokenizer.forScheme(99)).hasMessageContaining("retrain");
   }
+
+  @Test
+  void groupNumbersAreTheNamedGroups() {
+    String text = "see www.example.com or mail a.b@example.org, ask @mod_1 about $h!t 12,5 and ?";
+    for (Tokenizer t : List.of(Tokenizer.forScheme(1), Tokenizer.forScheme(2))) {
+      for (java.util.regex.Pattern p : List.of(t.pattern(text), t.pattern(""))) {
+        java.util.regex.Matcher m = p.matcher(text);
+        int found = 0;
+        while (m.find()) {
+          assertThat(m.start(Tokenizer.URL_GROUP)).isEqualTo(m.start("url"));
+          assertThat(m.start(Tokenizer.EMAIL_GROUP)).isEqualTo(m.start("email"));
+          assertThat(m.start(Tokenizer.USER_GROUP)).isEqualTo(m.start("user"));
+          assertThat(m.start(Tokenizer.WORD_GROUP)).isEqualTo(m.start("word"));
+          assertThat(m.start(Tokenizer.NUM_GROUP)).isEqualTo(m.start("num"));
+          found++;
+        }
+        assertThat(found).isGreaterThan(10);
+      }
+    }
+    Tokenizer t = Tokenizer.standard();
+    assertThat(t.tokenize(text)).contains(Tokenizer.URL, Tokenizer.EMAIL, Tokenizer.USER, Tokenizer.NUMBER, "shit");
+  }
+
+  @Test
+  void textWithoutAnAtMatchesAsUnderTheFullPattern() {
+    // The short pattern is used for text without '@'; on such text it must find exactly what
+    // the full pattern finds (same groups, same spans), on real comments of both schemes.
+    List<String> texts = new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(2000).texts());
+    texts.add("mail me at x dot com, or www.x.com/a@b - 1d10t f*ck 3.14 \u00e9t\u00e9 it\u2019s");
+    int tokens = 0;
+    for (Tokenizer t : List.of(Tokenizer.forScheme(1), Tokenizer.forScheme(2))) {
+      java.util.regex.Pattern full = t.pattern("@");
+      for (String raw : texts) {
+        String text = Tokenizer.normalize(raw).replace("@", " ");
+        java.util.regex.Pattern shortOne = t.pattern(text);
+        assertThat(shortOne).isNotSameAs(full);
+        java.util.regex.Matcher a = full.matcher(text);
+        java.util.regex.Matcher b = shortOne.matcher(text);
+        while (a.find()) {
+          assertThat(b.find()).isTrue();
+          assertThat(b.start()).isEqualTo(a.start());
+          assertThat(b.end()).isEqualTo(a.end());
+          for (int g = Tokenizer.URL_GROUP; g <= Tokenizer.NUM_GROUP; g++) {
+            assertThat(b.start(g)).isEqualTo(a.start(g));
+          }
+          tokens++;
+        }
+        assertThat(b.find()).isFalse();
+      }
+    }
+    assertThat(tokens).isGreaterThan(100_000);
+  }
 }
