@@ -89,6 +89,12 @@ public final class BenchCommand implements Callable<Integer> {
       description = "A bundle of the served model with another version: released a third into the half-load run, to measure the swap.")
   Path swapTo;
 
+  @Option(names = "--comments-topic", description = "The running app's input topic (its topic.comments).")
+  String commentsTopic = io.modstream.schemas.Topics.COMMENTS;
+
+  @Option(names = "--labels-topic", description = "The running app's label event topic (its topic.labels).")
+  String labelsTopic = io.modstream.schemas.Topics.COMMENT_LABELS;
+
   @Option(names = "--releases-topic", description = "Releases topic the running app follows (with --swap-to).")
   String releasesTopic = "model-releases";
 
@@ -186,15 +192,17 @@ public final class BenchCommand implements Callable<Integer> {
   /** Sends the comments of a run, at {@code rate} per second (0: as fast as the producer takes them). */
   private static final class Sender extends Thread {
     private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
     private final List<String> texts;
     private final String prefix;
     private final double rate;
     private volatile Exception failure;
 
-    Sender(KafkaProducer<String, byte[]> producer, List<String> texts, String prefix, double rate) {
+    Sender(KafkaProducer<String, byte[]> producer, String topic, List<String> texts, String prefix, double rate) {
       super("bench-sender");
       setDaemon(true);
       this.producer = producer;
+      this.topic = topic;
       this.texts = texts;
       this.prefix = prefix;
       this.rate = rate;
@@ -212,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
           }
           String id = prefix + sent;
-          producer.send(new ProducerRecord<>("comments", id,
+          producer.send(new ProducerRecord<>(topic, id,
               CODEC.encode(Comment.newBuilder().setCommentId(id).setText(texts.get(sent)).setCreatedAt(Instant.now()).build())));
         }
       } catch (InterruptException e) {
@@ -269,10 +277,14 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Object> p = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.ACKS_CONFIG, "all");
+        ProducerConfig.ACKS_CONFIG, "all",
+        // One request in flight: on a topic created moments before, the single-node broker can
+        // fail a first batch while taking later ones, and the idempotent producer then retries
+        // it forever (OUT_OF_ORDER_SEQUENCE_NUMBER; seen in this project's CI).
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor("comment-labels").stream()
+      List<TopicPartition> parts = consumer.partitionsFor(labelsTopic).stream()
           .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
       consumer.assign(parts);
       consumer.seekToEnd(parts);
@@ -290,7 +302,7 @@ public final class BenchCommand implements Callable<Integer> {
       long startMs = System.currentTimeMillis();
       // Comments are sent by their own thread, paced by the clock; this thread only consumes,
       // blocking in poll, so the harness does not spin on the two cores it shares with the stack.
-      Sender sender = new Sender(producer, texts, prefix, rate);
+      Sender sender = new Sender(producer, commentsTopic, texts, prefix, rate);
       sender.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (seen < texts.size() && System.nanoTime() < deadline) {

@@ -1,0 +1,84 @@
+package io.modstream.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
+import io.modstream.model.testing.TestData;
+import io.modstream.streams.tools.BenchCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The {@code bench} command, shortened, against the real topology on a real broker: every line
+ * ops/bench documents is printed, with figures a working pipeline gives (every comment sent came
+ * back, or the command fails).
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BenchCommandIT {
+
+  @Test
+  void printsModelOnlyEndToEndAndHalfLoadFigures(KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
+    Path modelDir = dir.resolve("model");
+    TestData.tinyModel().bundle().save(modelDir);
+    String app = "bench-it-" + System.nanoTime();
+    Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state"));
+    settings.put(ScorerConfig.MODEL_PATH, modelDir.toString());
+    settings.put(ScorerConfig.RELEASES_FOLLOW, false);
+    ScorerConfig cfg = new ScorerConfig(settings);
+    ModelHolder models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels(), 3));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit;
+    try (KafkaStreams streams = new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties())) {
+      streams.start();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      CommandLine cli = new CommandLine(new BenchCommand());
+      cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+      PrintStream stdout = System.out;
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      try {
+        exit = cli.execute("--model", modelDir.toString(), "--data", TestData.samplePath().toString(),
+            "--bootstrap", broker.bootstrapServers(), "--comments-topic", cfg.getString(ScorerConfig.TOPIC_COMMENTS),
+            "--labels-topic", cfg.getString(ScorerConfig.TOPIC_LABELS), "--count", "400", "--warm-up-seconds", "1",
+            "--model-only-seconds", "1", "--single-count", "50", "--warm-up-comments", "200",
+            "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2");
+      } finally {
+        System.setOut(stdout);
+      }
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(printed).isZero();
+    assertThat(number(printed, "model-only: +([\\d,]+) comments/s")).isPositive();
+    assertThat(number(printed, "batch of 1: +p50 ([\\d.]+) ms")).isPositive();
+    double endToEnd = number(printed, "end-to-end: +([\\d,]+) comments/s at saturation");
+    assertThat(endToEnd).isPositive();
+    assertThat(number(printed, "ratio: +([\\d.]+)")).isPositive();
+    assertThat(number(printed, "half load: +([\\d,]+) comments/s offered")).isCloseTo(endToEnd / 2, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(printed).containsPattern("parts: to the app p50 -?\\d+ / p99 -?\\d+ ms; batch buffer and scoring p50 \\d+ / p99 \\d+ ms;")
+        .containsPattern("from the decision to the read_committed consumer \\(commit, visibility\\) p50 \\d+ / p99 \\d+ ms");
+  }
+
+  private static double number(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as("'%s' in:%n%s", regex, text).isTrue();
+    return Double.parseDouble(m.group(1).replace(",", ""));
+  }
+}
