@@ -111,6 +111,25 @@ public final class ModelBundle {
     return network.parameterCount();
   }
 
+  /**
+   * Returns this bundle under another version: the same weights, vocabulary, thresholds,
+   * calibration and provenance. For releasing the same model again, for example to measure a hot
+   * swap without training a second one.
+   *
+   * @param version the new version, not blank
+   * @return the re-versioned bundle (this one is unchanged)
+   */
+  public ModelBundle withVersion(String version) {
+    if (version == null || version.isBlank()) {
+      throw new IllegalArgumentException("a bundle version must not be blank");
+    }
+    BundleInfo i = info;
+    return new ModelBundle(
+        new BundleInfo(i.formatVersion(), i.name(), version, i.labels(), i.thresholds(), i.tokenizerScheme(),
+            i.maxLength(), i.provenance(), i.calibration()),
+        vocabulary, network, linear);
+  }
+
   /** The bundle's network, read-only: for exporting its weights to another engine. */
   LstmNetwork network() {
     return network;

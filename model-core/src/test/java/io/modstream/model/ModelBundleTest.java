@@ -54,6 +54,26 @@ class ModelBundleTest {
   }
 
   @Test
+  void aBundleSavedUnderAnotherVersionScoresTheSameAndIsAnotherBundle(@TempDir Path dir) throws Exception {
+    Path original = saved(dir);
+    ModelBundle again = bundle.withVersion("again");
+    Path out = dir.resolve("again");
+    String digest = again.save(out);
+    ModelBundle loaded = ModelBundle.load(out);
+    assertThat(loaded.info().version()).isEqualTo("again");
+    assertThat(loaded.info()).isEqualTo(new BundleInfo(bundle.info().formatVersion(), bundle.info().name(), "again",
+        bundle.info().labels(), bundle.info().thresholds(), bundle.info().tokenizerScheme(), bundle.info().maxLength(),
+        bundle.info().provenance(), bundle.info().calibration()));
+    assertThat(bundle.info().version()).isNotEqualTo("again");
+    float[][] after = ModerationModel.of(loaded).score(FIXED);
+    for (int i = 0; i < FIXED.size(); i++) {
+      assertThat(after[i]).as("comment %d", i).containsExactly(before[i]);
+    }
+    assertThat(digest).isEqualTo(ModelBundle.digest(out)).isNotEqualTo(ModelBundle.digest(original));
+    assertThatThrownBy(() -> bundle.withVersion(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void provenanceRecordsDataSettingsAndEnvironment() {
     Provenance p = bundle.info().provenance();
     assertThat(p.dataSha256()).hasSize(64);

@@ -89,6 +89,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "A bundle of the served model with another version: released a third into the half-load run, to measure the swap.")
   Path swapTo;
 
+  @Option(names = "--swap-version", paramLabel = "VERSION",
+      description = "Instead of --swap-to: the served bundle saved again as this version (same weights), so a swap is measured without a second trained bundle.")
+  String swapVersion;
+
   @Option(names = "--comments-topic", description = "The running app's input topic (its topic.comments).")
   String commentsTopic = io.modstream.schemas.Topics.COMMENTS;
 
@@ -102,12 +106,17 @@ public final class BenchCommand implements Callable<Integer> {
   Path swapStore = Path.of(System.getProperty("java.io.tmpdir"), "modstream-bench-store");
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
+  /** The release the swap run publishes, prepared before it. */
+  private io.modstream.schemas.ModelRelease swapRelease;
   private static final int SWAP_RUN_SECONDS = 30;
   private static final int SWAP_AT_SECOND = 15;
   private static final AvroCodec<io.modstream.schemas.LabelEvent> EVENTS = AvroCodec.of(io.modstream.schemas.LabelEvent.class);
 
   @Override
   public Integer call() throws Exception {
+    if (swapTo != null && swapVersion != null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --swap-to or --swap-version, not both");
+    }
     List<String> texts = new ArrayList<>();
     for (String[] row : ProduceCommand.read(data)) {
       if (!row[1].isBlank()) {
@@ -173,9 +182,10 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
             + "              from the decision to the read_committed consumer (commit, visibility) p50 %.0f / p99 %.0f ms%n",
         steady.ingest.p50, steady.ingest.p99, steady.inApp.p50, steady.inApp.p99, steady.after.p50, steady.after.p99);
-    if (swapTo != null) {
+    if (swapTo != null || swapVersion != null) {
       // A quarter of the saturated rate leaves headroom, so a dip shows as a dip, not as noise.
       double quarter = full.throughput / 4;
+      swapRelease = prepareSwapRelease();
       Run swap = run(cycle(texts, quarter * SWAP_RUN_SECONDS), quarter, "swap");
       System.out.printf(Locale.ROOT, "swap:         at %,.0f comments/s offered, first event by %s %,d ms after its release was published;%n"
               + "              events/s in the 5 s before %.1f, lowest 1-s window in the 10 s after %.0f, %d s below 90%% of the rate before%n",
@@ -255,16 +265,23 @@ public final class BenchCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Copies the swap bundle into the store and publishes its release; returns its version. */
-  private String releaseSwapBundle() throws Exception {
-    io.modstream.model.BundleInfo info = ModelBundle.load(swapTo).info();
+  /**
+   * Copies the swap bundle (or saves the served one under {@code --swap-version}) into the store,
+   * before the swap run, so the run's consumer is not held up by it.
+   */
+  private io.modstream.schemas.ModelRelease prepareSwapRelease() throws Exception {
+    ModelBundle bundle = swapTo != null ? ModelBundle.load(swapTo) : ModelBundle.load(model).withVersion(swapVersion);
+    io.modstream.model.BundleInfo info = bundle.info();
     Path target = swapStore.resolve(info.name()).resolve(info.version()).toAbsolutePath();
-    String digest = java.nio.file.Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))
-        ? ModelBundle.digest(target) : ModelBundle.copy(swapTo, target);
-    io.modstream.schemas.ModelReleases.publish(bootstrap, releasesTopic, io.modstream.schemas.ModelRelease.newBuilder()
+    String digest;
+    if (java.nio.file.Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))) {
+      digest = ModelBundle.digest(target);
+    } else {
+      digest = swapTo != null ? ModelBundle.copy(swapTo, target) : bundle.save(target);
+    }
+    return io.modstream.schemas.ModelRelease.newBuilder()
         .setModelName(info.name()).setVersion(info.version()).setBundleUri(target.toUri().toString())
-        .setBundleSha256(digest).setCreatedAt(Instant.now()).build());
-    return info.version();
+        .setBundleSha256(digest).setCreatedAt(Instant.now()).build();
   }
 
   private Run run(List<String> texts, double rate, String tag) throws Exception {
@@ -295,7 +312,7 @@ public final class BenchCommand implements Callable<Integer> {
       long[] after = new long[texts.size()];
       int[] perSecond = new int[7200];
       boolean swapRun = tag.equals("swap");
-      String swapVersion = null;
+      String releasedVersion = null;
       long releasedAt = -1;
       long firstNew = -1;
       int seen = 0;
@@ -308,7 +325,8 @@ public final class BenchCommand implements Callable<Integer> {
       while (seen < texts.size() && System.nanoTime() < deadline) {
         sender.rethrow();
         if (swapRun && releasedAt < 0 && System.currentTimeMillis() - startMs > SWAP_AT_SECOND * 1000L) {
-          swapVersion = releaseSwapBundle();
+          io.modstream.schemas.ModelReleases.publish(bootstrap, releasesTopic, swapRelease);
+          releasedVersion = swapRelease.getVersion();
           releasedAt = System.currentTimeMillis();
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -321,7 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
             after[seen] = now - decided;
             latencies[seen++] = now - r.timestamp();
             perSecond[(int) Math.min(perSecond.length - 1, (now - startMs) / 1000)]++;
-            if (swapVersion != null && firstNew < 0 && swapVersion.equals(event.getModelVersion())) {
+            if (releasedVersion != null && firstNew < 0 && releasedVersion.equals(event.getModelVersion())) {
               firstNew = now;
             }
           }
@@ -354,7 +372,7 @@ public final class BenchCommand implements Callable<Integer> {
         lowest = Math.min(lowest, perSecond[i]);
         below += perSecond[i] < 0.9 * before ? 1 : 0;
       }
-      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, swapVersion,
+      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, releasedVersion,
           firstNew < 0 ? -1 : firstNew - releasedAt, before, lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }
