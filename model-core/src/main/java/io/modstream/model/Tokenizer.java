@@ -44,7 +44,7 @@ public final class Tokenizer {
   /**
    * Stands in for the e-mail and mention alternatives in text without an '@': both need one, so
    * they cannot match there, and a literal '@' fails at once where the e-mail alternative would
-   * scan each word and backtrack. Same groups, same tokens, about half the regex work.
+   * scan each word and backtrack. Same groups, same tokens; tokenizing took ~30% less (JMH, README).
    */
   private static final String NO_AT_PARTS = "|(?<email>@)|(?<user>@)";
   private static final String WORD_V1_PART = "|(?<word>[\\p{N}_]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
