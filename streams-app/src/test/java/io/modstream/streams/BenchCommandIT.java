@@ -50,8 +50,8 @@ class BenchCommandIT {
         Thread.sleep(100);
       }
       assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      // bench prints its figures on System.out.
       CommandLine cli = new CommandLine(new BenchCommand());
-      cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
       PrintStream stdout = System.out;
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       try {

@@ -291,14 +291,7 @@ public final class BenchCommand implements Callable<Integer> {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
-    Map<String, Object> p = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.ACKS_CONFIG, "all",
-        // One request in flight: on a topic created moments before, the single-node broker can
-        // fail a first batch while taking later ones, and the idempotent producer then retries
-        // it forever (OUT_OF_ORDER_SEQUENCE_NUMBER; seen in this project's CI).
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    Map<String, Object> p = ToolProducers.settings(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(labelsTopic).stream()

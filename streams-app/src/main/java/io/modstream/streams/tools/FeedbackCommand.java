@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -47,11 +46,7 @@ public final class FeedbackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LabelledDataset data = LabelledCsv.read(file);
     int n = 0;
-    try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-        // One request in flight: see TopicSetup; a burst right after topic creation can otherwise
-        // leave an idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever.
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+    try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(ToolProducers.settings(bootstrap, Map.of()),
         new StringSerializer(), AvroSerde.of(Feedback.class))) {
       for (LabelledComment row : data.rows()) {
         if (limit > 0 && n >= limit) {

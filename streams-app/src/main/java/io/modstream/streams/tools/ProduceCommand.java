@@ -65,14 +65,8 @@ public final class ProduceCommand implements Callable<Integer> {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(file + " holds no comments");
     }
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        // One request in flight: see TopicSetup; a burst right after topic creation can otherwise
-        // leave an idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever.
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-        ProducerConfig.LINGER_MS_CONFIG, 10,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    Map<String, Object> props = ToolProducers.settings(bootstrap,
+        Map.of(ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
     long sent = 0;
     long start = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
