@@ -59,7 +59,9 @@ class BenchCommandIT {
             "--bootstrap", broker.bootstrapServers(), "--comments-topic", cfg.getString(ScorerConfig.TOPIC_COMMENTS),
             "--labels-topic", cfg.getString(ScorerConfig.TOPIC_LABELS), "--count", "400", "--warm-up-seconds", "1",
             "--model-only-seconds", "1", "--single-count", "50", "--warm-up-comments", "200",
-            "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2");
+            "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2",
+            // the app runs in this JVM here
+            "--cpu-of", "app=" + ProcessHandle.current().pid());
       } finally {
         System.setOut(stdout);
       }
@@ -74,6 +76,17 @@ class BenchCommandIT {
     assertThat(number(printed, "half load: +([\\d,]+) comments/s offered")).isCloseTo(endToEnd / 2, org.assertj.core.data.Offset.offset(1.0));
     assertThat(printed).containsPattern("parts: to the app p50 -?\\d+ / p99 -?\\d+ ms; batch buffer and scoring p50 \\d+ / p99 \\d+ ms;")
         .containsPattern("from the decision to the read_committed consumer \\(commit, visibility\\) p50 \\d+ / p99 \\d+ ms");
+    // model-only, saturated and half-load runs each say which process used how many cores
+    Matcher cpu = Pattern.compile("cpu: app ([\\d.]+), bench ([\\d.]+) cores; idle ([\\d.]+) of \\d+").matcher(printed);
+    int runs = 0;
+    while (cpu.find()) {
+      runs++;
+      assertThat(Double.parseDouble(cpu.group(2))).as(printed).isPositive();
+    }
+    assertThat(runs).as(printed).isEqualTo(3);
+    double perCore = number(printed, "per core: +([\\d,]+) comments per core-second of the app end to end");
+    assertThat(perCore).isPositive();
+    assertThat(number(printed, "end to end, ([\\d,]+) model-only")).isPositive();
   }
 
   private static double number(String text, String regex) {

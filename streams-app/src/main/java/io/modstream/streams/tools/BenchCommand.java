@@ -105,6 +105,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--swap-store", paramLabel = "DIR", description = "Where --swap-to is copied for release.")
   Path swapStore = Path.of(System.getProperty("java.io.tmpdir"), "modstream-bench-store");
 
+  @Option(names = "--cpu-of", paramLabel = "NAME=PID",
+      description = "Processes whose CPU use is reported for each run (from Linux's /proc), e.g. app=PID broker=PID; "
+          + "with app, the end-to-end comments per core-second of the app are compared with model-only's per core-second.")
+  Map<String, Long> cpuOf = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--clock-ticks", description = "The kernel's clock ticks per second (getconf CLK_TCK), for --cpu-of.")
+  double clockTicks = 100;
+
+  private CpuMeter cpu;
+  /** The --cpu-of name of the streams app under test. */
+  private static final String APP = "app";
+
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
   /** The release the swap run publishes, prepared before it. */
   private io.modstream.schemas.ModelRelease swapRelease;
@@ -136,6 +148,8 @@ public final class BenchCommand implements Callable<Integer> {
     for (int i = 0; System.nanoTime() < warmUntil; i = (i + batchSize) % Math.max(1, sample.size() - batchSize)) {
       scorer.score(sample.subList(i, Math.min(sample.size(), i + batchSize)));
     }
+    cpu = new CpuMeter(cpuOf, clockTicks);
+    CpuMeter.Snapshot modelOnlyStart = cpu.snapshot();
     long t0 = System.nanoTime();
     long minNanos = Duration.ofSeconds(modelOnlySeconds).toNanos();
     long scored = 0;
@@ -145,8 +159,10 @@ public final class BenchCommand implements Callable<Integer> {
       scored += batch.size();
     }
     double modelOnly = scored / ((System.nanoTime() - t0) / 1e9);
+    CpuMeter.Usage modelOnlyCpu = cpu.between(modelOnlyStart, cpu.snapshot());
     System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d replicas, %s, %d comments, %s)%n",
         modelOnly, batchSize, replicas, inference, scored, scorer.info().version());
+    printCpu(modelOnlyCpu);
     if (singleCount > 0) {
       long[] nanos = new long[Math.min(singleCount, sample.size())];
       for (int i = 0; i < nanos.length; i++) {
@@ -170,6 +186,14 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "end-to-end:   %,.0f comments/s at saturation; latency p50 %.0f ms, p99 %.0f ms%n",
         full.throughput, full.p50, full.p99);
     System.out.printf(Locale.ROOT, "ratio:        %.2f (end-to-end / model-only)%n", full.throughput / modelOnly);
+    printCpu(full.cpu);
+    // Per core-second of the scoring process: model-only scores in this JVM, end to end in the app.
+    double modelOnlyPerCore = modelOnly / modelOnlyCpu.of(CpuMeter.SELF);
+    double endToEndPerCore = full.throughput / full.cpu.of(APP);
+    if (!Double.isNaN(endToEndPerCore) && !Double.isNaN(modelOnlyPerCore)) {
+      System.out.printf(Locale.ROOT, "per core:     %,.0f comments per core-second of the app end to end, %,.0f model-only (%.2f)%n",
+          endToEndPerCore, modelOnlyPerCore, endToEndPerCore / modelOnlyPerCore);
+    }
     double half = full.throughput / 2;
     if (halfLoadWarmUpSeconds > 0) {
       Run warmHalf = run(cycle(texts, half * halfLoadWarmUpSeconds), half, "half-warm");
@@ -182,6 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
             + "              from the decision to the read_committed consumer (commit, visibility) p50 %.0f / p99 %.0f ms%n",
         steady.ingest.p50, steady.ingest.p99, steady.inApp.p50, steady.inApp.p99, steady.after.p50, steady.after.p99);
+    printCpu(steady.cpu);
     if (swapTo != null || swapVersion != null) {
       // A quarter of the saturated rate leaves headroom, so a dip shows as a dip, not as noise.
       double quarter = full.throughput / 4;
@@ -195,9 +220,13 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static void printCpu(CpuMeter.Usage usage) {
+    System.out.printf(Locale.ROOT, "              cpu: %s%n", usage.describe());
+  }
+
   /** A run's figures. Latency parts: record timestamp to the app, in the app, decision to the consumer. */
   private record Run(double throughput, double p50, double p99, Percentiles ingest, Percentiles inApp, Percentiles after,
-      String swapVersion, long releaseToFirstEventMs, double before, double lowest, int secondsBelow) {}
+      CpuMeter.Usage cpu, String swapVersion, long releaseToFirstEventMs, double before, double lowest, int secondsBelow) {}
 
   /** Sends the comments of a run, at {@code rate} per second (0: as fast as the producer takes them). */
   private static final class Sender extends Thread {
@@ -310,6 +339,7 @@ public final class BenchCommand implements Callable<Integer> {
       long firstNew = -1;
       int seen = 0;
       long startMs = System.currentTimeMillis();
+      CpuMeter.Snapshot cpuStart = cpu.snapshot();
       // Comments are sent by their own thread, paced by the clock; this thread only consumes,
       // blocking in poll, so the harness does not spin on the two cores it shares with the stack.
       Sender sender = new Sender(producer, commentsTopic, texts, prefix, rate);
@@ -339,6 +369,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.currentTimeMillis() - startMs) / 1e3;
+      CpuMeter.Usage used = cpu.between(cpuStart, cpu.snapshot());
       sender.interrupt();
       sender.join();
       sender.rethrow();
@@ -350,7 +381,7 @@ public final class BenchCommand implements Callable<Integer> {
       Percentiles app = Percentiles.of(inApp, seen);
       Percentiles toConsumer = Percentiles.of(after, seen);
       if (!swapRun) {
-        return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, null, -1, 0, 0, 0);
+        return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, null, -1, 0, 0, 0);
       }
       int releaseSecond = (int) ((releasedAt - startMs) / 1000);
       double before = 0;
@@ -365,7 +396,7 @@ public final class BenchCommand implements Callable<Integer> {
         lowest = Math.min(lowest, perSecond[i]);
         below += perSecond[i] < 0.9 * before ? 1 : 0;
       }
-      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, releasedVersion,
+      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, releasedVersion,
           firstNew < 0 ? -1 : firstNew - releasedAt, before, lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }

@@ -1,0 +1,34 @@
+package io.modstream.streams.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CpuMeterTest {
+
+  @Test
+  void measuresTheCoresAProcessUses() {
+    assumeThat(Files.exists(Path.of("/proc/self/stat"))).as("Linux /proc").isTrue();
+    long self = ProcessHandle.current().pid();
+    CpuMeter meter = new CpuMeter(Map.of("me", self, "gone", Long.MAX_VALUE), 100);
+    CpuMeter.Snapshot start = meter.snapshot();
+    long until = System.nanoTime() + 600_000_000L;
+    double sink = 0;
+    while (System.nanoTime() < until) {
+      sink += Math.sqrt(sink + 1);
+    }
+    CpuMeter.Usage usage = meter.between(start, meter.snapshot());
+
+    assertThat(sink).isPositive();
+    // one thread spun for the whole interval: about one core, by /proc and by the JVM's own count
+    assertThat(usage.of("me")).isBetween(0.3, 1.5);
+    assertThat(usage.of(CpuMeter.SELF)).isBetween(0.3, 1.5);
+    assertThat(usage.of("gone")).as("a process that does not exist has no figure").isNaN();
+    assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
+    assertThat(usage.describe()).matches("me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores; idle \\d+\\.\\d\\d of \\d+");
+  }
+}
