@@ -72,7 +72,8 @@ class BenchCommandIT {
     assertThat(number(printed, "batch of 1: +p50 ([\\d.]+) ms")).isPositive();
     double endToEnd = number(printed, "end-to-end: +([\\d,]+) comments/s at saturation");
     assertThat(endToEnd).isPositive();
-    assertThat(number(printed, "ratio: +([\\d.]+)")).isPositive();
+    assertThat(number(printed, "model-only: +([\\d,]+) comments/s again, after the end-to-end run")).isPositive();
+    assertThat(number(printed, "ratio: +([\\d.]+) \\(end-to-end / model-only, the mean of before and after\\)")).isPositive();
     assertThat(number(printed, "half load: +([\\d,]+) comments/s offered")).isCloseTo(endToEnd / 2, org.assertj.core.data.Offset.offset(1.0));
     assertThat(printed).containsPattern("parts: to the app p50 -?\\d+ / p99 -?\\d+ ms; batch buffer and scoring p50 \\d+ / p99 \\d+ ms;")
         .containsPattern("from the decision to the read_committed consumer \\(commit, visibility\\) p50 \\d+ / p99 \\d+ ms");
