@@ -129,6 +129,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (swapTo != null && swapVersion != null) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give --swap-to or --swap-version, not both");
     }
+    if (!(clockTicks > 0)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--clock-ticks must be positive (getconf CLK_TCK)");
+    }
     List<String> texts = new ArrayList<>();
     for (String[] row : ProduceCommand.read(data)) {
       if (!row[1].isBlank()) {

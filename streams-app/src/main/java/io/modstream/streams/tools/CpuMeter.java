@@ -22,13 +22,17 @@ final class CpuMeter {
 
   private final Map<String, Long> pids;
   private final double ticksPerSecond;
-  private final int cores = Runtime.getRuntime().availableProcessors();
+  /** The machine's cores, as /proc/stat counts them (its first line sums over all of them). */
+  private final int cores = machineCores();
 
   /**
    * @param pids the processes to follow, by name
    * @param ticksPerSecond the kernel's clock ticks per second ({@code getconf CLK_TCK}, 100 on Linux)
    */
   CpuMeter(Map<String, Long> pids, double ticksPerSecond) {
+    if (!(ticksPerSecond > 0)) {
+      throw new IllegalArgumentException("clock ticks per second must be positive (getconf CLK_TCK), got " + ticksPerSecond);
+    }
     this.pids = Collections.unmodifiableMap(new LinkedHashMap<>(pids));
     this.ticksPerSecond = ticksPerSecond;
   }
@@ -93,6 +97,15 @@ final class CpuMeter {
     double totalTicks = end.machineTotal() - start.machineTotal();
     double idleCores = totalTicks > 0 ? (end.machineIdle() - start.machineIdle()) / totalTicks * this.cores : Double.NaN;
     return new Usage(cores, idleCores, this.cores, seconds);
+  }
+
+  private static int machineCores() {
+    try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+      int n = (int) lines.filter(l -> l.length() > 3 && l.startsWith("cpu") && Character.isDigit(l.charAt(3))).count();
+      return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    } catch (IOException | RuntimeException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
   }
 
   /** utime + stime of every thread of the process, in seconds; NaN when it cannot be read. */

@@ -31,4 +31,10 @@ class CpuMeterTest {
     assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
     assertThat(usage.describe()).matches("me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores; idle \\d+\\.\\d\\d of \\d+");
   }
+
+  @Test
+  void refusesANonPositiveClockRate() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CpuMeter(Map.of(), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLK_TCK");
+  }
 }
