@@ -41,7 +41,7 @@ final class CpuMeter {
   record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, double machineIdle, double machineTotal) {}
 
   /** Cores used between two snapshots, per process, and the machine's idle cores. */
-  record Usage(Map<String, Double> cores, double idleCores, int machineCores, double seconds) {
+  record Usage(Map<String, Double> cores, double idleCores, int machineCores) {
 
     /** Cores used by {@code name} over the interval, or NaN where it was not measured. */
     double of(String name) {
@@ -96,7 +96,7 @@ final class CpuMeter {
     });
     double totalTicks = end.machineTotal() - start.machineTotal();
     double idleCores = totalTicks > 0 ? (end.machineIdle() - start.machineIdle()) / totalTicks * this.cores : Double.NaN;
-    return new Usage(cores, idleCores, this.cores, seconds);
+    return new Usage(cores, idleCores, this.cores);
   }
 
   private static int machineCores() {
