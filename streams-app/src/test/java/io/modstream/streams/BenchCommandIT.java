@@ -41,6 +41,7 @@ class BenchCommandIT {
     ModelHolder models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
     TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels(), 3));
 
+    Path trace = dir.resolve("half-load.csv");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit;
     try (KafkaStreams streams = new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties())) {
@@ -59,7 +60,7 @@ class BenchCommandIT {
             "--bootstrap", broker.bootstrapServers(), "--comments-topic", cfg.getString(ScorerConfig.TOPIC_COMMENTS),
             "--labels-topic", cfg.getString(ScorerConfig.TOPIC_LABELS), "--count", "400", "--warm-up-seconds", "1",
             "--model-only-seconds", "1", "--single-count", "50", "--warm-up-comments", "200",
-            "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2",
+            "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2", "--trace", trace.toString(),
             // the app runs in this JVM here
             "--cpu-of", "app=" + ProcessHandle.current().pid());
       } finally {
@@ -88,6 +89,17 @@ class BenchCommandIT {
     double perCore = number(printed, "per core: +([\\d,]+) comments per core-second of the app end to end");
     assertThat(perCore).isPositive();
     assertThat(number(printed, "end to end, ([\\d,]+) model-only")).isPositive();
+    // the trace holds every comment of the half-load run, each one's moments in order
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(trace);
+    assertThat(lines.get(0)).isEqualTo("sent_ms,in_app_ms,decided_ms,readable_ms");
+    // half load for 2 s: the saturated rate's comments, from the printed (rounded) rate
+    assertThat(lines.size() - 1).isBetween((int) Math.max(100, endToEnd - 1), (int) Math.max(100, endToEnd + 1));
+    for (String line : lines.subList(1, lines.size())) {
+      long[] t = java.util.Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray();
+      // (arrival is the app's cached loop clock, which can read a little before the send)
+      assertThat(t[2]).as(line).isGreaterThanOrEqualTo(t[1]);
+      assertThat(t[3]).as(line).isGreaterThanOrEqualTo(t[2]).isGreaterThan(t[0]);
+    }
   }
 
   private static double number(String text, String regex) {

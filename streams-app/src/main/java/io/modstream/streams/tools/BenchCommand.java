@@ -113,6 +113,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--clock-ticks", description = "The kernel's clock ticks per second (getconf CLK_TCK), for --cpu-of.")
   double clockTicks = 100;
 
+  @Option(names = "--trace", paramLabel = "FILE",
+      description = "Writes each comment of the measured half-load run to this CSV: when it was sent, reached the app, was decided "
+          + "and became readable (epoch ms), to find where the slowest ones lost their time.")
+  Path trace;
+
   private CpuMeter cpu;
   /** The --cpu-of name of the streams app under test. */
   private static final String APP = "app";
@@ -199,7 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "warm-up:      %ds at half load, latency p50 %.0f ms, p99 %.0f ms (not counted)%n",
           halfLoadWarmUpSeconds, warmHalf.p50, warmHalf.p99);
     }
-    Run steady = run(cycle(texts, half * halfLoadSeconds), half, "half");
+    Run steady = run(cycle(texts, half * halfLoadSeconds), half, "half", trace);
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
@@ -331,6 +336,22 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private Run run(List<String> texts, double rate, String tag) throws Exception {
+    return run(texts, rate, tag, null);
+  }
+
+  /** Writes a run's comments, one line each, in the order they became readable. */
+  private static void writeTrace(Path file, long[] sent, long[] ingest, long[] inApp, long[] after, int n) throws java.io.IOException {
+    try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file)) {
+      w.write("sent_ms,in_app_ms,decided_ms,readable_ms\n");
+      for (int i = 0; i < n; i++) {
+        long arrived = sent[i] + ingest[i];
+        long decided = arrived + inApp[i];
+        w.write(sent[i] + "," + arrived + "," + decided + "," + (decided + after[i]) + "\n");
+      }
+    }
+  }
+
+  private Run run(List<String> texts, double rate, String tag, Path traceFile) throws Exception {
     String prefix = "bench-" + tag + "-" + System.nanoTime() + "-";
     Map<String, Object> c = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -349,6 +370,7 @@ public final class BenchCommand implements Callable<Integer> {
       long[] ingest = new long[texts.size()];
       long[] inApp = new long[texts.size()];
       long[] after = new long[texts.size()];
+      long[] sent = new long[texts.size()];
       int[] perSecond = new int[7200];
       boolean swapRun = tag.equals("swap");
       String releasedVersion = null;
@@ -377,6 +399,7 @@ public final class BenchCommand implements Callable<Integer> {
             inApp[seen] = event.getScoringLatencyMicros() / 1000;
             ingest[seen] = decided - inApp[seen] - r.timestamp();
             after[seen] = now - decided;
+            sent[seen] = r.timestamp();
             latencies[seen++] = now - r.timestamp();
             perSecond[(int) Math.min(perSecond.length - 1, (now - startMs) / 1000)]++;
             if (releasedVersion != null && firstNew < 0 && releasedVersion.equals(event.getModelVersion())) {
@@ -392,6 +415,9 @@ public final class BenchCommand implements Callable<Integer> {
       sender.rethrow();
       if (seen < texts.size()) {
         throw new IllegalStateException("only " + seen + " of " + texts.size() + " events arrived within 10 minutes; is the streams app running against " + bootstrap + "?");
+      }
+      if (traceFile != null) {
+        writeTrace(traceFile, sent, ingest, inApp, after, seen);
       }
       Percentiles total = Percentiles.of(latencies, seen);
       Percentiles toApp = Percentiles.of(ingest, seen);
