@@ -8,7 +8,9 @@ import io.modstream.schemas.RecordDecodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +31,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Validates comments, buffers them in a changelog-backed store and scores them in batches: when
  * {@code batch.size} comments are buffered, or when the oldest has waited {@code
- * batch.max.wait.ms} (wall clock). Each batch is scored by one model (read once from the {@link
- * ModelHolder}); each comment yields one {@link LabelEvent} on the labels sink and one more on the
- * sink of every label it is flagged with. Invalid input goes to the dead-letter sink.
+ * batch.max.wait.ms} (wall clock). A due batch is scored together with the waiting comments of the
+ * other tasks of the same stream thread ({@link ThreadBatch}), by one model read once from the
+ * {@link ModelHolder}; each task forwards its own results. Each comment yields one {@link
+ * LabelEvent} on the labels sink and one more on the sink of every label it is flagged with.
+ * Invalid input goes to the dead-letter sink.
  *
  * <p>Why a store and not a list: Kafka Streams commits the offsets of records already handed to
  * {@code process()}, so a comment buffered in memory at a commit would be lost in a crash. In the
  * store, the buffered comment is written to the changelog in the same transaction as the offset
- * commit (exactly_once_v2), and restored on restart.
+ * commit (exactly_once_v2), and restored on restart. The store is only read back at {@code
+ * init()}; in between, the same comments are held in memory in sequence order, with their scores
+ * once scored. A comment leaves the store only when its events are forwarded, so a comment scored
+ * for this task by another task's call but not yet forwarded is scored again after a crash.
  */
 final class ScoringProcessor implements Processor<String, byte[], String, Object> {
 
@@ -52,12 +59,29 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, byte[]> buffer;
+  private ThreadBatch batch;
+  /** The buffered comments in sequence order: the scored ones first, then the unscored. */
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private long nextSequence;
-  private int buffered;
-  private long oldestEnqueuedMs = Long.MAX_VALUE;
+  private int unscored;
+  private long oldestUnscoredMs = Long.MAX_VALUE;
   private Sensor batchSensor;
   private Sensor scoredSensor;
   private Sensor deadLetterSensor;
+
+  /** A buffered comment, and its scores once a call has scored it. */
+  private static final class Waiting {
+    final long sequence;
+    final PendingComment comment;
+    float[] scores;
+    ModerationModel model;
+    long decidedAtMs;
+
+    Waiting(long sequence, PendingComment comment) {
+      this.sequence = sequence;
+      this.comment = comment;
+    }
+  }
 
   ScoringProcessor(ModelHolder models, int batchSize, long maxWaitMs, int maxTextBytes, Map<String, String> flaggedSinks) {
     this.models = models;
@@ -71,22 +95,30 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.buffer = context.getStateStore(ScoringTopology.BUFFER_STORE);
+    // init() runs again on the same instance when a task is revived: start from the store alone.
+    waiting.clear();
+    nextSequence = 0;
+    unscored = 0;
+    oldestUnscoredMs = Long.MAX_VALUE;
     // After a restart the store holds what was buffered at the last commit (restored from the
-    // changelog); continue its sequence and timing.
+    // changelog), in sequence order; continue its sequence and timing.
     try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
       while (it.hasNext()) {
         KeyValue<Long, byte[]> e = it.next();
+        PendingComment comment = PendingComment.decode(e.value);
+        waiting.add(new Waiting(e.key, comment));
         nextSequence = Math.max(nextSequence, e.key + 1);
-        buffered++;
-        oldestEnqueuedMs = Math.min(oldestEnqueuedMs, PendingComment.decode(e.value).enqueuedAtMs());
+        unscored++;
+        oldestUnscoredMs = Math.min(oldestUnscoredMs, comment.enqueuedAtMs());
       }
     }
-    if (buffered > 0) {
-      LOG.info("task {}: {} buffered comments restored from the changelog", context.taskId(), buffered);
+    if (unscored > 0) {
+      LOG.info("task {}: {} buffered comments restored from the changelog", context.taskId(), unscored);
     }
     // Metrics in group stream-modstream-metrics, tagged with the task id (JMX, and any
     // metrics.reporters configured with kafka.metric.reporters): score-batch-latency-avg/max and
-    // -rate/-total per batch, scored-comment-rate/-total, dead-letter-rate/-total.
+    // -rate/-total per scoring call this task started, scored-comment-rate/-total,
+    // dead-letter-rate/-total.
     String task = context.taskId().toString();
     batchSensor = context.metrics().addLatencyRateTotalSensor(METRICS_SCOPE, task, "score-batch", Sensor.RecordingLevel.INFO);
     scoredSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "scored-comment", Sensor.RecordingLevel.INFO);
@@ -121,63 +153,106 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     }
     long now = context.currentSystemTimeMs();
     String key = record.key() != null ? record.key() : comment.getCommentId();
-    buffer.put(nextSequence++, new PendingComment(key, text, record.timestamp(), now).encode());
-    buffered++;
-    oldestEnqueuedMs = Math.min(oldestEnqueuedMs, now);
-    if (buffered >= batchSize) {
-      flush();
+    PendingComment pending = new PendingComment(key, text, record.timestamp(), now);
+    long sequence = nextSequence++;
+    buffer.put(sequence, pending.encode());
+    waiting.add(new Waiting(sequence, pending));
+    unscored++;
+    oldestUnscoredMs = Math.min(oldestUnscoredMs, now);
+    joinThreadBatch();
+    if (unscored >= batchSize) {
+      score();
     }
+    forwardScored();
   }
 
   @Override
   public void close() {
+    if (batch != null) {
+      batch.leave(this);
+      batch = null;
+    }
+    waiting.clear();
+    unscored = 0;
     context.metrics().removeSensor(batchSensor);
     context.metrics().removeSensor(scoredSensor);
     context.metrics().removeSensor(deadLetterSensor);
   }
 
   private void onTick(long now) {
-    if (buffered > 0 && now - oldestEnqueuedMs >= maxWaitMs) {
-      flush();
+    joinThreadBatch();
+    if (unscored > 0 && now - oldestUnscoredMs >= maxWaitMs) {
+      score();
+    }
+    forwardScored();
+  }
+
+  /** Joins the batch of the thread running this task (a task runs on one stream thread). */
+  private void joinThreadBatch() {
+    ThreadBatch current = ThreadBatch.ofCurrentThread();
+    if (current != batch) {
+      if (batch != null) {
+        batch.leave(this);
+      }
+      batch = current;
+      batch.join(this);
     }
   }
 
-  private void flush() {
-    List<Long> sequences = new ArrayList<>(buffered);
-    List<PendingComment> pending = new ArrayList<>(buffered);
-    try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
-      while (it.hasNext()) {
-        KeyValue<Long, byte[]> e = it.next();
-        sequences.add(e.key);
-        pending.add(PendingComment.decode(e.value));
-      }
-    }
-    if (pending.isEmpty()) {
-      return;
-    }
-    List<String> texts = new ArrayList<>(pending.size());
-    for (PendingComment p : pending) {
-      texts.add(p.text());
-    }
+  /** Scores this task's unscored comments, and those of the thread's other tasks, in one call. */
+  private void score() {
     ModerationModel model = models.current();
     long started = System.nanoTime();
-    float[][] scores;
     try {
-      scores = model.score(texts);
+      batch.scoreAll(model, context::currentSystemTimeMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StreamsException("interrupted while scoring; the batch stays buffered", e);
     }
     batchSensor.record((System.nanoTime() - started) / 1e6);
-    long decidedAt = context.currentSystemTimeMs();
-    List<String> labels = model.labels();
-    for (int i = 0; i < pending.size(); i++) {
-      PendingComment p = pending.get(i);
+  }
+
+  /** Adds the texts of this task's unscored comments, in order, for a {@link ThreadBatch} call. */
+  void addUnscoredTexts(List<String> texts) {
+    if (unscored == 0) {
+      return;
+    }
+    Iterator<Waiting> it = waiting.descendingIterator();
+    String[] tail = new String[unscored];
+    for (int i = unscored - 1; i >= 0; i--) {
+      tail[i] = it.next().comment.text();
+    }
+    texts.addAll(Arrays.asList(tail));
+  }
+
+  /** Takes the scores of this task's unscored comments: rows {@code from .. from + count - 1}. */
+  void acceptScores(float[][] scores, int from, int count, ModerationModel model, long decidedAtMs) {
+    if (count != unscored) {
+      throw new IllegalStateException("task " + context.taskId() + ": " + count + " scores for " + unscored + " unscored comments");
+    }
+    Iterator<Waiting> it = waiting.descendingIterator();
+    for (int i = count - 1; i >= 0; i--) {
+      Waiting w = it.next();
+      w.scores = scores[from + i];
+      w.model = model;
+      w.decidedAtMs = decidedAtMs;
+    }
+    unscored = 0;
+    oldestUnscoredMs = Long.MAX_VALUE;
+  }
+
+  /** Forwards the events of the scored comments and removes them from the buffer. */
+  private void forwardScored() {
+    while (!waiting.isEmpty() && waiting.peekFirst().scores != null) {
+      Waiting w = waiting.pollFirst();
+      PendingComment p = w.comment;
+      ModerationModel model = w.model;
+      List<String> labels = model.labels();
       Map<String, Double> byLabel = new LinkedHashMap<>();
       for (int j = 0; j < labels.size(); j++) {
-        byLabel.put(labels.get(j), (double) scores[i][j]);
+        byLabel.put(labels.get(j), (double) w.scores[j]);
       }
-      List<String> flagged = model.flagged(scores[i]);
+      List<String> flagged = model.flagged(w.scores);
       LabelEvent event =
           LabelEvent.newBuilder()
               .setCommentId(p.key())
@@ -185,19 +260,17 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
               .setModelVersion(model.info().version())
               .setScores(byLabel)
               .setFlagged(flagged)
-              .setDecidedAt(Instant.ofEpochMilli(decidedAt))
-              .setScoringLatencyMicros(Math.max(0, decidedAt - p.enqueuedAtMs()) * 1000)
+              .setDecidedAt(Instant.ofEpochMilli(w.decidedAtMs))
+              .setScoringLatencyMicros(Math.max(0, w.decidedAtMs - p.enqueuedAtMs()) * 1000)
               .build();
       Record<String, Object> out = new Record<>(p.key(), event, p.timestamp());
       context.forward(out, ScoringTopology.LABELS_SINK);
       for (String label : flagged) {
         context.forward(out, flaggedSinks.get(label));
       }
-      buffer.delete(sequences.get(i));
+      buffer.delete(w.sequence);
       scoredSensor.record();
     }
-    buffered = 0;
-    oldestEnqueuedMs = Long.MAX_VALUE;
   }
 
   private void deadLetter(Record<String, byte[]> record, DeadLetter reason, String detail) {
