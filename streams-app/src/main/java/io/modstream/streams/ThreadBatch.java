@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * partitions on two stream threads a task at half load gathers only a few comments in {@code
  * batch.max.wait.ms}, and the model's cost per comment is highest in such small calls. When one
  * task's batch is due, the others' waiting comments ride along; each task forwards its own results
- * the next time it runs (its 1-ms punctuation), in its own context, so events, store deletes and
+ * the next time it runs (a record, or its punctuation every {@code batch.max.wait.ms} / 5), in its own context, so events, store deletes and
  * offsets stay per task. Used only by its stream thread: not thread-safe, and needs not be.
  */
 final class ThreadBatch {
