@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,15 +212,13 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
 
   /** Adds the texts of this task's unscored comments, in order, for a {@link ThreadBatch} call. */
   void addUnscoredTexts(List<String> texts) {
-    if (unscored == 0) {
-      return;
+    int scored = waiting.size() - unscored;
+    int i = 0;
+    for (Waiting w : waiting) {
+      if (i++ >= scored) {
+        texts.add(w.comment.text());
+      }
     }
-    Iterator<Waiting> it = waiting.descendingIterator();
-    String[] tail = new String[unscored];
-    for (int i = unscored - 1; i >= 0; i--) {
-      tail[i] = it.next().comment.text();
-    }
-    texts.addAll(Arrays.asList(tail));
   }
 
   /** Takes the scores of this task's unscored comments: rows {@code from .. from + count - 1}. */
@@ -230,12 +226,15 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     if (count != unscored) {
       throw new IllegalStateException("task " + context.taskId() + ": " + count + " scores for " + unscored + " unscored comments");
     }
-    Iterator<Waiting> it = waiting.descendingIterator();
-    for (int i = count - 1; i >= 0; i--) {
-      Waiting w = it.next();
-      w.scores = scores[from + i];
-      w.model = model;
-      w.decidedAtMs = decidedAtMs;
+    int scored = waiting.size() - unscored;
+    int i = 0;
+    for (Waiting w : waiting) {
+      if (i >= scored) {
+        w.scores = scores[from + i - scored];
+        w.model = model;
+        w.decidedAtMs = decidedAtMs;
+      }
+      i++;
     }
     unscored = 0;
     oldestUnscoredMs = Long.MAX_VALUE;
