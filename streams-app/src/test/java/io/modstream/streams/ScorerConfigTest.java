@@ -27,6 +27,7 @@ class ScorerConfigTest {
     assertThat(p.get("num.stream.threads")).isEqualTo("2");
     assertThat(p.get("processing.guarantee")).isEqualTo("exactly_once_v2");
     assertThat(p.get("application.id")).isEqualTo("modstream-scorer");
+    assertThat(p.get("processing.exception.handler.global.enabled")).isEqualTo(true);
   }
 
   @Test
