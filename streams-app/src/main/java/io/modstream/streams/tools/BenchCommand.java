@@ -78,12 +78,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fetch-max-wait-ms", description = "fetch.max.wait.ms of the benchmark's read_committed consumer of the label events (Kafka's default is 500).")
   int fetchMaxWaitMs = 500;
 
-  @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput.")
-  int halfLoadSeconds = 20;
+  @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput; it also reports the p99 of each 10-s window.")
+  int halfLoadSeconds = 60;
 
   @Option(names = "--half-load-warm-up-seconds",
-      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, which the JIT compilers of the app and broker are still compiling otherwise.")
-  int halfLoadWarmUpSeconds = 20;
+      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, and on 2 cores the app's, broker's and this client's JIT compilers were still busy with them for about two minutes (jstat -compiler).")
+  int halfLoadWarmUpSeconds = 120;
 
   @Option(names = "--swap-to", paramLabel = "DIR",
       description = "A bundle of the served model with another version: released a third into the half-load run, to measure the swap.")
@@ -126,6 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
   /** The release the swap run publishes, prepared before it. */
   private io.modstream.schemas.ModelRelease swapRelease;
   private static final int SWAP_RUN_SECONDS = 30;
+  /** Length of the windows whose p99 the half-load run also reports. */
+  static final int WINDOW_SECONDS = 10;
   private static final int SWAP_AT_SECOND = 15;
   private static final AvroCodec<io.modstream.schemas.LabelEvent> EVENTS = AvroCodec.of(io.modstream.schemas.LabelEvent.class);
 
@@ -210,6 +212,10 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
             + "              from the decision to the read_committed consumer (commit, visibility) p50 %.0f / p99 %.0f ms%n",
         steady.ingest.p50, steady.ingest.p99, steady.inApp.p50, steady.inApp.p99, steady.after.p50, steady.after.p99);
+    if (steady.windows != null) {
+      System.out.printf(Locale.ROOT, "              p99 of each %d-s window: median %d ms, worst %d ms (%d windows)%n",
+          WINDOW_SECONDS, steady.windows.median, steady.windows.worst, steady.windows.count);
+    }
     printCpu(steady.cpu);
     if (swapTo != null || swapVersion != null) {
       // A quarter of the saturated rate leaves headroom, so a dip shows as a dip, not as noise.
@@ -248,7 +254,56 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** A run's figures. Latency parts: record timestamp to the app, in the app, decision to the consumer. */
   private record Run(double throughput, double p50, double p99, Percentiles ingest, Percentiles inApp, Percentiles after,
-      CpuMeter.Usage cpu, String swapVersion, long releaseToFirstEventMs, double before, double lowest, int secondsBelow) {}
+      CpuMeter.Usage cpu, Windows windows, String swapVersion, long releaseToFirstEventMs, double before, double lowest,
+      int secondsBelow) {}
+
+  /**
+   * The p99 latency of each full {@value #WINDOW_SECONDS}-s window of a run (by send time): whether a
+   * run's p99 is set by one bad stretch or by all of it.
+   */
+  record Windows(int count, long median, long worst) {
+    /** Windows of the first {@code n} comments, or null when the run holds fewer than two full ones. */
+    static Windows of(long[] sent, long[] latencies, int n) {
+      if (n == 0) {
+        return null;
+      }
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        first = Math.min(first, sent[i]);
+        last = Math.max(last, sent[i]);
+      }
+      long windowMs = WINDOW_SECONDS * 1000L;
+      int full = (int) ((last - first + 1) / windowMs);
+      if (full < 2) {
+        return null;
+      }
+      long[][] byWindow = new long[full][];
+      int[] sizes = new int[full];
+      for (int i = 0; i < n; i++) {
+        int w = (int) ((sent[i] - first) / windowMs);
+        if (w < full) {
+          sizes[w]++;
+        }
+      }
+      for (int w = 0; w < full; w++) {
+        byWindow[w] = new long[sizes[w]];
+        sizes[w] = 0;
+      }
+      for (int i = 0; i < n; i++) {
+        int w = (int) ((sent[i] - first) / windowMs);
+        if (w < full) {
+          byWindow[w][sizes[w]++] = latencies[i];
+        }
+      }
+      long[] p99s = new long[full];
+      for (int w = 0; w < full; w++) {
+        p99s[w] = byWindow[w].length == 0 ? 0 : (long) Percentiles.of(byWindow[w], byWindow[w].length).p99();
+      }
+      Arrays.sort(p99s);
+      return new Windows(full, p99s[(full - 1) / 2], p99s[full - 1]);
+    }
+  }
 
   /** Sends the comments of a run, at {@code rate} per second (0: as fast as the producer takes them). */
   private static final class Sender extends Thread {
@@ -419,12 +474,13 @@ public final class BenchCommand implements Callable<Integer> {
       if (traceFile != null) {
         writeTrace(traceFile, sent, ingest, inApp, after, seen);
       }
+      Windows windows = Windows.of(sent, latencies, seen);
       Percentiles total = Percentiles.of(latencies, seen);
       Percentiles toApp = Percentiles.of(ingest, seen);
       Percentiles app = Percentiles.of(inApp, seen);
       Percentiles toConsumer = Percentiles.of(after, seen);
       if (!swapRun) {
-        return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, null, -1, 0, 0, 0);
+        return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, windows, null, -1, 0, 0, 0);
       }
       int releaseSecond = (int) ((releasedAt - startMs) / 1000);
       double before = 0;
@@ -439,7 +495,7 @@ public final class BenchCommand implements Callable<Integer> {
         lowest = Math.min(lowest, perSecond[i]);
         below += perSecond[i] < 0.9 * before ? 1 : 0;
       }
-      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, releasedVersion,
+      return new Run(texts.size() / seconds, total.p50, total.p99, toApp, app, toConsumer, used, windows, releasedVersion,
           firstNew < 0 ? -1 : firstNew - releasedAt, before, lowest == Double.MAX_VALUE ? 0 : lowest, below);
     }
   }
