@@ -25,3 +25,14 @@ streams_tool() {
   # shellcheck disable=SC2086
   java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$STREAMS_JAR" "$@"
 }
+
+# The CPU, for benchmark headers: figures from different hosts differ (e.g. with and without
+# AVX-512, which the scoring's native code uses when present).
+cpu_model() {
+  local model vector
+  model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null)
+  if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then vector="AVX-512"
+  elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then vector="AVX2, no AVX-512"
+  else vector="no AVX2"; fi
+  echo "${model:-unknown CPU} ($vector)"
+}
