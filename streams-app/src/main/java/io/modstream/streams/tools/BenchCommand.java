@@ -267,41 +267,25 @@ public final class BenchCommand implements Callable<Integer> {
       if (n == 0) {
         return null;
       }
-      long first = Long.MAX_VALUE;
-      long last = Long.MIN_VALUE;
-      for (int i = 0; i < n; i++) {
-        first = Math.min(first, sent[i]);
-        last = Math.max(last, sent[i]);
-      }
+      long first = Arrays.stream(sent, 0, n).min().getAsLong();
+      long last = Arrays.stream(sent, 0, n).max().getAsLong();
       long windowMs = WINDOW_SECONDS * 1000L;
       int full = (int) ((last - first + 1) / windowMs);
       if (full < 2) {
         return null;
       }
-      long[][] byWindow = new long[full][];
-      int[] sizes = new int[full];
+      // a bench run's tens of thousands of comments: boxing them is cheap enough
+      Map<Long, List<Long>> byWindow = new java.util.HashMap<>();
       for (int i = 0; i < n; i++) {
-        int w = (int) ((sent[i] - first) / windowMs);
+        long w = (sent[i] - first) / windowMs;
         if (w < full) {
-          sizes[w]++;
+          byWindow.computeIfAbsent(w, k -> new ArrayList<>()).add(latencies[i]);
         }
       }
-      for (int w = 0; w < full; w++) {
-        byWindow[w] = new long[sizes[w]];
-        sizes[w] = 0;
-      }
-      for (int i = 0; i < n; i++) {
-        int w = (int) ((sent[i] - first) / windowMs);
-        if (w < full) {
-          byWindow[w][sizes[w]++] = latencies[i];
-        }
-      }
-      long[] p99s = new long[full];
-      for (int w = 0; w < full; w++) {
-        p99s[w] = byWindow[w].length == 0 ? 0 : (long) Percentiles.of(byWindow[w], byWindow[w].length).p99();
-      }
-      Arrays.sort(p99s);
-      return new Windows(full, p99s[(full - 1) / 2], p99s[full - 1]);
+      long[] p99s = byWindow.values().stream()
+          .mapToLong(v -> (long) Percentiles.of(v.stream().mapToLong(Long::longValue).toArray(), v.size()).p99())
+          .sorted().toArray();
+      return new Windows(p99s.length, p99s[(p99s.length - 1) / 2], p99s[p99s.length - 1]);
     }
   }
 
