@@ -82,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
   int halfLoadSeconds = 60;
 
   @Option(names = "--half-load-warm-up-seconds",
-      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, and on 2 cores the app's, broker's and this client's JIT compilers were still busy with them for about two minutes (jstat -compiler).")
+      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, and on 2 cores the app's and broker's JIT compilers were still busy with them for 75-90 s (jstat -compiler); the default leaves a margin.")
   int halfLoadWarmUpSeconds = 120;
 
   @Option(names = "--swap-to", paramLabel = "DIR",
