@@ -31,11 +31,14 @@ public final class LinearModel {
   private static final int MAX_CHAR_GRAM = 5;
 
   private final int[] wordBuckets;
-  private final float[] wordIdf;
   private final int[] charBuckets;
-  private final float[] charIdf;
-  /** [feature][label] (word features first), so one feature's labels share a cache line. */
-  private final float[] packedWeights;
+  /**
+   * Per column (word columns first), its IDF then one weight per label, {@link #stride} floats a
+   * column: a column's numbers share a cache line, where separate IDF and weight arrays cost two
+   * misses.
+   */
+  private final float[] rows;
+  private final int stride;
   private final float[] bias;
   private final int maxChars;
   private final BucketIndex wordIndex;
@@ -46,9 +49,7 @@ public final class LinearModel {
   private LinearModel(
       int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, float[][] weights, float[] bias, int maxChars) {
     this.wordBuckets = wordBuckets;
-    this.wordIdf = wordIdf;
     this.charBuckets = charBuckets;
-    this.charIdf = charIdf;
     this.bias = bias;
     this.maxChars = maxChars;
     this.wordIndex = new BucketIndex(wordBuckets, 0);
@@ -56,13 +57,25 @@ public final class LinearModel {
     int columns = wordBuckets.length + charBuckets.length;
     this.termCounts = ThreadLocal.withInitial(() -> new int[columns]);
     int labels = weights.length;
-    int features = wordBuckets.length + charBuckets.length;
-    this.packedWeights = new float[features * labels];
+    this.stride = Integer.highestOneBit(labels) * 2; // the least power of two above labels: IDF + weights fit
+    this.rows = idfRows(wordIdf, charIdf, stride);
     for (int j = 0; j < labels; j++) {
-      for (int k = 0; k < features; k++) {
-        packedWeights[k * labels + j] = weights[j][k];
+      for (int k = 0; k < weights[j].length; k++) {
+        rows[k * stride + 1 + j] = weights[j][k];
       }
     }
+  }
+
+  /** The IDF of each column (word columns first) at {@code [column * stride]}; the rest zero. */
+  private static float[] idfRows(float[] wordIdf, float[] charIdf, int stride) {
+    float[] rows = new float[(wordIdf.length + charIdf.length) * stride];
+    for (int k = 0; k < wordIdf.length; k++) {
+      rows[k * stride] = wordIdf[k];
+    }
+    for (int k = 0; k < charIdf.length; k++) {
+      rows[(wordIdf.length + k) * stride] = charIdf[k];
+    }
+    return rows;
   }
 
   /**
@@ -90,7 +103,7 @@ public final class LinearModel {
    * @return one logit per label
    */
   public double[] logits(List<String> tokens) {
-    Sparse x = vectorize(tokens, wordIndex, wordIdf, charIndex, charIdf, maxChars, termCounts.get());
+    Sparse x = vectorize(tokens, wordIndex, charIndex, rows, stride, maxChars, termCounts.get());
     int labels = bias.length;
     double[] out = new double[labels];
     for (int j = 0; j < labels; j++) {
@@ -98,10 +111,10 @@ public final class LinearModel {
     }
     // Same terms in the same order per label as a row-by-row dot product, so the same result.
     for (int k = 0; k < x.size; k++) {
-      int base = x.index[k] * labels;
+      int base = x.index[k] * stride + 1;
       float v = x.value[k];
       for (int j = 0; j < labels; j++) {
-        out[j] += packedWeights[base + j] * v;
+        out[j] += rows[base + j] * v;
       }
     }
     return out;
@@ -132,11 +145,12 @@ public final class LinearModel {
     float[] charIdf = idf(charBuckets, charDf, n);
     BucketIndex wordIndex = new BucketIndex(wordBuckets, 0);
     BucketIndex charIndex = new BucketIndex(charBuckets, wordBuckets.length);
+    float[] idf = idfRows(wordIdf, charIdf, 1);
     int[] counts = new int[wordBuckets.length + charBuckets.length];
 
     Feature[][] x = new Feature[n][];
     for (int i = 0; i < n; i++) {
-      Sparse s = vectorize(docs.get(i), wordIndex, wordIdf, charIndex, charIdf, config.maxChars(), counts).sorted();
+      Sparse s = vectorize(docs.get(i), wordIndex, charIndex, idf, 1, config.maxChars(), counts).sorted();
       Feature[] row = new Feature[s.size + 1];
       for (int k = 0; k < s.size; k++) {
         row[k] = new FeatureNode(s.index[k] + 1, s.value[k]);
@@ -194,18 +208,23 @@ public final class LinearModel {
     d.writeInt(maxChars);
     d.writeInt(bias.length);
     writeInts(d, wordBuckets);
-    writeFloats(d, wordIdf);
+    writeFloats(d, column(0, 0, wordBuckets.length));
     writeInts(d, charBuckets);
-    writeFloats(d, charIdf);
+    writeFloats(d, column(0, wordBuckets.length, charBuckets.length));
     for (int j = 0; j < bias.length; j++) {
       d.writeFloat(bias[j]);
-      float[] row = new float[features()];
-      for (int k = 0; k < row.length; k++) {
-        row[k] = packedWeights[k * bias.length + j];
-      }
-      writeFloats(d, row);
+      writeFloats(d, column(1 + j, 0, features()));
     }
     d.flush();
+  }
+
+  /** Entry {@code entry} of {@code count} rows from row {@code from}. */
+  private float[] column(int entry, int from, int count) {
+    float[] out = new float[count];
+    for (int k = 0; k < count; k++) {
+      out[k] = rows[(from + k) * stride + entry];
+    }
+    return out;
   }
 
   /**
@@ -268,16 +287,17 @@ public final class LinearModel {
    * Vectorizes one document. Training and scoring both use this, so a document gets the same
    * values in both.
    *
+   * @param idf the IDF of column {@code c} at {@code [c * stride]}
    * @param counts zeros, one per column; left zero
    */
-  static Sparse vectorize(List<String> tokens, BucketIndex wordIndex, float[] wordIdf, BucketIndex charIndex,
-      float[] charIdf, int maxChars, int[] counts) {
+  static Sparse vectorize(List<String> tokens, BucketIndex wordIndex, BucketIndex charIndex, float[] idf, int stride,
+      int maxChars, int[] counts) {
     int[] word = buckets(tokens, true, maxChars);
     int[] chars = buckets(tokens, false, maxChars);
     int[] index = new int[word.length + chars.length];
     float[] value = new float[index.length];
-    int size = tfidf(word, wordIndex, wordIdf, 0, index, value, 0, counts);
-    size = tfidf(chars, charIndex, charIdf, wordIdf.length, index, value, size, counts);
+    int size = tfidf(word, wordIndex, idf, stride, index, value, 0, counts);
+    size = tfidf(chars, charIndex, idf, stride, index, value, size, counts);
     return new Sparse(index, value, size);
   }
 
@@ -332,25 +352,25 @@ public final class LinearModel {
   /**
    * Selected hash buckets to feature columns: an open-addressing table (load at most one half)
    * instead of a binary search over the sorted buckets, which cost more than the rest of scoring.
+   * A slot holds its column and bucket in one long, so a probe reads one cache line, not two.
    */
   static final class BucketIndex {
-    private final int[] keys;
-    private final int[] columns;
+    private static final long EMPTY = -1L;
+    /** {@code column << 32 | bucket}, or {@link #EMPTY}. */
+    private final long[] slots;
     private final int mask;
 
     BucketIndex(int[] selected, int offset) {
-      int slots = Integer.highestOneBit(Math.max(2, selected.length) * 2) * 2;
-      keys = new int[slots];
-      columns = new int[slots];
-      mask = slots - 1;
-      Arrays.fill(keys, -1);
+      int size = Integer.highestOneBit(Math.max(2, selected.length) * 2) * 2;
+      slots = new long[size];
+      mask = size - 1;
+      Arrays.fill(slots, EMPTY);
       for (int k = 0; k < selected.length; k++) {
         int slot = selected[k] & mask;
-        while (keys[slot] != -1) {
+        while (slots[slot] != EMPTY) {
           slot = (slot + 1) & mask;
         }
-        keys[slot] = selected[k];
-        columns[slot] = k + offset;
+        slots[slot] = (long) (k + offset) << 32 | selected[k];
       }
     }
 
@@ -358,11 +378,11 @@ public final class LinearModel {
     int column(int bucket) {
       int slot = bucket & mask;
       while (true) {
-        int key = keys[slot];
-        if (key == bucket) {
-          return columns[slot];
+        long entry = slots[slot];
+        if ((int) entry == bucket) {
+          return (int) (entry >>> 32);
         }
-        if (key == -1) {
+        if (entry == EMPTY) {
           return -1;
         }
         slot = (slot + 1) & mask;
@@ -383,7 +403,7 @@ public final class LinearModel {
    * Counts a block's selected buckets by column (no sort: a dense count array, reset after) and
    * writes sublinear TF times IDF, L2-normalised, in order of first occurrence.
    */
-  private static int tfidf(int[] buckets, BucketIndex columns, float[] idf, int offset, int[] index, float[] value,
+  private static int tfidf(int[] buckets, BucketIndex columns, float[] idf, int stride, int[] index, float[] value,
       int start, int[] counts) {
     int size = start;
     for (int b : buckets) {
@@ -398,7 +418,7 @@ public final class LinearModel {
       int tf = counts[c];
       counts[c] = 0;
       double sublinear = tf < SUBLINEAR_TF.length ? SUBLINEAR_TF[tf] : 1 + Math.log(tf);
-      float v = (float) (sublinear * idf[c - offset]);
+      float v = (float) (sublinear * idf[c * stride]);
       value[k] = v;
       norm += (double) v * v;
     }

@@ -51,6 +51,9 @@ class LinearModelTest {
     List<String> doc = List.of("please", "stupid", "edit");
     assertThat(read.logits(doc)).containsExactly(model.logits(doc));
     assertThat(read.features()).isEqualTo(model.features());
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    read.write(again);
+    assertThat(again.toByteArray()).as("IDF and weights come back out of the packed rows unchanged").isEqualTo(out.toByteArray());
   }
 
   @Test
