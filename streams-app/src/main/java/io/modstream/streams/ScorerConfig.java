@@ -206,8 +206,11 @@ public final class ScorerConfig extends AbstractConfig {
     // overrides it.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
     // The topology has no global state, so this changes nothing but silences the warning Kafka
-    // Streams 4.x logs at every StreamsConfig while it is off (it becomes the default in 5.0).
+    // Streams 4.x logs at every StreamsConfig while it is off (it becomes the default in 5.0):
+    // the app's own, and one per stream thread, whose partition assignor builds a StreamsConfig
+    // from the main consumer's configs, which carry only main.consumer.-prefixed extras.
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     p.putAll(kafkaOverrides);
     return p;
   }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,16 @@ class ScorerConfigTest {
     assertThat(p.get("processing.guarantee")).isEqualTo("exactly_once_v2");
     assertThat(p.get("application.id")).isEqualTo("modstream-scorer");
     assertThat(p.get("processing.exception.handler.global.enabled")).isEqualTo(true);
+  }
+
+  @Test
+  void theStreamThreadsPartitionAssignorsSeeTheGlobalHandlerSettingToo() {
+    Properties p = new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties();
+    // Each stream thread's partition assignor builds a StreamsConfig from its main consumer's
+    // configs, and Kafka Streams 4.x logs a WARN there while this setting is off.
+    Map<String, Object> consumer = new StreamsConfig(p).getMainConsumerConfigs("modstream-scorer", "client", 0);
+    assertThat(new StreamsConfig(consumer).getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+        .isTrue();
   }
 
   @Test
