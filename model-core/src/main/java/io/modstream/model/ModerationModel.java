@@ -142,23 +142,23 @@ public final class ModerationModel {
     int n = texts.size();
     float[][] scores = new float[n][];
     int shares = helpers == null ? 1 : Math.min(replicaCount, n / MIN_SPLIT_ROWS);
+    int[][] rows = shares(texts, Math.max(1, shares));
     if (shares <= 1) {
-      scoreShare(texts, 0, 1, scores);
+      scoreShare(texts, rows[0], scores);
       return scores;
     }
-    // Share s takes rows s, s + shares, ...: interleaving balances the shares' lengths without
-    // tokenizing first. Each share tokenizes, runs the linear model and the network on its own
-    // thread, so all of a call's work is spread. No thread holds a replica while it waits for
-    // another thread, so concurrent callers cannot deadlock.
+    // Each share tokenizes, runs the linear model and the network on its own thread, so all of a
+    // call's work is spread. No thread holds a replica while it waits for another thread, so
+    // concurrent callers cannot deadlock.
     List<java.util.concurrent.Future<?>> pending = new ArrayList<>(shares - 1);
     for (int s = 1; s < shares; s++) {
-      int first = s;
+      int[] share = rows[s];
       pending.add(helpers.submit(() -> {
-        scoreShare(texts, first, shares, scores);
+        scoreShare(texts, share, scores);
         return null;
       }));
     }
-    scoreShare(texts, 0, shares, scores);
+    scoreShare(texts, rows[0], scores);
     for (java.util.concurrent.Future<?> f : pending) {
       try {
         f.get();
@@ -169,10 +169,65 @@ public final class ModerationModel {
     return scores;
   }
 
-  /** Scores rows {@code first, first + stride, ...} of the texts into {@code scores}. */
-  private void scoreShare(List<String> texts, int first, int stride, float[][] scores) throws InterruptedException {
-    int count = (texts.size() - first + stride - 1) / stride;
-    if (count <= 0) {
+  /**
+   * Splits a call's rows into shares of about equal cost: longest first, each to the share with
+   * the least estimated cost so far ({@link #cost}); each share's rows in input order. On real
+   * comments, interleaved rows (s, s + shares, ...) left the two shares of a 256-row call about
+   * 8% apart by that estimate, and the lighter share's thread idle for the difference.
+   */
+  static int[][] shares(List<String> texts, int shares) {
+    int n = texts.size();
+    if (shares == 1) {
+      int[] all = new int[n];
+      java.util.Arrays.setAll(all, i -> i);
+      return new int[][] {all};
+    }
+    long[] byCost = new long[n];
+    for (int i = 0; i < n; i++) {
+      byCost[i] = (long) cost(texts.get(i)) << 32 | i;
+    }
+    java.util.Arrays.sort(byCost);
+    long[] load = new long[shares];
+    int[] owner = new int[n];
+    int[] counts = new int[shares];
+    for (int k = n - 1; k >= 0; k--) {
+      int lightest = 0;
+      for (int s = 1; s < shares; s++) {
+        if (load[s] < load[lightest]) {
+          lightest = s;
+        }
+      }
+      int row = (int) byCost[k];
+      owner[row] = lightest;
+      load[lightest] += byCost[k] >>> 32;
+      counts[lightest]++;
+    }
+    int[][] out = new int[shares][];
+    for (int s = 0; s < shares; s++) {
+      out[s] = new int[counts[s]];
+    }
+    int[] filled = new int[shares];
+    for (int row = 0; row < n; row++) {
+      out[owner[row]][filled[owner[row]]++] = row;
+    }
+    return out;
+  }
+
+  /**
+   * An estimate of what scoring a text costs, in units of its characters: tokenizing and the
+   * linear model read up to 3,000 characters, and the network, about twice as costly per
+   * character, its first 128 tokens (about 700 characters). An estimate from the JMH figures
+   * (README, Benchmarks), used only to balance shares.
+   */
+  static int cost(String text) {
+    int chars = text.length();
+    return Math.min(chars, 3_000) + 2 * Math.min(chars, 700);
+  }
+
+  /** Scores the given rows of the texts into {@code scores}. */
+  private void scoreShare(List<String> texts, int[] share, float[][] scores) throws InterruptedException {
+    int count = share.length;
+    if (count == 0) {
       return;
     }
     int[][] rows = new int[count][];
@@ -180,7 +235,7 @@ public final class ModerationModel {
     Vocabulary vocabulary = encoder.vocabulary();
     for (int k = 0; k < count; k++) {
       // Resolved once, for both models.
-      List<String> tokens = encoder.tokenizer().tokenize(texts.get(first + k * stride), tokenLimit).stream()
+      List<String> tokens = encoder.tokenizer().tokenize(texts.get(share[k]), tokenLimit).stream()
           .map(vocabulary::resolve).toList();
       if (linear != null) {
         linearLogits[k] = linear.logits(tokens);
@@ -200,7 +255,7 @@ public final class ModerationModel {
           out[k][j] = calibration.apply(j, out[k][j], linearLogits[k][j]);
         }
       }
-      scores[first + k * stride] = out[k];
+      scores[share[k]] = out[k];
     }
   }
 

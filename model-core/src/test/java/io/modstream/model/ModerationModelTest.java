@@ -63,6 +63,29 @@ class ModerationModelTest {
   }
 
   @Test
+  void sharesHoldEveryRowOnceInInputOrderAndBalanceTheEstimatedCost() {
+    List<String> texts = TestData.sample(300).texts();
+    for (int shares = 1; shares <= 3; shares++) {
+      int[][] split = ModerationModel.shares(texts, shares);
+      assertThat(split.length).isEqualTo(shares);
+      List<Integer> seen = new ArrayList<>();
+      long[] load = new long[shares];
+      for (int s = 0; s < shares; s++) {
+        assertThat(split[s]).as("share %d in input order", s).isSorted();
+        for (int row : split[s]) {
+          seen.add(row);
+          load[s] += ModerationModel.cost(texts.get(row));
+        }
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, texts.size()).boxed().toList());
+      long heaviest = texts.stream().mapToLong(ModerationModel::cost).max().orElseThrow();
+      long spread = java.util.Arrays.stream(load).max().orElseThrow() - java.util.Arrays.stream(load).min().orElseThrow();
+      // Longest first, each to the lightest share: no share ends more than one text behind.
+      assertThat(spread).as("%d shares: loads %s", shares, java.util.Arrays.toString(load)).isLessThanOrEqualTo(heaviest);
+    }
+  }
+
+  @Test
   void paddingAndBatchCompanionsDoNotChangeAComment() throws Exception {
     ModerationModel model = ModerationModel.of(bundle);
     String shortText = "you idiot";
