@@ -34,8 +34,8 @@ public final class LinearModel {
   private final int[] charBuckets;
   /**
    * Per column (word columns first), its IDF then one weight per label, {@link #stride} floats a
-   * column: a column's numbers share a cache line, where separate IDF and weight arrays cost two
-   * misses.
+   * column: a column's numbers lie in one cache line or two, where separate IDF and weight arrays
+   * took two or three.
    */
   private final float[] rows;
   private final int stride;
