@@ -78,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fetch-max-wait-ms", description = "fetch.max.wait.ms of the benchmark's read_committed consumer of the label events (Kafka's default is 500).")
   int fetchMaxWaitMs = 500;
 
-  @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput; it also reports the p99 of each 10-s window.")
+  @Option(names = "--half-load-seconds", description = "Length of the latency run at half the measured end-to-end throughput; it also reports the p99 of each " + WINDOW_SECONDS + "-s window.")
   int halfLoadSeconds = 60;
 
   @Option(names = "--half-load-warm-up-seconds",
