@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,10 +27,14 @@ public final class OnnxNetwork implements ScoringNetwork {
   public static final class Session {
     private final OrtSession session;
     private final boolean cuda;
+    private final OnnxGraph.Recurrence recurrence;
+    private final int vocabulary;
 
-    private Session(OrtSession session, boolean cuda) {
+    private Session(OrtSession session, boolean cuda, OnnxGraph.Recurrence recurrence, int vocabulary) {
       this.session = session;
       this.cuda = cuda;
+      this.recurrence = recurrence;
+      this.vocabulary = vocabulary;
     }
 
     /**
@@ -61,7 +66,31 @@ public final class OnnxNetwork implements ScoringNetwork {
    * @throws IllegalStateException if ONNX Runtime refuses the model or the device
    */
   public static Session load(LstmNetwork network, boolean cuda) {
-    byte[] model = OnnxGraph.build(network.weights());
+    return load(network, cuda, recurrence(cuda));
+  }
+
+  /**
+   * The graph layout: {@code FOLDED} on CPU, where it measured faster, {@code FUSED} on CUDA
+   * (one cuDNN kernel rather than a Scan's per-step launches; not measured, no GPU lent yet). The
+   * system property {@code modstream.onnx.recurrence} ({@code fused} or {@code folded}) overrides
+   * it, to repeat the comparison.
+   */
+  static OnnxGraph.Recurrence recurrence(boolean cuda) {
+    String chosen = System.getProperty("modstream.onnx.recurrence");
+    if (chosen == null) {
+      return cuda ? OnnxGraph.Recurrence.FUSED : OnnxGraph.Recurrence.FOLDED;
+    }
+    try {
+      return OnnxGraph.Recurrence.valueOf(chosen.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "modstream.onnx.recurrence must be fused or folded, not '" + chosen + "'", e);
+    }
+  }
+
+  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence recurrence) {
+    OnnxGraph.Weights weights = network.weights();
+    byte[] model = OnnxGraph.build(weights, recurrence);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -73,7 +102,7 @@ public final class OnnxNetwork implements ScoringNetwork {
         options.addCUDA(0);
       }
       OrtSession session = env.createSession(model, options);
-      Session shared = new Session(session, cuda);
+      Session shared = new Session(session, cuda, recurrence, weights.embedding().length);
       CLEANER.register(shared, () -> closeQuietly(session));
       return shared;
     } catch (OrtException e) {
@@ -113,17 +142,26 @@ public final class OnnxNetwork implements ScoringNetwork {
     for (int[] row : rowIds) {
       width = Math.max(width, row.length);
     }
-    ensureCapacity(rows, width);
+    boolean folded = session.recurrence == OnnxGraph.Recurrence.FOLDED;
+    ensureCapacity(rows, width, folded ? 2 : 1);
     ids.clear();
     padding.clear();
     lengths.clear();
-    // Padded straight into the reused buffers, time-major [T, B]: the LSTM's default layout, so
-    // no transpose in the graph.
+    // Padded straight into the reused buffers, time-major: the LSTM's default layout, so no
+    // transpose in the graph.
+    int reversed = session.vocabulary;
     for (int t = 0; t < width; t++) {
       for (int[] row : rowIds) {
         boolean token = t < row.length;
         ids.put(token ? row[t] : Vocabulary.PAD_ID);
         padding.put(token ? 0f : Float.NEGATIVE_INFINITY);
+      }
+      if (folded) {
+        // The backward direction's ids: each row read from its own end, from the gate table's
+        // second half.
+        for (int[] row : rowIds) {
+          ids.put(reversed + (t < row.length ? row[row.length - 1 - t] : Vocabulary.PAD_ID));
+        }
       }
     }
     for (int[] row : rowIds) {
@@ -132,21 +170,25 @@ public final class OnnxNetwork implements ScoringNetwork {
     ids.flip();
     padding.flip();
     lengths.flip();
-    try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids, new long[] {width, rows});
+    long[] idShape = folded ? new long[] {width, 2, rows} : new long[] {width, rows};
+    try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids, idShape);
         OnnxTensor lengthTensor = OnnxTensor.createTensor(env, lengths, new long[] {rows});
         OnnxTensor padTensor = OnnxTensor.createTensor(env, padding, new long[] {width, 1, rows, 1});
-        OrtSession.Result result = session.session.run(Map.of(
-            OnnxGraph.IDS, idTensor, OnnxGraph.LENGTHS, lengthTensor, OnnxGraph.PADDING, padTensor))) {
+        OrtSession.Result result = session.session.run(folded
+            ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
+            : Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.LENGTHS, lengthTensor, OnnxGraph.PADDING, padTensor))) {
       return (float[][]) result.get(0).getValue();
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed to score a batch of " + rows + ": " + e.getMessage(), e);
     }
   }
 
-  private void ensureCapacity(int rows, int width) {
+  private void ensureCapacity(int rows, int width, int directions) {
     int cells = rows * width;
-    if (ids.capacity() < cells) {
-      ids = direct(cells).asIntBuffer();
+    if (ids.capacity() < cells * directions) {
+      ids = direct(cells * directions).asIntBuffer();
+    }
+    if (padding.capacity() < cells) {
       padding = direct(cells).asFloatBuffer();
     }
     if (lengths.capacity() < rows) {
