@@ -23,17 +23,23 @@ public final class OnnxNetwork implements ScoringNetwork {
 
   private static final Cleaner CLEANER = Cleaner.create();
 
-  /** A loaded ONNX Runtime session, closed when no replica can reach it any more. */
+  /**
+   * The loaded graphs, closed when no replica can reach them any more: the fused layout, the
+   * folded one, or both, with the call size from which the folded one runs ({@link
+   * OnnxGraph.Recurrence}).
+   */
   public static final class Session {
-    private final OrtSession session;
+    private final OrtSession fused;
+    private final OrtSession folded;
+    private final int foldedFromRows;
     private final boolean cuda;
-    private final OnnxGraph.Recurrence recurrence;
     private final int vocabulary;
 
-    private Session(OrtSession session, boolean cuda, OnnxGraph.Recurrence recurrence, int vocabulary) {
-      this.session = session;
+    private Session(OrtSession fused, OrtSession folded, int foldedFromRows, boolean cuda, int vocabulary) {
+      this.fused = fused;
+      this.folded = folded;
+      this.foldedFromRows = foldedFromRows;
       this.cuda = cuda;
-      this.recurrence = recurrence;
       this.vocabulary = vocabulary;
     }
 
@@ -46,6 +52,9 @@ public final class OnnxNetwork implements ScoringNetwork {
       return cuda;
     }
   }
+
+  /** Calls of fewer rows than this run the fused layout, larger ones the folded one. */
+  static final int FOLDED_MIN_ROWS = Integer.getInteger("modstream.onnx.folded-min-rows", 16);
 
   private final Session session;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -66,32 +75,36 @@ public final class OnnxNetwork implements ScoringNetwork {
    * @throws IllegalStateException if ONNX Runtime refuses the model or the device
    */
   public static Session load(LstmNetwork network, boolean cuda) {
-    return load(network, cuda, recurrence(cuda));
+    return load(network, cuda, foldedFromRows(cuda));
   }
 
   /**
-   * The graph layout: {@code FOLDED} on CPU, where it measured faster, {@code FUSED} on CUDA
+   * From how many rows a call runs the folded layout. On CPU both layouts are loaded and calls of
+   * {@value #FOLDED_MIN_ROWS} rows or more run the folded one: on the v2 bundle and real comments
+   * it took 0.67x the fused layout's time at 64-256 rows, 0.96x at 16 and 2.4x for one comment
+   * (the Scan pays per step what the fused operator pays per call). On CUDA only the fused layout
    * (one cuDNN kernel rather than a Scan's per-step launches; not measured, no GPU lent yet). The
-   * system property {@code modstream.onnx.recurrence} ({@code fused} or {@code folded}) overrides
-   * it, to repeat the comparison.
+   * system property {@code modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code
+   * auto}) overrides that, to repeat the comparison.
+   *
+   * @return 0 for the folded layout only, {@link Integer#MAX_VALUE} for the fused one only
    */
-  static OnnxGraph.Recurrence recurrence(boolean cuda) {
-    String chosen = System.getProperty("modstream.onnx.recurrence");
-    if (chosen == null) {
-      return cuda ? OnnxGraph.Recurrence.FUSED : OnnxGraph.Recurrence.FOLDED;
-    }
-    try {
-      return OnnxGraph.Recurrence.valueOf(chosen.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "modstream.onnx.recurrence must be fused or folded, not '" + chosen + "'", e);
-    }
+  static int foldedFromRows(boolean cuda) {
+    String chosen = System.getProperty("modstream.onnx.recurrence", cuda ? "fused" : "auto");
+    return switch (chosen.trim().toLowerCase(Locale.ROOT)) {
+      case "fused" -> Integer.MAX_VALUE;
+      case "folded" -> 0;
+      case "auto" -> FOLDED_MIN_ROWS;
+      default -> throw new IllegalArgumentException(
+          "modstream.onnx.recurrence must be fused, folded or auto, not '" + chosen + "'");
+    };
   }
 
-  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence recurrence) {
+  static Session load(LstmNetwork network, boolean cuda, int foldedFromRows) {
     OnnxGraph.Weights weights = network.weights();
-    byte[] model = OnnxGraph.build(weights, recurrence);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession fused = null;
+    OrtSession folded = null;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -101,11 +114,22 @@ public final class OnnxNetwork implements ScoringNetwork {
       if (cuda) {
         options.addCUDA(0);
       }
-      OrtSession session = env.createSession(model, options);
-      Session shared = new Session(session, cuda, recurrence, weights.embedding().length);
-      CLEANER.register(shared, () -> closeQuietly(session));
+      if (foldedFromRows > 0) {
+        fused = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FUSED), options);
+      }
+      if (foldedFromRows < Integer.MAX_VALUE) {
+        folded = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FOLDED), options);
+      }
+      Session shared = new Session(fused, folded, foldedFromRows, cuda, weights.embedding().length);
+      OrtSession fusedSession = fused;
+      OrtSession foldedSession = folded;
+      CLEANER.register(shared, () -> {
+        closeQuietly(fusedSession);
+        closeQuietly(foldedSession);
+      });
       return shared;
     } catch (OrtException e) {
+      closeQuietly(fused);
       throw new IllegalStateException(
           "ONNX Runtime could not load the network"
               + (cuda ? " on CUDA device 0 (is this the -Pgpu build, with CUDA 12 and cuDNN 9 on the host?)" : "")
@@ -142,7 +166,7 @@ public final class OnnxNetwork implements ScoringNetwork {
     for (int[] row : rowIds) {
       width = Math.max(width, row.length);
     }
-    boolean folded = session.recurrence == OnnxGraph.Recurrence.FOLDED;
+    boolean folded = rows >= session.foldedFromRows;
     ensureCapacity(rows, width, folded ? 2 : 1);
     ids.clear();
     padding.clear();
@@ -174,7 +198,7 @@ public final class OnnxNetwork implements ScoringNetwork {
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids, idShape);
         OnnxTensor lengthTensor = OnnxTensor.createTensor(env, lengths, new long[] {rows});
         OnnxTensor padTensor = OnnxTensor.createTensor(env, padding, new long[] {width, 1, rows, 1});
-        OrtSession.Result result = session.session.run(folded
+        OrtSession.Result result = (folded ? session.folded : session.fused).run(folded
             ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
             : Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.LENGTHS, lengthTensor, OnnxGraph.PADDING, padTensor))) {
       return (float[][]) result.get(0).getValue();
@@ -201,6 +225,9 @@ public final class OnnxNetwork implements ScoringNetwork {
   }
 
   private static void closeQuietly(OrtSession session) {
+    if (session == null) {
+      return;
+    }
     try {
       session.close();
     } catch (OrtException | RuntimeException e) {
