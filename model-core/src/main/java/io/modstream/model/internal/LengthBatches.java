@@ -62,16 +62,17 @@ public final class LengthBatches {
 
   /**
    * Splits rows, sorted by length, into the batches of least total cost, where a batch costs
-   * {@code callOverhead} plus its size times its longest row: long and short comments get
-   * separate batches when the padding saved outweighs the extra call. Dynamic programming over
-   * the sorted lengths, {@code O(rows x batchSize)}.
+   * {@code callOverhead} plus its longest row times its size plus {@code stepOverhead}: long and
+   * short comments get separate batches when the padding saved outweighs the extra call and its
+   * steps. Dynamic programming over the sorted lengths, {@code O(rows x batchSize)}.
    *
    * @param rows encoded rows
    * @param batchSize the most rows per batch
    * @param callOverhead the cost of one call in row-steps, at least 1
+   * @param stepOverhead the fixed cost of one time step of a call, in row-steps, at least 0
    * @return row indices per batch
    */
-  public static List<int[]> byCost(int[][] rows, int batchSize, int callOverhead) {
+  public static List<int[]> byCost(int[][] rows, int batchSize, int callOverhead, int stepOverhead) {
     Integer[] order = new Integer[rows.length];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, (a, b) -> Integer.compare(rows[a].length, rows[b].length));
@@ -82,7 +83,7 @@ public final class LengthBatches {
       long longest = rows[order[end - 1]].length;
       best[end] = Long.MAX_VALUE;
       for (int from = Math.max(0, end - batchSize); from < end; from++) {
-        long cost = best[from] + callOverhead + (end - from) * longest;
+        long cost = best[from] + callOverhead + (end - from + stepOverhead) * longest;
         if (cost < best[end]) {
           best[end] = cost;
           start[end] = from;

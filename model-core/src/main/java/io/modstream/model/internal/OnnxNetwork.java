@@ -154,9 +154,23 @@ public final class OnnxNetwork implements ScoringNetwork {
    */
   static final int CALL_OVERHEAD = Integer.getInteger("modstream.onnx.call-overhead", 64);
 
+  /**
+   * Row-steps one step of the folded layout's Scan is worth beyond its rows (see {@link
+   * #stepOverhead()}). Served as two replicas on calls of 256 real comments, the folded-and-fused
+   * model against the fused one alone, one run each: 0 gave 1.05x the throughput, 4 1.07x, 8
+   * 1.11-1.14x (three runs), 12 1.15x, 16 1.10x (README, "Folded gates"); the system property is
+   * there to repeat that.
+   */
+  static final int STEP_OVERHEAD = Integer.getInteger("modstream.onnx.step-overhead", 12);
+
   @Override
   public int callOverhead() {
     return CALL_OVERHEAD;
+  }
+
+  @Override
+  public int stepOverhead() {
+    return session.folded == null ? 0 : STEP_OVERHEAD;
   }
 
   @Override

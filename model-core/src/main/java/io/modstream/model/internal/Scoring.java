@@ -20,7 +20,7 @@ public final class Scoring {
     float[][] scores = new float[rows.length][];
     int overhead = network.callOverhead();
     List<int[]> batches =
-        overhead > 0 ? LengthBatches.byCost(rows, batchSize, overhead) : LengthBatches.forScoring(rows, batchSize);
+        overhead > 0 ? LengthBatches.byCost(rows, batchSize, overhead, network.stepOverhead()) : LengthBatches.forScoring(rows, batchSize);
     for (int[] batch : batches) {
       int[][] members = new int[batch.length][];
       for (int k = 0; k < batch.length; k++) {

@@ -22,4 +22,15 @@ public interface ScoringNetwork {
   default int callOverhead() {
     return 0;
   }
+
+  /**
+   * Returns what each time step of a call costs beyond its rows, in row-steps: a batch of {@code
+   * n} rows padded to {@code T} steps costs {@code callOverhead() + T * (n + stepOverhead())}.
+   * Where steps have a fixed cost (a recurrence run step by step), fewer, wider batches pay.
+   *
+   * @return the per-step cost in row-steps, zero by default
+   */
+  default int stepOverhead() {
+    return 0;
+  }
 }
