@@ -36,6 +36,10 @@ public class ModerationModelBenchmark {
   @Param({"1", "2"})
   public int replicas;
 
+  /** ONNX graph layouts ({@code modstream.onnx.recurrence}): the default, or the fused only. */
+  @Param({"auto", "fused"})
+  public String layout;
+
   private ModerationModel model;
   private List<String> texts;
   private int next;
@@ -43,6 +47,7 @@ public class ModerationModelBenchmark {
   @Setup
   public void setUp() {
     ModelRuntime.configureNativeThreads(1);
+    System.setProperty("modstream.onnx.recurrence", layout);
     model = ModerationModel.of(BenchInputs.bundle(), replicas, BATCH, InferenceEngine.of(engine));
     texts = BenchInputs.texts();
   }

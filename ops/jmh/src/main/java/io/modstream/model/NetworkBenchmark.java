@@ -32,7 +32,8 @@ public class NetworkBenchmark {
 
   static final int ROWS = 1024;
 
-  @Param({"onnx", "dl4j"})
+  /** onnx: the default layouts; onnx-fused, onnx-folded: one graph layout only (OnnxNetwork). */
+  @Param({"onnx", "onnx-fused", "onnx-folded", "dl4j"})
   public String engine;
 
   @Param({"1", "32", "256"})
@@ -46,7 +47,9 @@ public class NetworkBenchmark {
   public void setUp() {
     ModelBundle bundle = BenchInputs.bundle();
     ModelRuntime.configureNativeThreads(1);
-    network = InferenceEngine.of(engine) == InferenceEngine.DL4J
+    String[] engineAndLayout = engine.split("-");
+    System.setProperty("modstream.onnx.recurrence", engineAndLayout.length > 1 ? engineAndLayout[1] : "auto");
+    network = InferenceEngine.of(engineAndLayout[0]) == InferenceEngine.DL4J
         ? bundle.newNetwork()
         : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false));
     TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
