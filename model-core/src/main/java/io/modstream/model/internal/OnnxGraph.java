@@ -76,15 +76,15 @@ final class OnnxGraph {
   enum Recurrence {
     /**
      * ONNX's LSTM operator over embedded tokens. Its input projection (E x 4H per token and
-     * direction) is two thirds of the arithmetic; the layout for CUDA, where the operator maps
-     * to one cuDNN kernel.
+     * direction) is two thirds of the arithmetic; the layout for CUDA, where ONNX Runtime runs
+     * the operator as cuDNN's RNN kernel (not measured here: no GPU lent).
      */
     FUSED,
     /**
      * The embedding, input weights and bias folded into one gate table (each token's input
      * projection, computed once at load), gathered per token, and the recurrence as a Scan whose
-     * body is one step of both directions. Less arithmetic per token, more work per step: faster
-     * on CPU at batches of 64 rows or more (README, "Folded gates").
+     * body is one step of both directions. Less arithmetic per token, a fixed cost per step:
+     * faster on CPU from about 16 rows a call, slower below (README, "Folded gates").
      */
     FOLDED
   }

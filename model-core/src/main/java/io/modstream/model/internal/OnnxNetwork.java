@@ -81,8 +81,8 @@ public final class OnnxNetwork implements ScoringNetwork {
   /**
    * From how many rows a call runs the folded layout. On CPU both layouts are loaded and calls of
    * {@value #FOLDED_MIN_ROWS} rows or more run the folded one: on the v2 bundle and real comments
-   * it took 0.67x the fused layout's time at 64-256 rows, 0.96x at 16 and 2.4x for one comment
-   * (the Scan pays per step what the fused operator pays per call). On CUDA only the fused layout
+   * it took 0.67x the fused layout's time at 64-256 rows, 0.96x at 16 and 2.4-3.4x for one
+   * comment (the Scan pays per step what the fused operator pays per call). On CUDA only the fused layout
    * (one cuDNN kernel rather than a Scan's per-step launches; not measured, no GPU lent yet). The
    * system property {@code modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code
    * auto}) overrides that, to repeat the comparison.
