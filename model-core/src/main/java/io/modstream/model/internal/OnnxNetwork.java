@@ -202,15 +202,18 @@ public final class OnnxNetwork implements ScoringNetwork {
         }
       }
     }
-    for (int[] row : rowIds) {
-      lengths.put(row.length);
+    if (!folded) {
+      for (int[] row : rowIds) {
+        lengths.put(row.length);
+      }
     }
     ids.flip();
     padding.flip();
     lengths.flip();
     long[] idShape = folded ? new long[] {width, 2, rows} : new long[] {width, rows};
+    // The folded graph takes no lengths (its reversal is in the ids); a null resource is not closed.
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids, idShape);
-        OnnxTensor lengthTensor = OnnxTensor.createTensor(env, lengths, new long[] {rows});
+        OnnxTensor lengthTensor = folded ? null : OnnxTensor.createTensor(env, lengths, new long[] {rows});
         OnnxTensor padTensor = OnnxTensor.createTensor(env, padding, new long[] {width, 1, rows, 1});
         OrtSession.Result result = (folded ? session.folded : session.fused).run(folded
             ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
