@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -320,7 +321,9 @@ final class OnnxGraph {
     for (long d : dims) {
       t.addDims(d);
     }
-    return t.setRawData(ByteString.copyFrom(data)).build();
+    // Wrapped, not copied: the buffer is written once and never touched again, and the folded
+    // graph's gate table is tens of MiB.
+    return t.setRawData(UnsafeByteOperations.unsafeWrap(data)).build();
   }
 
   private static TensorProto longs(String name, long... values) {
