@@ -214,7 +214,9 @@ public final class BenchCommand implements Callable<Integer> {
         steady.ingest.p50, steady.ingest.p99, steady.inApp.p50, steady.inApp.p99, steady.after.p50, steady.after.p99);
     if (steady.windows != null) {
       System.out.printf(Locale.ROOT, "              p99 of each %d-s window: median %d ms, worst %d ms (%d windows)%n",
-          WINDOW_SECONDS, steady.windows.median, steady.windows.worst, steady.windows.count);
+          WINDOW_SECONDS, steady.windows.median(), steady.windows.worst(), steady.windows.count());
+      System.out.printf(Locale.ROOT, "              in order: %s ms%s%n", steady.windows.p99s().stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(", ")), stealOfWindows(steady.windows));
     }
     printCpu(steady.cpu);
     if (swapTo != null || swapVersion != null) {
@@ -228,6 +230,15 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "              latency during the swap run p50 %.0f ms, p99 %.0f ms%n", swap.p50, swap.p99);
     }
     return 0;
+  }
+
+  /** {@code "; CPU steal 1.2, 17.0, ...%"}, or nothing where the machine's steal was not measured. */
+  private static String stealOfWindows(Windows windows) {
+    if (windows.steal().stream().allMatch(v -> Double.isNaN(v))) {
+      return "";
+    }
+    return "; CPU steal " + windows.steal().stream().map(v -> String.format(Locale.ROOT, "%.1f", 100 * v))
+        .collect(java.util.stream.Collectors.joining(", ")) + "%";
   }
 
   private static void printCpu(CpuMeter.Usage usage) {
@@ -258,12 +269,37 @@ public final class BenchCommand implements Callable<Integer> {
       int secondsBelow) {}
 
   /**
-   * The p99 latency of each full {@value #WINDOW_SECONDS}-s window of a run (by send time): whether a
-   * run's p99 is set by one bad stretch or by all of it.
+   * The p99 latency of each full {@value #WINDOW_SECONDS}-s window of a run (by send time), in time
+   * order, with the share of the machine's CPU time the hypervisor stole during it: whether a run's
+   * p99 is set by one bad stretch or by all of it, and whether that stretch is the host's.
+   *
+   * @param p99s each window's p99 in ms
+   * @param steal each window's steal, 0 to 1 (NaN where not measured)
    */
-  record Windows(int count, long median, long worst) {
-    /** Windows of the first {@code n} comments, or null when the run holds fewer than two full ones. */
-    static Windows of(long[] sent, long[] latencies, int n) {
+  record Windows(List<Long> p99s, List<Double> steal) {
+    Windows {
+      p99s = List.copyOf(p99s);
+      steal = List.copyOf(steal);
+    }
+
+    int count() {
+      return p99s.size();
+    }
+
+    long median() {
+      return p99s.stream().sorted().skip((p99s.size() - 1) / 2).findFirst().orElseThrow();
+    }
+
+    long worst() {
+      return p99s.stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+
+    /**
+     * Windows of the first {@code n} comments, or null when the run holds fewer than two full ones.
+     *
+     * @param machine the machine's ticks sampled during the run, for each window's steal
+     */
+    static Windows of(long[] sent, long[] latencies, int n, MachineSamples machine) {
       if (n == 0) {
         return null;
       }
@@ -275,17 +311,58 @@ public final class BenchCommand implements Callable<Integer> {
         return null;
       }
       // a bench run's tens of thousands of comments: boxing them is cheap enough
-      Map<Long, List<Long>> byWindow = new java.util.HashMap<>();
+      List<List<Long>> byWindow = new ArrayList<>();
+      for (int w = 0; w < full; w++) {
+        byWindow.add(new ArrayList<>());
+      }
       for (int i = 0; i < n; i++) {
         long w = (sent[i] - first) / windowMs;
         if (w < full) {
-          byWindow.computeIfAbsent(w, k -> new ArrayList<>()).add(latencies[i]);
+          byWindow.get((int) w).add(latencies[i]);
         }
       }
-      long[] p99s = byWindow.values().stream()
-          .mapToLong(v -> (long) Percentiles.of(v.stream().mapToLong(Long::longValue).toArray(), v.size()).p99())
-          .sorted().toArray();
-      return new Windows(p99s.length, p99s[(p99s.length - 1) / 2], p99s[p99s.length - 1]);
+      List<Long> p99s = new ArrayList<>();
+      List<Double> steal = new ArrayList<>();
+      for (int w = 0; w < full; w++) {
+        List<Long> v = byWindow.get(w);
+        p99s.add(v.isEmpty() ? 0 : (long) Percentiles.of(v.stream().mapToLong(Long::longValue).toArray(), v.size()).p99());
+        steal.add(machine.stealBetween(first + w * windowMs, first + (w + 1) * windowMs));
+      }
+      return new Windows(p99s, steal);
+    }
+  }
+
+  /** The machine's CPU ticks sampled through a run (about once a second), by wall-clock time. */
+  static final class MachineSamples {
+    private final List<Long> atMs = new ArrayList<>();
+    private final List<CpuMeter.MachineTicks> ticks = new ArrayList<>();
+
+    /** Adds a sample, taken after the previous ones (a wall clock stepping back is held at the last sample's time). */
+    void add(long atMs, CpuMeter.MachineTicks machine) {
+      this.atMs.add(Math.max(atMs, lastMs()));
+      ticks.add(machine);
+    }
+
+    long lastMs() {
+      return atMs.isEmpty() ? Long.MIN_VALUE : atMs.get(atMs.size() - 1);
+    }
+
+    /**
+     * Steal between the last samples at or before {@code fromMs} and {@code toMs} (the window's
+     * ends, to the sampling interval), 0 to 1; NaN without two distinct samples.
+     */
+    double stealBetween(long fromMs, long toMs) {
+      int a = lastAtOrBefore(fromMs);
+      int b = lastAtOrBefore(toMs);
+      return a < 0 || b <= a ? Double.NaN : ticks.get(b).stealSince(ticks.get(a));
+    }
+
+    private int lastAtOrBefore(long ms) {
+      int found = -1;
+      for (int i = 0; i < atMs.size() && atMs.get(i) <= ms; i++) {
+        found = i;
+      }
+      return found;
     }
   }
 
@@ -418,6 +495,8 @@ public final class BenchCommand implements Callable<Integer> {
       int seen = 0;
       long startMs = System.currentTimeMillis();
       CpuMeter.Snapshot cpuStart = cpu.snapshot();
+      MachineSamples machine = new MachineSamples();
+      machine.add(startMs, cpuStart.machine());
       // Comments are sent by their own thread, paced by the clock; this thread only consumes,
       // blocking in poll, so the harness does not spin on the two cores it shares with the stack.
       Sender sender = new Sender(producer, commentsTopic, texts, prefix, rate);
@@ -425,6 +504,9 @@ public final class BenchCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (seen < texts.size() && System.nanoTime() < deadline) {
         sender.rethrow();
+        if (System.currentTimeMillis() - machine.lastMs() >= 1000) {
+          machine.add(System.currentTimeMillis(), CpuMeter.machine());
+        }
         if (swapRun && releasedAt < 0 && System.currentTimeMillis() - startMs > SWAP_AT_SECOND * 1000L) {
           io.modstream.schemas.ModelReleases.publish(bootstrap, releasesTopic, swapRelease);
           releasedVersion = swapRelease.getVersion();
@@ -448,7 +530,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.currentTimeMillis() - startMs) / 1e3;
-      CpuMeter.Usage used = cpu.between(cpuStart, cpu.snapshot());
+      CpuMeter.Snapshot cpuEnd = cpu.snapshot();
+      machine.add(System.currentTimeMillis(), cpuEnd.machine());
+      CpuMeter.Usage used = cpu.between(cpuStart, cpuEnd);
       sender.interrupt();
       sender.join();
       sender.rethrow();
@@ -458,7 +542,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (traceFile != null) {
         writeTrace(traceFile, sent, ingest, inApp, after, seen);
       }
-      Windows windows = Windows.of(sent, latencies, seen);
+      Windows windows = Windows.of(sent, latencies, seen, machine);
       Percentiles total = Percentiles.of(latencies, seen);
       Percentiles toApp = Percentiles.of(ingest, seen);
       Percentiles app = Percentiles.of(inApp, seen);

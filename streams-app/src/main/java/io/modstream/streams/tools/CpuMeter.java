@@ -1,5 +1,6 @@
 package io.modstream.streams.tools;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -37,23 +38,59 @@ final class CpuMeter {
     this.ticksPerSecond = ticksPerSecond;
   }
 
-  /** CPU seconds so far of each process (in the order given, this JVM last), and the machine's idle and total ticks. */
-  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, double machineIdle, double machineTotal) {}
+  /**
+   * The machine's CPU ticks so far, summed over its cores ({@code /proc/stat}'s first line): idle
+   * (idle + iowait), steal (time the hypervisor gave this machine's cores to another guest while it
+   * wanted them) and all of them. NaN where there is no {@code /proc/stat}.
+   */
+  record MachineTicks(double idle, double steal, double total) {
+    static final MachineTicks UNKNOWN = new MachineTicks(Double.NaN, Double.NaN, Double.NaN);
 
-  /** Cores used between two snapshots, per process, and the machine's idle cores. */
-  record Usage(Map<String, Double> cores, double idleCores, int machineCores) {
+    /**
+     * Parses {@code "cpu  user nice system idle iowait irq softirq steal ..."}.
+     *
+     * @throws IllegalArgumentException if the line is not /proc/stat's cpu line
+     */
+    static MachineTicks parse(String line) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 9 || !f[0].equals("cpu")) {
+        throw new IllegalArgumentException("not /proc/stat's cpu line (cpu user nice system idle iowait irq softirq steal): " + line);
+      }
+      double total = 0;
+      for (int i = 1; i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new MachineTicks(Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8]), total);
+    }
+
+    /** Share of the ticks from {@code start} to this that were steal, 0 to 1; NaN if unknown. */
+    double stealSince(MachineTicks start) {
+      double ticks = total - start.total;
+      return ticks > 0 ? (steal - start.steal) / ticks : Double.NaN;
+    }
+  }
+
+  /** CPU seconds so far of each process (in the order given, this JVM last), and the machine's ticks. */
+  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, MachineTicks machine) {}
+
+  /**
+   * Cores used between two snapshots, per process, the machine's idle cores, and the share of its
+   * CPU time the hypervisor stole (0 to 1; NaN where unknown).
+   */
+  record Usage(Map<String, Double> cores, double idleCores, int machineCores, double steal) {
 
     /** Cores used by {@code name} over the interval, or NaN where it was not measured. */
     double of(String name) {
       return cores.getOrDefault(name, Double.NaN);
     }
 
-    /** For example {@code app 1.31, broker 0.40, bench 0.10 cores; idle 0.12 of 2}. */
+    /** For example {@code app 1.31, broker 0.40, bench 0.10 cores; idle 0.12 of 2; steal 3.1%}. */
     String describe() {
       StringJoiner parts = new StringJoiner(", ");
       cores.forEach((name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
       String idle = Double.isNaN(idleCores) ? "" : String.format(Locale.ROOT, "; idle %.2f of %d", idleCores, machineCores);
-      return parts + " cores" + idle;
+      String stolen = Double.isNaN(steal) ? "" : String.format(Locale.ROOT, "; steal %.1f%%", 100 * steal);
+      return parts + " cores" + idle + stolen;
     }
   }
 
@@ -69,20 +106,16 @@ final class CpuMeter {
         && os.getProcessCpuTime() >= 0) {
       cpu.put(SELF, os.getProcessCpuTime() / 1e9);
     }
-    double idle = Double.NaN;
-    double total = Double.NaN;
-    try {
-      // "cpu  user nice system idle iowait irq softirq steal ...", in ticks, over all cores
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      total = 0;
-      for (int i = 1; i <= 8 && i < f.length; i++) {
-        total += Long.parseLong(f[i]);
-      }
-      idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new Snapshot(System.nanoTime(), Collections.unmodifiableMap(cpu), machine());
+  }
+
+  /** The machine's ticks now; {@link MachineTicks#UNKNOWN} where there is no {@code /proc/stat}. */
+  static MachineTicks machine() {
+    try (BufferedReader stat = Files.newBufferedReader(Path.of("/proc/stat"))) {
+      return MachineTicks.parse(stat.readLine());
     } catch (IOException | RuntimeException e) {
-      // not Linux: no machine figure
+      return MachineTicks.UNKNOWN; // not Linux: no machine figure
     }
-    return new Snapshot(System.nanoTime(), Collections.unmodifiableMap(cpu), idle, total);
   }
 
   Usage between(Snapshot start, Snapshot end) {
@@ -94,9 +127,9 @@ final class CpuMeter {
         cores.put(name, (after - before) / seconds);
       }
     });
-    double totalTicks = end.machineTotal() - start.machineTotal();
-    double idleCores = totalTicks > 0 ? (end.machineIdle() - start.machineIdle()) / totalTicks * this.cores : Double.NaN;
-    return new Usage(cores, idleCores, this.cores);
+    double totalTicks = end.machine().total() - start.machine().total();
+    double idleCores = totalTicks > 0 ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores : Double.NaN;
+    return new Usage(cores, idleCores, this.cores, end.machine().stealSince(start.machine()));
   }
 
   private static int machineCores() {

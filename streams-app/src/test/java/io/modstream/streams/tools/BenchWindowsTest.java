@@ -26,18 +26,37 @@ class BenchWindowsTest {
       latencies[i] = 9_999;
     }
 
-    BenchCommand.Windows windows = BenchCommand.Windows.of(sent, latencies, n);
+    // the machine sampled every second: 1% steal, 30% in the second window
+    BenchCommand.MachineSamples machine = new BenchCommand.MachineSamples();
+    double steal = 0;
+    for (int second = 0; second <= 40; second++) {
+      machine.add(start + second * 1000L, new CpuMeter.MachineTicks(0, steal, second * 200.0));
+      steal += second >= 10 && second < 20 ? 60 : 2;
+    }
+
+    BenchCommand.Windows windows = BenchCommand.Windows.of(sent, latencies, n, machine);
 
     assertThat(windows.count()).isEqualTo(3);
     assertThat(windows.median()).isEqualTo(10);
     assertThat(windows.worst()).as("p99 of 100 with two at 400 ms").isEqualTo(400);
+    assertThat(windows.p99s()).as("in time order").containsExactly(10L, 400L, 10L);
+    assertThat(windows.steal()).containsExactly(0.01, 0.30, 0.01);
+  }
+
+  @Test
+  void stealIsUnknownWithoutSamples() {
+    long[] sent = {0, WINDOW_MS, 2 * WINDOW_MS};
+    long[] latencies = {5, 6, 7};
+    BenchCommand.Windows windows = BenchCommand.Windows.of(sent, latencies, 3, new BenchCommand.MachineSamples());
+    assertThat(windows.steal()).hasSize(2).allMatch(v -> Double.isNaN(v));
   }
 
   @Test
   void fewerThanTwoFullWindowsGiveNone() {
     long[] sent = {0, 1_000, WINDOW_MS + 5};
     long[] latencies = {5, 6, 7};
-    assertThat(BenchCommand.Windows.of(sent, latencies, 3)).isNull();
-    assertThat(BenchCommand.Windows.of(new long[0], new long[0], 0)).isNull();
+    BenchCommand.MachineSamples none = new BenchCommand.MachineSamples();
+    assertThat(BenchCommand.Windows.of(sent, latencies, 3, none)).isNull();
+    assertThat(BenchCommand.Windows.of(new long[0], new long[0], 0, none)).isNull();
   }
 }

@@ -29,7 +29,20 @@ class CpuMeterTest {
     assertThat(usage.of(CpuMeter.SELF)).isBetween(0.3, 1.5);
     assertThat(usage.of("gone")).as("a process that does not exist has no figure").isNaN();
     assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
-    assertThat(usage.describe()).matches("me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores; idle \\d+\\.\\d\\d of \\d+");
+    assertThat(usage.steal()).isBetween(0.0, 1.0);
+    assertThat(usage.describe()).matches("me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores; idle \\d+\\.\\d\\d of \\d+; steal \\d+\\.\\d%");
+  }
+
+  @Test
+  void readsIdleStealAndTotalFromProcStat() {
+    CpuMeter.MachineTicks start = CpuMeter.MachineTicks.parse("cpu  100 5 50 800 10 1 2 40 0 0");
+    CpuMeter.MachineTicks end = CpuMeter.MachineTicks.parse("cpu  300 5 100 900 10 1 2 140 0 0");
+
+    assertThat(start).isEqualTo(new CpuMeter.MachineTicks(810, 40, 1008));
+    assertThat(end.stealSince(start)).as("100 of 450 ticks").isEqualTo(100.0 / 450);
+    assertThat(start.stealSince(start)).isNaN();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("cpu0 1 2 3"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/proc/stat");
   }
 
   @Test
