@@ -32,7 +32,10 @@ public class NetworkBenchmark {
 
   static final int ROWS = 1024;
 
-  /** onnx: the default layouts; onnx-fused, onnx-folded: one graph layout only (OnnxNetwork). */
+  /**
+   * An engine id (onnx, onnx-cuda, dl4j), optionally with one ONNX graph layout only: onnx-fused,
+   * onnx-folded, onnx-cuda-folded (OnnxNetwork); without one, the engine's default layouts.
+   */
   @Param({"onnx", "onnx-fused", "onnx-folded", "dl4j"})
   public String engine;
 
@@ -47,11 +50,17 @@ public class NetworkBenchmark {
   public void setUp() {
     ModelBundle bundle = BenchInputs.bundle();
     ModelRuntime.configureNativeThreads(1);
-    String[] engineAndLayout = engine.split("-");
-    System.setProperty("modstream.onnx.recurrence", engineAndLayout.length > 1 ? engineAndLayout[1] : "auto");
-    network = InferenceEngine.of(engineAndLayout[0]) == InferenceEngine.DL4J
+    String layout = engine.substring(engine.lastIndexOf('-') + 1);
+    boolean oneLayout = layout.equals("fused") || layout.equals("folded");
+    InferenceEngine inference = InferenceEngine.of(oneLayout ? engine.substring(0, engine.lastIndexOf('-')) : engine);
+    if (oneLayout) {
+      System.setProperty("modstream.onnx.recurrence", layout);
+    } else {
+      System.clearProperty("modstream.onnx.recurrence");
+    }
+    network = inference == InferenceEngine.DL4J
         ? bundle.newNetwork()
-        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false));
+        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), inference == InferenceEngine.ONNX_CUDA));
     TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
         bundle.info().maxLength());
     List<String> texts = BenchInputs.texts().subList(0, ROWS);
