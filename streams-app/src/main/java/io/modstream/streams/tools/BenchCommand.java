@@ -273,7 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
    * order, with the share of the machine's CPU time the hypervisor stole during it: whether a run's
    * p99 is set by one bad stretch or by all of it, and whether that stretch is the host's.
    *
-   * @param p99s each window's p99 in ms
+   * @param p99s each window's p99 in ms (0 for a window in which nothing was sent)
    * @param steal each window's steal, 0 to 1 (NaN where not measured)
    */
   record Windows(List<Long> p99s, List<Double> steal) {
