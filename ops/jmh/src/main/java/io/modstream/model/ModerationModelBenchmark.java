@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole served call, {@link ModerationModel#score(List)}: tokenizing, the linear model, the
- * network on its replicas and calibration, {@value #BATCH} real comments per call as the streams
- * app batches them. Reported per comment.
+ * network on its replicas and calibration, on real comments in calls of {@code batch} (256, the
+ * streams app's batch.size, by default; smaller for the calls it makes below saturation).
+ * Reported per comment, {@value #COMMENTS} per invocation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,7 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
 public class ModerationModelBenchmark {
 
-  static final int BATCH = 256;
+  static final int COMMENTS = 256;
+
+  /** Comments per call: a divisor of {@value #COMMENTS}. */
+  @Param({"256"})
+  public int batch;
 
   @Param({"onnx"})
   public String engine;
@@ -48,15 +53,21 @@ public class ModerationModelBenchmark {
   public void setUp() {
     ModelRuntime.configureNativeThreads(1);
     System.setProperty("modstream.onnx.recurrence", layout);
-    model = ModerationModel.of(BenchInputs.bundle(), replicas, BATCH, InferenceEngine.of(engine));
+    if (batch < 1 || COMMENTS % batch != 0) {
+      throw new IllegalArgumentException("batch must divide " + COMMENTS + ", got " + batch);
+    }
+    model = ModerationModel.of(BenchInputs.bundle(), replicas, batch, InferenceEngine.of(engine));
     texts = BenchInputs.texts();
   }
 
   @Benchmark
-  @OperationsPerInvocation(BATCH)
+  @OperationsPerInvocation(COMMENTS)
   public float[][] score() throws InterruptedException {
-    List<String> call = texts.subList(next, next + BATCH);
-    next = (next + BATCH) % (texts.size() - BATCH);
-    return model.score(call);
+    float[][] last = null;
+    for (int i = 0; i < COMMENTS; i += batch) {
+      last = model.score(texts.subList(next, next + batch));
+      next = (next + batch) % (texts.size() - batch);
+    }
+    return last;
   }
 }
