@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * comments per invocation, in calls of {@code batch} consecutive comments as the streams app makes
  * them, each call length-grouped and padded as served. Reported per comment. (Until 2026-11-24
  * all {@value #ROWS} went into one call with {@code batch} as its largest group, so comments were
- * grouped by length across the whole pool: that understated small calls, e.g. 189 against ~290 us
- * per comment at 32.)
+ * grouped by length across the whole pool: that understated small calls: 189 us per comment at 32
+ * that way, 267 now.)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
