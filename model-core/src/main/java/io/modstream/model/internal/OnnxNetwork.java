@@ -84,9 +84,9 @@ public final class OnnxNetwork implements ScoringNetwork {
    * it took 0.67x the fused layout's time at 64-256 rows, 0.96x at 16 and 2.4-3.4x for one
    * comment (the Scan pays per step what the fused operator pays per call); those ratios are per
    * network call of that many rows. In the app's calls of a few dozen comments of mixed lengths,
-   * which the batch cost model splits into such calls, fused-only was faster at 16-32 comments in
-   * one JMH run and not in a harness run (README, "The half-load misses and the host"): unresolved
-   * on that host's noise, so the threshold stays. On CUDA only the fused layout
+   * which the batch cost model splits into such calls, fused-only was 8-13% faster at 32-64
+   * comments per served call (README, "The half-load misses and the host"), so this threshold
+   * should follow the served call's size; not changed yet. On CUDA only the fused layout
    * (one cuDNN kernel rather than a Scan's per-step launches; not measured, no GPU lent yet). The
    * system property {@code modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code
    * auto}) overrides that, to repeat the comparison.
