@@ -60,19 +60,31 @@ public final class LengthBatches {
     return batches;
   }
 
+  /** What one call of {@code rows} rows padded to {@code steps} steps costs. */
+  @FunctionalInterface
+  public interface CallCost {
+    /**
+     * Returns the cost of a call.
+     *
+     * @param rows the rows, at least 1
+     * @param steps the padded length, at least 1
+     * @return its cost, in any unit common to all calls
+     */
+    long of(int rows, int steps);
+  }
+
   /**
-   * Splits rows, sorted by length, into the batches of least total cost, where a batch costs
-   * {@code callOverhead} plus its longest row times its size plus {@code stepOverhead}: long and
-   * short comments get separate batches when the padding saved outweighs the extra call and its
-   * steps. Dynamic programming over the sorted lengths, {@code O(rows x batchSize)}.
+   * Splits rows, sorted by length, into the consecutive batches of least total cost: long and
+   * short comments get separate batches when the padding saved outweighs the extra call, and
+   * comments of similar length share one when its steps cost more than the padding. Dynamic
+   * programming over the sorted lengths, {@code O(rows x batchSize)} cost evaluations.
    *
    * @param rows encoded rows
    * @param batchSize the most rows per batch
-   * @param callOverhead the cost of one call in row-steps, at least 1
-   * @param stepOverhead the fixed cost of one time step of a call, in row-steps, at least 0
+   * @param cost what a batch of so many rows padded to its longest costs
    * @return row indices per batch
    */
-  public static List<int[]> byCost(int[][] rows, int batchSize, int callOverhead, int stepOverhead) {
+  public static List<int[]> byCost(int[][] rows, int batchSize, CallCost cost) {
     Integer[] order = new Integer[rows.length];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, (a, b) -> Integer.compare(rows[a].length, rows[b].length));
@@ -80,12 +92,12 @@ public final class LengthBatches {
     long[] best = new long[n + 1];
     int[] start = new int[n + 1];
     for (int end = 1; end <= n; end++) {
-      long longest = rows[order[end - 1]].length;
+      int longest = Math.max(1, rows[order[end - 1]].length);
       best[end] = Long.MAX_VALUE;
       for (int from = Math.max(0, end - batchSize); from < end; from++) {
-        long cost = best[from] + callOverhead + (end - from + stepOverhead) * longest;
-        if (cost < best[end]) {
-          best[end] = cost;
+        long total = best[from] + cost.of(end - from, longest);
+        if (total < best[end]) {
+          best[end] = total;
           start[end] = from;
         }
       }

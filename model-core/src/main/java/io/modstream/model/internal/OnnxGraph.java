@@ -85,7 +85,8 @@ final class OnnxGraph {
      * The embedding, input weights and bias folded into one gate table (each token's input
      * projection, computed once at load), gathered per token, and the recurrence as a Scan whose
      * body is one step of both directions. Less arithmetic per token, a fixed cost per step:
-     * faster on CPU from about 16 rows a call, slower below (README, "Folded gates").
+     * faster on CPU from about 11 rows a call, slower below (README, "Folded gates" and "Call
+     * costs").
      */
     FOLDED
   }

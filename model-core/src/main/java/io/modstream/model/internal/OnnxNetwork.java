@@ -25,20 +25,19 @@ public final class OnnxNetwork implements ScoringNetwork {
 
   /**
    * The loaded graphs, closed when no replica can reach them any more: the fused layout, the
-   * folded one, or both, with the call size from which the folded one runs ({@link
-   * OnnxGraph.Recurrence}).
+   * folded one, or both ({@link OnnxGraph.Recurrence}), with what a call costs on each.
    */
   public static final class Session {
     private final OrtSession fused;
     private final OrtSession folded;
-    private final int foldedFromRows;
+    private final CallCosts costs;
     private final boolean cuda;
     private final int vocabulary;
 
-    private Session(OrtSession fused, OrtSession folded, int foldedFromRows, boolean cuda, int vocabulary) {
+    private Session(OrtSession fused, OrtSession folded, CallCosts costs, boolean cuda, int vocabulary) {
       this.fused = fused;
       this.folded = folded;
-      this.foldedFromRows = foldedFromRows;
+      this.costs = costs;
       this.cuda = cuda;
       this.vocabulary = vocabulary;
     }
@@ -51,10 +50,80 @@ public final class OnnxNetwork implements ScoringNetwork {
     public boolean cuda() {
       return cuda;
     }
+
+    /** Whether a call of this many rows padded to this many steps runs the folded layout. */
+    private boolean runsFolded(int rows, int steps) {
+      if (folded == null || fused == null) {
+        return fused == null;
+      }
+      return costs.folded().nanos(rows, steps) < costs.fused().nanos(rows, steps);
+    }
+
+    private long cost(int rows, int steps) {
+      return (runsFolded(rows, steps) ? costs.folded() : costs.fused()).nanos(rows, steps);
+    }
   }
 
-  /** Calls of fewer rows than this run the fused layout, larger ones the folded one. */
-  static final int FOLDED_MIN_ROWS = Integer.getInteger("modstream.onnx.folded-min-rows", 16);
+  /**
+   * What one call of a layout costs: {@code call + steps x (step + rows x rowStep)} microseconds.
+   *
+   * @param call the fixed cost of a call (feeding the buffers, the tensors, the session's run)
+   * @param step the cost of one time step whatever the rows (the folded layout's Scan pays its
+   *     body's dozen operators a step)
+   * @param rowStep the cost of one row through one time step
+   */
+  record Cost(double call, double step, double rowStep) {
+    Cost {
+      if (!(call >= 0 && step >= 0 && rowStep > 0) || Double.isInfinite(call + step + rowStep)) {
+        throw new IllegalArgumentException(
+            "a call cost needs call >= 0, step >= 0 and rowStep > 0 microseconds, got " + call + ", " + step + ", " + rowStep);
+      }
+    }
+
+    long nanos(int rows, int steps) {
+      return Math.round(1_000 * (call + steps * (step + rows * rowStep)));
+    }
+  }
+
+  /**
+   * What calls cost on the fused and the folded layout. The default was fitted by {@code
+   * ops/jmh-bench --call-costs} to calls of 1-256 rows of 8-128 tokens of the v2 bundle on the
+   * development host (AMD EPYC, AVX2, one thread; README, "Call costs"): a fused call 58.2 + T x
+   * (0.89 + n x 3.90) us, a folded one 74.8 + T x (15.77 + n x 2.551) us (8% and 12% rms error over
+   * the 70 cells). The folded layout does a third less per row-step and pays a fixed cost per step,
+   * so it is the cheaper from about 11 rows. The system property {@code modstream.onnx.call-costs}
+   * ({@code FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP} in
+   * microseconds, the line that command prints) sets them, for another host or a network of
+   * another size.
+   *
+   * @param fused a call on the fused layout
+   * @param folded a call on the folded layout
+   */
+  record CallCosts(Cost fused, Cost folded) {
+    static final CallCosts MEASURED = new CallCosts(new Cost(58.2, 0.89, 3.90), new Cost(74.8, 15.77, 2.551));
+
+    static CallCosts fromSystemProperty() {
+      String value = System.getProperty("modstream.onnx.call-costs");
+      if (value == null) {
+        return MEASURED;
+      }
+      String[] parts = value.split(",");
+      if (parts.length != 6) {
+        throw new IllegalArgumentException("modstream.onnx.call-costs takes six numbers (FUSED_CALL,FUSED_STEP,"
+            + "FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP in microseconds, as ops/jmh-bench --call-costs "
+            + "prints them), got '" + value + "'");
+      }
+      double[] us = new double[6];
+      for (int i = 0; i < 6; i++) {
+        try {
+          us[i] = Double.parseDouble(parts[i].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("modstream.onnx.call-costs: '" + parts[i].trim() + "' is not a number", e);
+        }
+      }
+      return new CallCosts(new Cost(us[0], us[1], us[2]), new Cost(us[3], us[4], us[5]));
+    }
+  }
 
   private final Session session;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -73,38 +142,36 @@ public final class OnnxNetwork implements ScoringNetwork {
    * @param cuda true to run on the first CUDA device (needs the onnxruntime_gpu build)
    * @return a session to share between replicas
    * @throws IllegalStateException if ONNX Runtime refuses the model or the device
+   * @throws IllegalArgumentException if a {@code modstream.onnx} system property is malformed
    */
   public static Session load(LstmNetwork network, boolean cuda) {
-    return load(network, cuda, foldedFromRows(cuda));
+    return load(network, cuda, recurrence(cuda), CallCosts.fromSystemProperty());
   }
 
   /**
-   * From how many rows a call runs the folded layout. On CPU both layouts are loaded and calls of
-   * {@value #FOLDED_MIN_ROWS} rows or more run the folded one: on the v2 bundle and real comments
-   * it took 0.67x the fused layout's time at 64-256 rows, 0.96x at 16 and 2.4-3.4x for one
-   * comment (the Scan pays per step what the fused operator pays per call); those ratios are per
-   * network call of that many rows. In the app's calls of a few dozen comments of mixed lengths,
-   * which the batch cost model splits into such calls, fused-only was 8-13% faster at 32-64
-   * comments per served call (README, "The half-load misses and the host"), so this threshold
-   * should follow the served call's size; not changed yet. On CUDA only the fused layout
-   * (one cuDNN kernel rather than a Scan's per-step launches; not measured, no GPU lent yet). The
-   * system property {@code modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code
-   * auto}) overrides that, to repeat the comparison.
+   * Which layouts to load. On CPU both, and each call runs the one its size makes cheaper ({@link
+   * CallCosts}); on CUDA the fused one only (one cuDNN kernel rather than a Scan's per-step
+   * launches; not measured, no GPU lent yet). The system property {@code
+   * modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code auto}) overrides that, to
+   * compare them.
    *
-   * @return 0 for the folded layout only, {@link Integer#MAX_VALUE} for the fused one only
+   * @return {@code null} for both layouts, chosen per call; else the only one
    */
-  static int foldedFromRows(boolean cuda) {
+  static OnnxGraph.Recurrence recurrence(boolean cuda) {
     String chosen = System.getProperty("modstream.onnx.recurrence", cuda ? "fused" : "auto");
     return switch (chosen.trim().toLowerCase(Locale.ROOT)) {
-      case "fused" -> Integer.MAX_VALUE;
-      case "folded" -> 0;
-      case "auto" -> FOLDED_MIN_ROWS;
+      case "fused" -> OnnxGraph.Recurrence.FUSED;
+      case "folded" -> OnnxGraph.Recurrence.FOLDED;
+      case "auto" -> null;
       default -> throw new IllegalArgumentException(
           "modstream.onnx.recurrence must be fused, folded or auto, not '" + chosen + "'");
     };
   }
 
-  static Session load(LstmNetwork network, boolean cuda, int foldedFromRows) {
+  /**
+   * Loads one layout, or both ({@code only} null) with calls run on the cheaper by {@code costs}.
+   */
+  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
     OnnxGraph.Weights weights = network.weights();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession fused = null;
@@ -118,13 +185,13 @@ public final class OnnxNetwork implements ScoringNetwork {
       if (cuda) {
         options.addCUDA(0);
       }
-      if (foldedFromRows > 0) {
+      if (only != OnnxGraph.Recurrence.FOLDED) {
         fused = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FUSED), options);
       }
-      if (foldedFromRows < Integer.MAX_VALUE) {
+      if (only != OnnxGraph.Recurrence.FUSED) {
         folded = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FOLDED), options);
       }
-      Session shared = new Session(fused, folded, foldedFromRows, cuda, weights.embedding().length);
+      Session shared = new Session(fused, folded, costs, cuda, weights.embedding().length);
       OrtSession fusedSession = fused;
       OrtSession foldedSession = folded;
       CLEANER.register(shared, () -> {
@@ -152,29 +219,9 @@ public final class OnnxNetwork implements ScoringNetwork {
     return new OnnxNetwork(session);
   }
 
-  /**
-   * Row-steps one ONNX Runtime call is worth (see {@link #callOverhead()}). 16, 64 and 256 scored
-   * alike in JMH (README, Benchmarks); the system property is there to repeat that measurement.
-   */
-  static final int CALL_OVERHEAD = Integer.getInteger("modstream.onnx.call-overhead", 64);
-
-  /**
-   * Row-steps one step of the folded layout's Scan is worth beyond its rows (see {@link
-   * #stepOverhead()}). Served as two replicas on calls of 256 real comments, the folded-and-fused
-   * model against the fused one alone, one run each: 0 gave 1.05x the throughput, 4 1.07x, 8
-   * 1.11-1.14x (three runs), 12 1.15x, 16 1.10x (README, "Folded gates"); the system property is
-   * there to repeat that.
-   */
-  static final int STEP_OVERHEAD = Integer.getInteger("modstream.onnx.step-overhead", 12);
-
   @Override
-  public int callOverhead() {
-    return CALL_OVERHEAD;
-  }
-
-  @Override
-  public int stepOverhead() {
-    return session.folded == null ? 0 : STEP_OVERHEAD;
+  public long callCost(int rows, int steps) {
+    return session.cost(rows, steps);
   }
 
   @Override
@@ -184,7 +231,7 @@ public final class OnnxNetwork implements ScoringNetwork {
     for (int[] row : rowIds) {
       width = Math.max(width, row.length);
     }
-    boolean folded = rows >= session.foldedFromRows;
+    boolean folded = session.runsFolded(rows, width);
     ensureCapacity(rows, width, folded ? 2 : 1);
     ids.clear();
     padding.clear();

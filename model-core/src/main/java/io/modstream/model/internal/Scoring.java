@@ -18,9 +18,9 @@ public final class Scoring {
    */
   public static float[][] score(ScoringNetwork network, int[][] rows, int batchSize, int labels) {
     float[][] scores = new float[rows.length][];
-    int overhead = network.callOverhead();
-    List<int[]> batches =
-        overhead > 0 ? LengthBatches.byCost(rows, batchSize, overhead, network.stepOverhead()) : LengthBatches.forScoring(rows, batchSize);
+    List<int[]> batches = network.callCost(1, 1) > 0
+        ? LengthBatches.byCost(rows, batchSize, network::callCost)
+        : LengthBatches.forScoring(rows, batchSize);
     for (int[] batch : batches) {
       int[][] members = new int[batch.length][];
       for (int k = 0; k < batch.length; k++) {

@@ -13,24 +13,16 @@ public interface ScoringNetwork {
   float[][] predict(int[][] rows);
 
   /**
-   * Returns what one call costs beyond its rows, in padded row-steps (one row through one time
-   * step): how much padding a smaller, tighter batch must save to be worth its own call. Zero or
-   * less: batches are cut at the batch size whatever the padding.
+   * Returns what one call of {@code rows} rows padded to {@code steps} time steps costs, in
+   * nanoseconds by the network's own estimate, so that {@link Scoring} can group rows into the
+   * calls of least total cost ({@link LengthBatches#byCost}). Zero, the default, where the network
+   * has no estimate: batches are then cut at the batch size whatever the padding.
    *
-   * @return the per-call cost in row-steps
+   * @param rows the rows of the call, at least 1
+   * @param steps the steps every row is padded to, at least 1
+   * @return the estimated cost, 0 for none
    */
-  default int callOverhead() {
-    return 0;
-  }
-
-  /**
-   * Returns what each time step of a call costs beyond its rows, in row-steps: a batch of {@code
-   * n} rows padded to {@code T} steps costs {@code callOverhead() + T * (n + stepOverhead())}.
-   * Where steps have a fixed cost (a recurrence run step by step), fewer, wider batches pay.
-   *
-   * @return the per-step cost in row-steps, zero by default
-   */
-  default int stepOverhead() {
+  default long callCost(int rows, int steps) {
     return 0;
   }
 }

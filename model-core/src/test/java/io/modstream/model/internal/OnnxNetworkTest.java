@@ -13,14 +13,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The exported graph computes the DL4J network: gate order, per-row reversal, masked pooling. */
 class OnnxNetworkTest {
 
-  /** Fused only, folded only, and both with the switch at 8 rows (calls of 1-20 rows below). */
+  /** Folded is cheaper than fused above 8 rows at these costs: 4 + 0.5 n against n per step. */
+  private static final OnnxNetwork.CallCosts SWITCH_ABOVE_8_ROWS =
+      new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(0, 0, 1), new OnnxNetwork.Cost(0, 4, 0.5));
+
+  /** Fused only, folded only, and both with the switch above 8 rows (calls of 1-20 rows below). */
   @ParameterizedTest
-  @ValueSource(ints = {Integer.MAX_VALUE, 0, 8})
-  void theOnnxGraphComputesTheDl4jNetworkOnRowsOfMixedLengths(int foldedFromRows) {
+  @ValueSource(strings = {"FUSED", "FOLDED", "both"})
+  void theOnnxGraphComputesTheDl4jNetworkOnRowsOfMixedLengths(String layout) {
+    OnnxGraph.Recurrence only = layout.equals("both") ? null : OnnxGraph.Recurrence.valueOf(layout);
     // Untrained weights: every parameter random, so a swapped gate or a misread layout shows.
     TrainingConfig config = new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L);
     LstmNetwork dl4j = LstmNetwork.create(config, 200, 6);
-    OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, foldedFromRows));
+    OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, only, SWITCH_ABOVE_8_ROWS));
     Random random = new Random(11);
     for (int count : new int[] {1, 7, 8, 13, 20}) {
       int[][] rows = new int[count][];
@@ -31,27 +36,70 @@ class OnnxNetworkTest {
       float[][] actual = onnx.predict(rows);
       for (int i = 0; i < rows.length; i++) {
         for (int j = 0; j < 6; j++) {
-          assertThat((double) actual[i][j]).as("folded from %d rows: row %d label %d", foldedFromRows, i, j).isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-6));
+          assertThat((double) actual[i][j]).as("%s: row %d label %d", layout, i, j).isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-6));
         }
       }
     }
   }
 
   @Test
-  void cpuRunsBothLayoutsByCallSizeCudaTheFusedOneUnlessTheSystemPropertySaysOtherwise() {
-    assertThat(OnnxNetwork.foldedFromRows(false)).isEqualTo(OnnxNetwork.FOLDED_MIN_ROWS);
-    assertThat(OnnxNetwork.foldedFromRows(true)).isEqualTo(Integer.MAX_VALUE);
+  void aCallRunsTheLayoutItsSizeMakesCheaperAndCostsThat() {
+    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    OnnxNetwork both = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
+    // 8 rows of 10 steps: fused 8 x 10 = 80 us, folded (4 + 4) x 10 = 80: not cheaper, so fused.
+    assertThat(both.callCost(8, 10)).isEqualTo(80_000);
+    // 20 rows: fused 200 us, folded (4 + 10) x 10 = 140.
+    assertThat(both.callCost(20, 10)).isEqualTo(140_000);
+    OnnxNetwork fusedOnly =
+        OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
+    assertThat(fusedOnly.callCost(20, 10)).isEqualTo(200_000);
+  }
+
+  @Test
+  void measuredCostsMakeTheFoldedLayoutPayFromAboutElevenRows() {
+    OnnxNetwork.CallCosts measured = OnnxNetwork.CallCosts.MEASURED;
+    for (int steps : new int[] {8, 57, 128}) {
+      assertThat(measured.folded().nanos(8, steps)).as("8 rows of %d", steps).isGreaterThan(measured.fused().nanos(8, steps));
+      assertThat(measured.folded().nanos(16, steps)).as("16 rows of %d", steps).isLessThan(measured.fused().nanos(16, steps));
+    }
+  }
+
+  @Test
+  void cpuRunsBothLayoutsCudaTheFusedOneUnlessTheSystemPropertySaysOtherwise() {
+    assertThat(OnnxNetwork.recurrence(false)).isNull();
+    assertThat(OnnxNetwork.recurrence(true)).isEqualTo(OnnxGraph.Recurrence.FUSED);
     try {
       System.setProperty("modstream.onnx.recurrence", "Folded");
-      assertThat(OnnxNetwork.foldedFromRows(true)).isZero();
+      assertThat(OnnxNetwork.recurrence(true)).isEqualTo(OnnxGraph.Recurrence.FOLDED);
       System.setProperty("modstream.onnx.recurrence", "fused");
-      assertThat(OnnxNetwork.foldedFromRows(false)).isEqualTo(Integer.MAX_VALUE);
+      assertThat(OnnxNetwork.recurrence(false)).isEqualTo(OnnxGraph.Recurrence.FUSED);
       System.setProperty("modstream.onnx.recurrence", "scan");
-      assertThatThrownBy(() -> OnnxNetwork.foldedFromRows(false))
+      assertThatThrownBy(() -> OnnxNetwork.recurrence(false))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("fused, folded or auto");
     } finally {
       System.clearProperty("modstream.onnx.recurrence");
+    }
+  }
+
+  @Test
+  void callCostsComeFromTheSystemPropertyWhenSetAndAMalformedOneNamesTheFormat() {
+    assertThat(OnnxNetwork.CallCosts.fromSystemProperty()).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
+    try {
+      System.setProperty("modstream.onnx.call-costs", "20, 2, 4, 0, 18, 2.5");
+      assertThat(OnnxNetwork.CallCosts.fromSystemProperty()).isEqualTo(
+          new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
+      System.setProperty("modstream.onnx.call-costs", "20,2,4");
+      assertThatThrownBy(OnnxNetwork.CallCosts::fromSystemProperty)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("six numbers")
+          .hasMessageContaining("ops/jmh-bench --call-costs");
+      System.setProperty("modstream.onnx.call-costs", "20,2,0,0,18,2.5");
+      assertThatThrownBy(OnnxNetwork.CallCosts::fromSystemProperty)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("rowStep > 0");
+    } finally {
+      System.clearProperty("modstream.onnx.call-costs");
     }
   }
 }
