@@ -53,14 +53,15 @@ public final class OnnxNetwork implements ScoringNetwork {
 
     /** Whether a call of this many rows padded to this many steps runs the folded layout. */
     private boolean runsFolded(int rows, int steps) {
-      if (folded == null || fused == null) {
+      if (folded == null || fused == null || costs == null) {
         return fused == null;
       }
       return costs.folded().nanos(rows, steps) < costs.fused().nanos(rows, steps);
     }
 
+    /** The estimated cost of a call, 0 without costs (then batches are cut at the batch size). */
     private long cost(int rows, int steps) {
-      return (runsFolded(rows, steps) ? costs.folded() : costs.fused()).nanos(rows, steps);
+      return costs == null ? 0 : (runsFolded(rows, steps) ? costs.folded() : costs.fused()).nanos(rows, steps);
     }
   }
 
@@ -102,10 +103,15 @@ public final class OnnxNetwork implements ScoringNetwork {
   record CallCosts(Cost fused, Cost folded) {
     static final CallCosts MEASURED = new CallCosts(new Cost(58.2, 0.89, 3.90), new Cost(74.8, 15.77, 2.551));
 
-    static CallCosts fromSystemProperty() {
+    /**
+     * Returns the costs the system property sets, else the measured CPU ones; on CUDA none unless
+     * set (the CPU figures say nothing of a GPU, where a call's launch outweighs many row-steps:
+     * unmeasured, so batches are cut at the batch size and calls run the fused layout).
+     */
+    static CallCosts fromSystemProperty(boolean cuda) {
       String value = System.getProperty("modstream.onnx.call-costs");
       if (value == null) {
-        return MEASURED;
+        return cuda ? null : MEASURED;
       }
       String[] parts = value.split(",");
       if (parts.length != 6) {
@@ -145,7 +151,7 @@ public final class OnnxNetwork implements ScoringNetwork {
    * @throws IllegalArgumentException if a {@code modstream.onnx} system property is malformed
    */
   public static Session load(LstmNetwork network, boolean cuda) {
-    return load(network, cuda, recurrence(cuda), CallCosts.fromSystemProperty());
+    return load(network, cuda, recurrence(cuda), CallCosts.fromSystemProperty(cuda));
   }
 
   /**
@@ -169,7 +175,8 @@ public final class OnnxNetwork implements ScoringNetwork {
   }
 
   /**
-   * Loads one layout, or both ({@code only} null) with calls run on the cheaper by {@code costs}.
+   * Loads one layout, or both ({@code only} null) with calls run on the cheaper by {@code costs}
+   * (null: no cost model; both layouts then run fused).
    */
   static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
     OnnxGraph.Weights weights = network.weights();

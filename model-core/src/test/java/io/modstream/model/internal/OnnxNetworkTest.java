@@ -53,6 +53,8 @@ class OnnxNetworkTest {
     OnnxNetwork fusedOnly =
         OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
     assertThat(fusedOnly.callCost(20, 10)).isEqualTo(200_000);
+    // Without costs (CUDA's default) no estimate: Scoring cuts batches at the batch size.
+    assertThat(OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, null)).callCost(20, 10)).isZero();
   }
 
   @Test
@@ -84,18 +86,19 @@ class OnnxNetworkTest {
 
   @Test
   void callCostsComeFromTheSystemPropertyWhenSetAndAMalformedOneNamesTheFormat() {
-    assertThat(OnnxNetwork.CallCosts.fromSystemProperty()).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
+    assertThat(OnnxNetwork.CallCosts.fromSystemProperty(false)).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
+    assertThat(OnnxNetwork.CallCosts.fromSystemProperty(true)).as("no CPU figures for a GPU").isNull();
     try {
       System.setProperty("modstream.onnx.call-costs", "20, 2, 4, 0, 18, 2.5");
-      assertThat(OnnxNetwork.CallCosts.fromSystemProperty()).isEqualTo(
+      assertThat(OnnxNetwork.CallCosts.fromSystemProperty(true)).isEqualTo(
           new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
       System.setProperty("modstream.onnx.call-costs", "20,2,4");
-      assertThatThrownBy(OnnxNetwork.CallCosts::fromSystemProperty)
+      assertThatThrownBy(() -> OnnxNetwork.CallCosts.fromSystemProperty(false))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("six numbers")
           .hasMessageContaining("ops/jmh-bench --call-costs");
       System.setProperty("modstream.onnx.call-costs", "20,2,0,0,18,2.5");
-      assertThatThrownBy(OnnxNetwork.CallCosts::fromSystemProperty)
+      assertThatThrownBy(() -> OnnxNetwork.CallCosts.fromSystemProperty(false))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("rowStep > 0");
     } finally {
