@@ -12,6 +12,8 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scoring network run by ONNX Runtime from the DL4J network's exported weights ({@link
@@ -22,6 +24,7 @@ import java.util.Map;
 public final class OnnxNetwork implements ScoringNetwork {
 
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxNetwork.class);
 
   /**
    * The loaded graphs, closed when no replica can reach them any more: the fused layout, the
@@ -49,6 +52,24 @@ public final class OnnxNetwork implements ScoringNetwork {
      */
     public boolean cuda() {
       return cuda;
+    }
+
+    /**
+     * Describes the loaded layouts and how a call picks one, for the log.
+     *
+     * @return for example "fused and folded graphs on CPU, each call on the cheaper by
+     *     -Dmodstream.onnx.call-costs=..."
+     */
+    @Override
+    public String toString() {
+      String device = cuda ? "CUDA" : "CPU";
+      if (fused == null || folded == null) {
+        return (fused != null ? "the fused graph" : "the folded graph") + " on " + device
+            + (costs == null ? ", batches cut at the batch size" : ", batched by -Dmodstream.onnx.call-costs=" + costs);
+      }
+      return costs == null
+          ? "fused and folded graphs on " + device + ", no call costs: every call fused, batches cut at the batch size"
+          : "fused and folded graphs on " + device + ", each call on the cheaper by -Dmodstream.onnx.call-costs=" + costs;
     }
 
     /** Whether a call of this many rows padded to this many steps runs the folded layout. */
@@ -102,6 +123,13 @@ public final class OnnxNetwork implements ScoringNetwork {
    */
   record CallCosts(Cost fused, Cost folded) {
     static final CallCosts MEASURED = new CallCosts(new Cost(58.2, 0.89, 3.90), new Cost(74.8, 15.77, 2.551));
+
+    /** The property's form: six microsecond figures, fused then folded. */
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", fused.call(), fused.step(), fused.rowStep(),
+          folded.call(), folded.step(), folded.rowStep());
+    }
 
     /**
      * Returns the costs the system property sets, else the measured CPU ones; on CUDA none unless
@@ -199,6 +227,7 @@ public final class OnnxNetwork implements ScoringNetwork {
         folded = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FOLDED), options);
       }
       Session shared = new Session(fused, folded, costs, cuda, weights.embedding().length);
+      LOG.info("ONNX Runtime: {}", shared);
       OrtSession fusedSession = fused;
       OrtSession foldedSession = folded;
       CLEANER.register(shared, () -> {

@@ -45,7 +45,8 @@ class OnnxNetworkTest {
   @Test
   void aCallRunsTheLayoutItsSizeMakesCheaperAndCostsThat() {
     LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
-    OnnxNetwork both = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
+    OnnxNetwork.Session session = OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS);
+    OnnxNetwork both = OnnxNetwork.replica(session);
     // 8 rows of 10 steps: fused 8 x 10 = 80 us, folded (4 + 4) x 10 = 80: not cheaper, so fused.
     assertThat(both.callCost(8, 10)).isEqualTo(80_000);
     // 20 rows: fused 200 us, folded (4 + 10) x 10 = 140.
@@ -53,6 +54,8 @@ class OnnxNetworkTest {
     OnnxNetwork fusedOnly =
         OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
     assertThat(fusedOnly.callCost(20, 10)).isEqualTo(200_000);
+    assertThat(session.toString())
+        .isEqualTo("fused and folded graphs on CPU, each call on the cheaper by -Dmodstream.onnx.call-costs=0.0,0.0,1.0,0.0,4.0,0.5");
     // Without costs (CUDA's default) no estimate: Scoring cuts batches at the batch size.
     assertThat(OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, null)).callCost(20, 10)).isZero();
   }
