@@ -88,6 +88,18 @@ class OnnxNetworkTest {
   }
 
   @Test
+  void cudaMultipliesInFloat32UnlessTf32IsAskedFor() {
+    // TF32 moved scores by up to 1.05e-4 from DL4J's on an H100: never on by default.
+    assertThat(OnnxNetwork.cudaTf32()).isFalse();
+    try {
+      System.setProperty("modstream.onnx.cuda.tf32", "true");
+      assertThat(OnnxNetwork.cudaTf32()).isTrue();
+    } finally {
+      System.clearProperty("modstream.onnx.cuda.tf32");
+    }
+  }
+
+  @Test
   void callCostsComeFromTheSystemPropertyWhenSetAndAMalformedOneNamesTheFormat() {
     assertThat(OnnxNetwork.CallCosts.fromSystemProperty(false)).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
     assertThat(OnnxNetwork.CallCosts.fromSystemProperty(true)).as("no CPU figures for a GPU").isNull();
