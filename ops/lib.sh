@@ -20,6 +20,13 @@ ensure_built() {
   fi
 }
 
+# The comments the benchmarks and the GPU kit use by default: the shared Jigsaw rows (real comment
+# lengths) when present, else the committed sample.
+default_data() {
+  local shared="$root/../shared/data/jigsaw/train.csv.gz"
+  if [ -f "$shared" ]; then echo "$shared"; else echo "$root/data/sample/jigsaw-sample.csv.gz"; fi
+}
+
 # Runs the streams-app tools (produce, tail, create-topics) quietly.
 streams_tool() {
   # shellcheck disable=SC2086
