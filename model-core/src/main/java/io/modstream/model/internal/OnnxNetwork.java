@@ -196,7 +196,7 @@ public final class OnnxNetwork implements ScoringNetwork {
    * Which layouts to load. On CPU both, and each call runs the one its size makes cheaper ({@link
    * CallCosts}); on CUDA the fused one only (one cuDNN kernel rather than a Scan's per-step
    * launches: on an H100, 27,300 comments/s against 24,200 model-only at batch 4,096 with 8
-   * replicas, and a batch of 1 in 2.3 ms against 6.0 ms at p50). The system property {@code
+   * replicas, and a batch of 1 in 2.3 ms against 6.0 ms at p50; one run each). The system property {@code
    * modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code auto}) overrides that, to
    * compare them.
    *
