@@ -47,15 +47,6 @@ public final class OnnxNetwork implements ScoringNetwork {
     }
 
     /**
-     * Returns whether the session runs on a CUDA device.
-     *
-     * @return true for the CUDA execution provider
-     */
-    public boolean cuda() {
-      return cuda;
-    }
-
-    /**
      * Describes the loaded layouts and how a call picks one, for the log.
      *
      * @return for example "fused and folded graphs on CPU, each call on the cheaper by
