@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU measurements of README "GPU", run on the GPU host after ops/gpu-kit's parts are in
 # /root/kit (run from the repository root; writes logs under $OUT when set, else .gpukit/logs):
-#   ops/gpu/device-bench.sh verify                 # trainer verify-engine --engine onnx-cuda
+#   ops/gpu/device-bench.sh verify                 # trainer verify-engine --engine onnx-cuda, against
+#                                                  # DL4J and against DL4J in double precision
 #   ops/gpu/device-bench.sh model-only B,.. R,..   # streams-app bench, model-only, each batch x replicas
 #   ops/gpu/device-bench.sh e2e B R T P [ENGINE]   # ops/bench end to end: batch, replicas, stream
 #                                                  # threads, partitions, engine (default onnx-cuda)
@@ -17,8 +18,10 @@ dmon=$!
 trap 'kill $dmon 2>/dev/null' EXIT
 case "$what" in
   verify)
-    java -jar trainer/target/trainer.jar verify-engine --model models/v2 --data "$KIT_DATA" --engine onnx-cuda 2>&1 \
-      | grep -v '^\s*at ' | tee "$logs/verify.log" | tail -5 ;;
+    for reference in dl4j dl4j-float64; do
+      java -jar trainer/target/trainer.jar verify-engine --model models/v2 --data "$KIT_DATA" --engine onnx-cuda \
+        --reference "$reference" 2>&1 | grep -v '^\s*at ' | tee -a "$logs/verify.log" | tail -5
+    done ;;
   model-only)
     for b in ${1//,/ }; do for r in ${2//,/ }; do
       echo "== ${ENGINE:-onnx-cuda} batch $b replicas $r"

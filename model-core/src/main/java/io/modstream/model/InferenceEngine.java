@@ -14,7 +14,13 @@ public enum InferenceEngine {
   /** ONNX Runtime on the CPU, from the network's weights converted at load time. */
   ONNX("onnx"),
   /** ONNX Runtime on CUDA device 0; needs the {@code -Pgpu} build and a CUDA 12 host. */
-  ONNX_CUDA("onnx-cuda");
+  ONNX_CUDA("onnx-cuda"),
+  /**
+   * Deeplearning4j with the weights and arithmetic in double precision (each probability rounded to
+   * float at the end): for checking the float engines against exact arithmetic ({@code
+   * verify-engine --reference dl4j-float64}), not for serving.
+   */
+  DL4J_FLOAT64("dl4j-float64");
 
   /** The engine used when none is named: the fastest measured on CPU (see the README). */
   public static final InferenceEngine DEFAULT = ONNX;

@@ -1,6 +1,7 @@
 package io.modstream.model;
 
 import io.modstream.model.internal.LinearModel;
+import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.OnnxNetwork;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
@@ -50,9 +51,10 @@ public final class ModerationModel {
         new TextEncoder(Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
     this.engine = Objects.requireNonNull(engine, "engine");
     this.replicas = new ArrayBlockingQueue<>(replicaCount);
-    if (engine == InferenceEngine.DL4J) {
+    if (engine == InferenceEngine.DL4J || engine == InferenceEngine.DL4J_FLOAT64) {
       for (int i = 0; i < replicaCount; i++) {
-        replicas.add(bundle.newNetwork());
+        LstmNetwork network = bundle.newNetwork();
+        replicas.add(engine == InferenceEngine.DL4J ? network : network.inDouble());
       }
     } else {
       // One session holds the weights; each replica only adds its input buffers.

@@ -109,9 +109,11 @@ public final class ScorerConfig extends AbstractConfig {
           .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
               "Network replicas scoring in parallel, one thread each: a batch of at least 32 comments per replica is split into one share per replica (tokenized and scored on its own thread). With the onnx engines the replicas share one copy of the weights.")
           .define(SCORING_ENGINE, Type.STRING, InferenceEngine.DEFAULT.id(),
-              ValidString.in(java.util.Arrays.stream(InferenceEngine.values()).map(InferenceEngine::id).toArray(String[]::new)),
+              ValidString.in(java.util.Arrays.stream(InferenceEngine.values())
+                  .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine
+                  .map(InferenceEngine::id).toArray(String[]::new)),
               Importance.MEDIUM,
-              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). All give the same scores within 1e-5.")
+              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). All give the same scores within 1e-5 (on CPU, within 2e-7 of each other).")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
               "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
           .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code verify-engine}: scores the bundle's validation split with the reference engine (DL4J)
- * and with another engine, and fails if any score differs by more than the tolerance.
+ * {@code verify-engine}: scores the bundle's validation split with the reference engine (DL4J, or
+ * DL4J in double precision) and with another engine, and fails if any score differs by more than
+ * the tolerance or any comment's flagged labels differ.
  */
 @Command(
     name = "verify-engine",
@@ -36,8 +37,12 @@ final class VerifyEngineCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "FILE", description = "The labelled CSV the bundle was trained on.")
   Path data;
 
-  @Option(names = "--engine", description = "The engine to check: onnx or onnx-cuda.")
+  @Option(names = "--engine", description = "The engine to check: onnx, onnx-cuda or dl4j.")
   String engine = InferenceEngine.ONNX.id();
+
+  @Option(names = "--reference", description = "The engine it is checked against: dl4j, or dl4j-float64 "
+      + "(the same network in double precision) to see each float engine's own rounding.")
+  String referenceEngine = InferenceEngine.DL4J.id();
 
   @Option(names = "--validation-fraction", description = "As given to 'train' (the split's seed is the bundle's training seed).")
   double validationFraction = 0.2;
@@ -55,6 +60,7 @@ final class VerifyEngineCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ModelRuntime.configureNativeThreads(1);
     InferenceEngine candidate = InferenceEngine.of(engine);
+    InferenceEngine referenceBy = InferenceEngine.of(referenceEngine);
     ModelBundle bundle = ModelBundle.load(model);
     LabelledDataset dataset = LabelledCsv.read(data);
     LabelledDataset rows = allRows
@@ -62,7 +68,7 @@ final class VerifyEngineCommand implements Callable<Integer> {
         : dataset.stratifiedSplit(validationFraction, bundle.info().provenance().settings().seed()).validation();
     List<String> texts = rows.texts();
     long t0 = System.nanoTime();
-    float[][] reference = ModerationModel.of(bundle, 1, batchSize, InferenceEngine.DL4J).score(texts);
+    float[][] reference = ModerationModel.of(bundle, 1, batchSize, referenceBy).score(texts);
     long t1 = System.nanoTime();
     ModerationModel other = ModerationModel.of(bundle, 1, batchSize, candidate);
     float[][] scores = other.score(texts);
@@ -84,8 +90,8 @@ final class VerifyEngineCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s %s, %s rows of %s: %d comments, %d scores%n", bundle.info().name(), bundle.info().version(),
         allRows ? "all" : "validation", data.getFileName(), texts.size(), cells);
-    out.printf(Locale.ROOT, "dl4j (reference) %.1f s, %s %.1f s (one replica, batch %d, single-threaded)%n",
-        (t1 - t0) / 1e9, candidate, (t2 - t1) / 1e9, batchSize);
+    out.printf(Locale.ROOT, "%s (reference) %.1f s, %s %.1f s (one replica, batch %d, single-threaded)%n",
+        referenceBy, (t1 - t0) / 1e9, candidate, (t2 - t1) / 1e9, batchSize);
     out.printf(Locale.ROOT, "largest |difference| %.3g, mean %.3g, comments with other flagged labels %d%n",
         max, sum / Math.max(1, cells), verdicts);
     out.printf(Locale.ROOT, "%s (tolerance %.0e)%n", ok ? "OK: the same scores" : "FAILED: scores differ", tolerance);

@@ -136,6 +136,11 @@ class TrainerCliTest {
         .contains("comments with other flagged labels 0").contains("OK: the same scores");
     Run all = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--all-rows");
     assertThat(all.out()).contains("2000 comments, 12000 scores");
+    // Against exact arithmetic, ONNX Runtime's float scores are within 1e-6 (ORT's own Sigmoid was not).
+    Run exact = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString(),
+        "--reference", "dl4j-float64", "--tolerance", "1e-6");
+    assertThat(exact.exitCode()).as(exact.err() + exact.out()).isZero();
+    assertThat(exact.out()).contains("dl4j-float64 (reference)").contains("OK: the same scores");
   }
 
   @Test

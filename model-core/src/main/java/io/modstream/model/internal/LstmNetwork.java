@@ -130,8 +130,20 @@ public final class LstmNetwork implements ScoringNetwork {
    * @return {@code [batch.size()][labels]} probabilities
    */
   public float[][] predict(EncodedBatch batch) {
-    INDArray[] out = graph.output(false, new INDArray[] {ids(batch)}, new INDArray[] {mask(batch)});
+    DataType type = graph.getConfiguration().getDataType();
+    INDArray[] out = graph.output(
+        false, new INDArray[] {ids(batch).castTo(type)}, new INDArray[] {mask(batch).castTo(type)});
     return out[0].toFloatMatrix();
+  }
+
+  /**
+   * Returns a copy that computes in double precision (probabilities still returned as floats), a
+   * reference for the float engines' rounding.
+   *
+   * @return the copy
+   */
+  public LstmNetwork inDouble() {
+    return new LstmNetwork(graph.convertDataType(DataType.DOUBLE));
   }
 
   /** The trained weights, for {@link OnnxGraph}. */
@@ -158,7 +170,8 @@ public final class LstmNetwork implements ScoringNetwork {
     return param(param).toFloatVector();
   }
 
-  private INDArray param(String name) {
+  /** A parameter by its DL4J name, as a view: a change to it changes the network. */
+  INDArray param(String name) {
     INDArray p = graph.paramTable().get(name);
     if (p == null) {
       throw new IllegalStateException("the network has no parameter " + name + " (not a modstream BiLSTM?)");

@@ -28,8 +28,14 @@ import java.util.List;
  *           --Scan(one LSTM step for both directions)--> states [T, 2, B, H]
  * then:   --Add(padding: 0 on tokens, -inf past a row's length)--ReduceMax(time)--> [2, B, H]
  *           --Transpose--Flatten--> [B, 2H] (forward units first, as DL4J's merge)
- *           --Gemm--Relu--Gemm--Sigmoid--> scores [B, labels]
+ *           --Gemm--Relu--Gemm--> logits [B, labels]
  * </pre>
+ *
+ * The graph ends at the output layer's log-odds: {@link OnnxNetwork} takes their sigmoid in double
+ * precision. ONNX Runtime's own Sigmoid (a vectorised approximation on CPU) is accurate to ~1e-7
+ * in absolute terms only, which for a probability of ~1e-6 is a relative error of ~10%; the
+ * blend reads the network's log-odds, so that moved final scores by up to 6.0e-6 where
+ * everything before it agreed with DL4J to ~1e-7.
  *
  * ONNX's reverse direction reads each row backwards from its own length, which is what the DL4J
  * network's per-row {@code ReverseTimeSeriesVertex} does; the folded layout gets the same by
@@ -41,7 +47,7 @@ final class OnnxGraph {
   static final String LENGTHS = "lengths";
   static final String GATES = "gate_table";
   static final String PADDING = "padding";
-  static final String SCORES = "scores";
+  static final String LOGITS = "logits";
   private static final int OPSET = 17;
   private static final long IR_VERSION = 8;
 
@@ -112,7 +118,7 @@ final class OnnxGraph {
       folded(g, w);
     }
     g.addInput(input(PADDING, TensorProto.DataType.FLOAT, "T", 1, "B", 1));
-    g.addOutput(input(SCORES, TensorProto.DataType.FLOAT, "B", labels));
+    g.addOutput(input(LOGITS, TensorProto.DataType.FLOAT, "B", labels));
     g.addInitializer(tensor("dense_W", w.denseW()));
     g.addInitializer(vector("dense_b", w.denseB()));
     g.addInitializer(tensor("out_W", w.outW()));
@@ -126,8 +132,7 @@ final class OnnxGraph {
     g.addNode(node("Flatten", List.of("by_row"), "features").addAttribute(integer("axis", 1)));
     g.addNode(node("Gemm", List.of("features", "dense_W", "dense_b"), "dense_z"));
     g.addNode(node("Relu", List.of("dense_z"), "dense"));
-    g.addNode(node("Gemm", List.of("dense", "out_W", "out_b"), "logits"));
-    g.addNode(node("Sigmoid", List.of("logits"), SCORES));
+    g.addNode(node("Gemm", List.of("dense", "out_W", "out_b"), LOGITS));
 
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)

@@ -311,10 +311,20 @@ public final class OnnxNetwork implements ScoringNetwork {
         OrtSession.Result result = (folded ? session.folded : session.fused).run(folded
             ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
             : Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.LENGTHS, lengthTensor, OnnxGraph.PADDING, padTensor))) {
-      return (float[][]) result.get(0).getValue();
+      return probabilities((float[][]) result.get(0).getValue());
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed to score a batch of " + rows + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The sigmoid of each log-odds, in place, computed in double precision (see {@link OnnxGraph}). */
+  static float[][] probabilities(float[][] logits) {
+    for (float[] row : logits) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) (1 / (1 + Math.exp(-(double) row[j])));
+      }
+    }
+    return logits;
   }
 
   private void ensureCapacity(int rows, int width, int directions) {

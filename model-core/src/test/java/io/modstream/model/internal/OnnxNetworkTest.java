@@ -42,6 +42,34 @@ class OnnxNetworkTest {
     }
   }
 
+  /**
+   * The blend reads the network's log-odds, so a probability of 1e-6 must be right to a few digits,
+   * not to 1e-7: ONNX Runtime's CPU Sigmoid was off by ~10% there (8.05e-7 for 7.33e-7), which moved
+   * final scores by 6e-6. The graph now ends at the logits and the sigmoid is taken in Java.
+   */
+  @Test
+  void smallProbabilitiesKeepTheirRelativePrecision() {
+    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    dl4j.param("out_b").subi(14);
+    OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
+    Random random = new Random(5);
+    for (int count : new int[] {3, 16}) {
+      int[][] rows = new int[count][];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = random.ints(1 + random.nextInt(40), 1, 200).toArray();
+      }
+      float[][] expected = dl4j.predict(TextEncoder.pad(rows));
+      float[][] actual = onnx.predict(rows);
+      for (int i = 0; i < rows.length; i++) {
+        for (int j = 0; j < 6; j++) {
+          assertThat((double) expected[i][j]).as("row %d label %d is a small probability", i, j).isBetween(1e-9, 1e-5);
+          assertThat((double) actual[i][j]).as("%d rows: row %d label %d", count, i, j)
+              .isCloseTo(expected[i][j], org.assertj.core.data.Percentage.withPercentage(0.01));
+        }
+      }
+    }
+  }
+
   @Test
   void aCallRunsTheLayoutItsSizeMakesCheaperAndCostsThat() {
     LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
