@@ -13,6 +13,27 @@ TRAINER_JAVA_OPTS=${MODSTREAM_TRAINER_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC}
 TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
+# Prints the path of async-profiler's agent library (Linux x64): $MODSTREAM_ASYNC_PROFILER_LIB when
+# set (the GPU kit's copy), else tools.profiler:async-profiler at the parent pom's
+# async-profiler.version, fetched from Maven Central into .local/async-profiler on first use.
+async_profiler_lib() {
+  if [ -n "${MODSTREAM_ASYNC_PROFILER_LIB:-}" ]; then
+    echo "$MODSTREAM_ASYNC_PROFILER_LIB"
+    return
+  fi
+  local version dir
+  version=$(sed -n 's:.*<async-profiler.version>\(.*\)</async-profiler.version>.*:\1:p' "$root/pom.xml")
+  dir="$root/.local/async-profiler/$version"
+  if [ ! -f "$dir/libasyncProfiler.so" ]; then
+    mkdir -p "$dir"
+    (cd "$root" && mvn -q -B -N dependency:copy -Dartifact="tools.profiler:async-profiler:$version:jar:linux-x64" \
+      -DoutputDirectory="$dir") >&2 || { echo "could not fetch async-profiler $version from Maven" >&2; return 1; }
+    (cd "$dir" && jar xf "async-profiler-$version-linux-x64.jar" linux-x64/libasyncProfiler.so \
+      && mv linux-x64/libasyncProfiler.so . && rmdir linux-x64)
+  fi
+  echo "$dir/libasyncProfiler.so"
+}
+
 ensure_built() {
   if [ ! -f "$TRAINER_JAR" ] || [ ! -f "$STREAMS_JAR" ] || [ ! -f "$KAFKA_JAR" ]; then
     echo "==> building modstream (mvn -DskipTests package; the first build downloads dependencies)" >&2

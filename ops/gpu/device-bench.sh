@@ -5,7 +5,8 @@
 #                                                  # DL4J and against DL4J in double precision
 #   ops/gpu/device-bench.sh model-only B,.. R,..   # streams-app bench, model-only, each batch x replicas
 #   ops/gpu/device-bench.sh e2e B R T P [ENGINE]   # ops/bench end to end: batch, replicas, stream
-#                                                  # threads, partitions, engine (default onnx-cuda)
+#                                                  # threads, partitions, engine (default onnx-cuda);
+#                                                  # PROFILE=1: ops/bench --profile (app-*.collapsed.xz)
 # Each also samples the GPU (nvidia-smi dmon, one line a second) into dmon-*.log.
 set -uo pipefail
 source "$(dirname "$0")/device-env.sh" || exit 1
@@ -33,10 +34,14 @@ case "$what" in
   e2e)
     b=$1 r=$2 t=$3 p=$4 engine=${5:-onnx-cuda}
     echo "== e2e $engine batch $b replicas $r stream threads $t partitions $p"
+    profile=()
+    [[ ${PROFILE:-0} == 1 ]] && profile=(--profile "$logs/app-$b-$r-$t-$p")
     MODSTREAM_PARTITIONS=$p MODSTREAM_SCORING_ENGINE=$engine MODSTREAM_BATCH_SIZE=$b MODSTREAM_SCORING_REPLICAS=$r \
-      MODSTREAM_KAFKA_NUM_STREAM_THREADS=$t ops/bench --model models/v2 --data "$KIT_DATA" --count 200000 -- \
+      MODSTREAM_KAFKA_NUM_STREAM_THREADS=$t ops/bench --model models/v2 --data "$KIT_DATA" --count 200000 "${profile[@]}" -- \
       --engine "$engine" --batch-size "$b" --replicas "$r" --warm-up-comments 100000 --half-load-seconds 20 \
       --half-load-warm-up-seconds 10 --single-count 500 --model-only-seconds 8 2>&1 | tee -a "$logs/e2e.log" | grep -v '^\s*at '
-    cp .local/bench/streams-app.log "$logs/app-$b-$r-$t-$p.log" 2>/dev/null ;;
+    cp .local/bench/streams-app.log "$logs/app-$b-$r-$t-$p.log" 2>/dev/null
+    # Collapsed stacks can pass 16 MiB, the most a file that comes back may hold (xz: ~60x smaller).
+    for f in "$logs/app-$b-$r-$t-$p".*.collapsed; do [[ -f $f ]] && xz -T0 -6 "$f"; done ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

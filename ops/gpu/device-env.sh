@@ -26,3 +26,4 @@ export LD_LIBRARY_PATH=$kit_root/.gpukit/cuda:/usr/local/cuda/lib64
 export JAVA_TOOL_OPTIONS="-Donnxruntime.native.path=$kit_root/.gpukit/ort ${JAVA_TOOL_OPTIONS:-}"
 KIT_DATA=$(ls "$kit_root"/.gpukit/data/* | head -1)
 export KIT_DATA
+export MODSTREAM_ASYNC_PROFILER_LIB=$kit_root/.gpukit/ap/libasyncProfiler.so

@@ -62,6 +62,20 @@ class ModerationModelTest {
     }
   }
 
+  /** As on CUDA: the shares are tokenized on their threads, the network scores the call's rows at once. */
+  @Test
+  void aSplitCallWhoseNetworkTakesTheWholeCallGivesTheSameScores() throws Exception {
+    List<String> texts = TestData.sample(300).texts();
+    float[][] one = ModerationModel.of(bundle, 1, 64).score(texts);
+    for (int replicas : new int[] {2, 3}) {
+      float[][] whole = ModerationModel.of(bundle, replicas, 64, InferenceEngine.DEFAULT, true).score(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(whole[i]).as("%d replicas, text %d", replicas, i).containsExactly(one[i]);
+      }
+    }
+    assertThat(ModerationModel.of(bundle, 3, 64, InferenceEngine.DEFAULT, true).score(List.of())).isEmpty();
+  }
+
   @Test
   void sharesHoldEveryRowOnceInInputOrderAndBalanceTheEstimatedCost() {
     List<String> texts = TestData.sample(300).texts();

@@ -107,7 +107,7 @@ public final class ScorerConfig extends AbstractConfig {
           .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
               "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
           .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
-              "Network replicas scoring in parallel, one thread each: a batch of at least 32 comments per replica is split into one share per replica (tokenized and scored on its own thread). With the onnx engines the replicas share one copy of the weights.")
+              "Network replicas scoring in parallel, one thread each: a batch of at least 32 comments per replica is split into one share per replica, tokenized and (on the CPU engines) scored on its own thread; with onnx-cuda the shares are tokenized in parallel and the batch is scored in one network call. With the onnx engines the replicas share one copy of the weights.")
           .define(SCORING_ENGINE, Type.STRING, InferenceEngine.DEFAULT.id(),
               ValidString.in(java.util.Arrays.stream(InferenceEngine.values())
                   .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine

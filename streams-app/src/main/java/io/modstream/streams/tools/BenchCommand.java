@@ -118,6 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
           + "and became readable (epoch ms), to find where the slowest ones lost their time.")
   Path trace;
 
+  @Option(names = "--profile", paramLabel = "PREFIX",
+      description = "Profiles the app (--cpu-of app=PID) with async-profiler during the measured saturated and half-load runs, "
+          + "wall clock, every thread every 5 ms: PREFIX.saturated.collapsed and PREFIX.half.collapsed (ops/profile-top reads them).")
+  Path profile;
+
+  @Option(names = "--profile-agent", paramLabel = "LIB", description = "async-profiler's libasyncProfiler.so, for --profile.")
+  Path profileAgent;
+
   private CpuMeter cpu;
   /** The --cpu-of name of the streams app under test. */
   private static final String APP = "app";
@@ -158,6 +166,14 @@ public final class BenchCommand implements Callable<Integer> {
     for (int i = 0; System.nanoTime() < warmUntil; i = (i + batchSize) % Math.max(1, sample.size() - batchSize)) {
       scorer.score(sample.subList(i, Math.min(sample.size(), i + batchSize)));
     }
+    AppProfiler profiler = null;
+    if (profile != null) {
+      if (profileAgent == null || !cpuOf.containsKey(APP)) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--profile needs --profile-agent LIB and --cpu-of app=PID (ops/bench --profile passes both)");
+      }
+      profiler = new AppProfiler(cpuOf.get(APP), profileAgent);
+    }
     cpu = new CpuMeter(cpuOf, clockTicks);
     ModelOnly before = modelOnly(scorer, sample);
     System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s (batch %d, %d replicas, %s, %d comments, %s)%n",
@@ -182,7 +198,13 @@ public final class BenchCommand implements Callable<Integer> {
     Run warm = run(cycle(texts, warmUpComments), 0, "warm");
     System.out.printf(Locale.ROOT, "warm-up:      %,.0f comments/s end to end (%d comments, not counted)%n",
         warm.throughput, Math.max(100, warmUpComments));
+    if (profiler != null) {
+      profiler.start();
+    }
     Run full = run(sample, 0, "sat");
+    if (profiler != null) {
+      profiler.stopTo(profileFile("saturated"));
+    }
     System.out.printf(Locale.ROOT, "end-to-end:   %,.0f comments/s at saturation; latency p50 %.0f ms, p99 %.0f ms%n",
         full.throughput, full.p50, full.p99);
     printCpu(full.cpu);
@@ -206,7 +228,13 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "warm-up:      %ds at half load, latency p50 %.0f ms, p99 %.0f ms (not counted)%n",
           halfLoadWarmUpSeconds, warmHalf.p50, warmHalf.p99);
     }
+    if (profiler != null) {
+      profiler.start();
+    }
     Run steady = run(cycle(texts, half * halfLoadSeconds), half, "half", trace);
+    if (profiler != null) {
+      profiler.stopTo(profileFile("half"));
+    }
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
@@ -230,6 +258,10 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "              latency during the swap run p50 %.0f ms, p99 %.0f ms%n", swap.p50, swap.p99);
     }
     return 0;
+  }
+
+  private Path profileFile(String run) {
+    return Path.of(profile + "." + run + ".collapsed");
   }
 
   /** {@code "; CPU steal 1.2, 17.0, ...%"}, or nothing where the machine's steal was not measured. */
