@@ -28,10 +28,7 @@ class OnnxNetworkTest {
     OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, only, SWITCH_ABOVE_8_ROWS));
     Random random = new Random(11);
     for (int count : new int[] {1, 7, 8, 13, 20}) {
-      int[][] rows = new int[count][];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = random.ints(1 + random.nextInt(40), 1, 200).toArray();
-      }
+      int[][] rows = randomRows(random, count);
       float[][] expected = dl4j.predict(TextEncoder.pad(rows));
       float[][] actual = onnx.predict(rows);
       for (int i = 0; i < rows.length; i++) {
@@ -54,10 +51,7 @@ class OnnxNetworkTest {
     OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
     Random random = new Random(5);
     for (int count : new int[] {3, 16}) {
-      int[][] rows = new int[count][];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = random.ints(1 + random.nextInt(40), 1, 200).toArray();
-      }
+      int[][] rows = randomRows(random, count);
       float[][] expected = dl4j.predict(TextEncoder.pad(rows));
       float[][] actual = onnx.predict(rows);
       for (int i = 0; i < rows.length; i++) {
@@ -68,6 +62,15 @@ class OnnxNetworkTest {
         }
       }
     }
+  }
+
+  /** Rows of 1-40 token ids from a vocabulary of 200. */
+  private static int[][] randomRows(Random random, int count) {
+    int[][] rows = new int[count][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = random.ints(1 + random.nextInt(40), 1, 200).toArray();
+    }
+    return rows;
   }
 
   @Test
