@@ -113,7 +113,7 @@ public final class ScorerConfig extends AbstractConfig {
                   .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine
                   .map(InferenceEngine::id).toArray(String[]::new)),
               Importance.MEDIUM,
-              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). All give the same scores within 1e-5 (on CPU, within 2e-7 of each other).")
+              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). onnx and dl4j give the same scores within 2e-7 (verify-engine on the Jigsaw validation split); for onnx-cuda see the README's GPU section.")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
               "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
           .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
