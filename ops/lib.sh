@@ -13,6 +13,11 @@ TRAINER_JAVA_OPTS=${MODSTREAM_TRAINER_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC}
 TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
+# Prints a property of the parent pom (a pinned version), e.g. pom_property onnxruntime.version.
+pom_property() {
+  sed -n "s:.*<$1>\\(.*\\)</$1>.*:\\1:p" "$root/pom.xml" | head -1
+}
+
 # Prints the path of async-profiler's agent library (Linux x64): $MODSTREAM_ASYNC_PROFILER_LIB when
 # set (the GPU kit's copy), else tools.profiler:async-profiler at the parent pom's
 # async-profiler.version, fetched from Maven Central into .local/async-profiler on first use.
@@ -22,7 +27,7 @@ async_profiler_lib() {
     return
   fi
   local version dir
-  version=$(sed -n 's:.*<async-profiler.version>\(.*\)</async-profiler.version>.*:\1:p' "$root/pom.xml")
+  version=$(pom_property async-profiler.version)
   dir="$root/.local/async-profiler/$version"
   if [ ! -f "$dir/libasyncProfiler.so" ]; then
     mkdir -p "$dir"
