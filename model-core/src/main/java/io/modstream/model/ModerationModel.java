@@ -10,6 +10,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format
@@ -38,7 +44,7 @@ public final class ModerationModel {
   private final int tokenLimit;
   private final int replicaCount;
   /** Threads that score a call's extra shares; null with one replica. */
-  private final java.util.concurrent.ExecutorService helpers;
+  private final ExecutorService helpers;
   /**
    * Whether the network scores a split call's rows in one go (cut at {@code maxBatch}) after the
    * shares are tokenized, rather than each share its own. Small calls waste a GPU (H100, model
@@ -83,9 +89,9 @@ public final class ModerationModel {
       this.helpers = null;
     } else {
       // Idle helpers exit after 30 s, so a model replaced by a hot swap leaves no threads behind.
-      java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
-          replicaCount - 1, replicaCount - 1, 30, java.util.concurrent.TimeUnit.SECONDS,
-          new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(
+          replicaCount - 1, replicaCount - 1, 30, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "modstream-scoring-" + info.version());
             t.setDaemon(true);
             return t;
@@ -173,10 +179,10 @@ public final class ModerationModel {
     // shares 24% of the time while the one helper ran 93%). No thread holds a replica while it
     // waits for another thread, so concurrent callers cannot deadlock.
     Prepared[] prepared = new Prepared[shares];
-    List<java.util.concurrent.FutureTask<Void>> pending = new ArrayList<>(shares - 1);
+    List<FutureTask<Void>> pending = new ArrayList<>(shares - 1);
     for (int s = 1; s < shares; s++) {
       int index = s;
-      java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+      FutureTask<Void> task = new FutureTask<>(() -> {
         prepared[index] = prepare(texts, rows[index]);
         if (!wholeCalls) {
           finish(prepared[index], scoreRows(prepared[index].rows()), scores);
@@ -195,10 +201,10 @@ public final class ModerationModel {
     for (int k = pending.size() - 1; k >= 0; k--) {
       pending.get(k).run();
     }
-    for (java.util.concurrent.Future<?> f : pending) {
+    for (FutureTask<Void> f : pending) {
       try {
         f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("scoring failed on a helper thread: " + e.getCause(), e.getCause());
       }
     }
