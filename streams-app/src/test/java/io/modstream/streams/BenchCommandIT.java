@@ -9,7 +9,10 @@ import io.modstream.streams.tools.BenchCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +45,9 @@ class BenchCommandIT {
     TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels(), 3));
 
     Path trace = dir.resolve("half-load.csv");
+    // The profile of the saturated and half-load runs needs async-profiler's Linux x64 library.
+    Path agent = asyncProfilerLibrary(dir);
+    Path profile = dir.resolve("profile");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit;
     try (KafkaStreams streams = new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties())) {
@@ -56,13 +62,17 @@ class BenchCommandIT {
       PrintStream stdout = System.out;
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       try {
-        exit = cli.execute("--model", modelDir.toString(), "--data", TestData.samplePath().toString(),
+        List<String> args = new ArrayList<>(List.of("--model", modelDir.toString(), "--data", TestData.samplePath().toString(),
             "--bootstrap", broker.bootstrapServers(), "--comments-topic", cfg.getString(ScorerConfig.TOPIC_COMMENTS),
             "--labels-topic", cfg.getString(ScorerConfig.TOPIC_LABELS), "--count", "400", "--warm-up-seconds", "1",
             "--model-only-seconds", "1", "--single-count", "50", "--warm-up-comments", "200",
             "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2", "--trace", trace.toString(),
             // the app runs in this JVM here
-            "--cpu-of", "app=" + ProcessHandle.current().pid());
+            "--cpu-of", "app=" + ProcessHandle.current().pid()));
+        if (agent != null) {
+          args.addAll(List.of("--profile", profile.toString(), "--profile-agent", agent.toString()));
+        }
+        exit = cli.execute(args.toArray(String[]::new));
       } finally {
         System.setOut(stdout);
       }
@@ -89,6 +99,13 @@ class BenchCommandIT {
     double perCore = number(printed, "per core: +([\\d,]+) comments per core-second of the app end to end");
     assertThat(perCore).isPositive();
     assertThat(number(printed, "end to end, ([\\d,]+) model-only")).isPositive();
+    if (agent != null) {
+      // each measured run's wall-clock profile holds the stream threads' stacks through the scorer
+      for (String run : List.of("saturated", "half")) {
+        String stacks = Files.readString(Path.of(profile + "." + run + ".collapsed"));
+        assertThat(stacks).as(run).containsPattern("(?m)^\\[" + java.util.regex.Pattern.quote(app) + "[^;]*StreamThread-\\d+ tid=\\d+\\];.*io/modstream/streams/ScoringProcessor");
+      }
+    }
     // the trace holds every comment of the half-load run, each one's moments in order
     java.util.List<String> lines = java.nio.file.Files.readAllLines(trace);
     assertThat(lines.get(0)).isEqualTo("sent_ms,in_app_ms,decided_ms,readable_ms");
@@ -99,6 +116,21 @@ class BenchCommandIT {
       // (arrival is the app's cached loop clock, which can read a little before the send)
       assertThat(t[2]).as(line).isGreaterThanOrEqualTo(t[1]);
       assertThat(t[3]).as(line).isGreaterThanOrEqualTo(t[2]).isGreaterThan(t[0]);
+    }
+  }
+
+  /** async-profiler's library from the test classpath, or null where it does not run (not Linux x64). */
+  private static Path asyncProfilerLibrary(Path dir) throws java.io.IOException {
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    if (!linuxX64) {
+      return null;
+    }
+    try (java.io.InputStream in = BenchCommandIT.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
+      assertThat(in).as("async-profiler's library on the test classpath").isNotNull();
+      Path lib = dir.resolve("libasyncProfiler.so");
+      Files.copy(in, lib);
+      return lib;
     }
   }
 

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class AppProfiler {
 
-  /** Wall-clock sampling: every thread, running or waiting, every 5 ms. */
-  static final String START = "start,event=wall,interval=5ms,threads";
+  /**
+   * Wall-clock sampling: every thread, running or waiting, every 5 ms; quiet, or the agent prints
+   * "Profiling started" on the app's own standard output.
+   */
+  static final String START = "start,event=wall,interval=5ms,threads,quiet";
 
   private final long pid;
   private final Path agent;
@@ -41,7 +44,7 @@ final class AppProfiler {
    * @param file the collapsed stacks, one line per distinct stack with its sample count
    */
   void stopTo(Path file) {
-    agentCommand("stop,file=" + file.toAbsolutePath() + ",collapsed");
+    agentCommand("stop,file=" + file.toAbsolutePath() + ",collapsed,quiet");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("async-profiler reported no error but wrote no " + file);
     }

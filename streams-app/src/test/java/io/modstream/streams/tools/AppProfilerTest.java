@@ -15,7 +15,7 @@ class AppProfilerTest {
     Path lib = Files.createFile(dir.resolve("libasyncProfiler.so"));
     AppProfiler profiler = new AppProfiler(4242, lib);
     assertThat(profiler.commandLine(AppProfiler.START))
-        .endsWith("4242", "JVMTI.agent_load", lib.toAbsolutePath().toString(), "\"start,event=wall,interval=5ms,threads\"");
+        .endsWith("4242", "JVMTI.agent_load", lib.toAbsolutePath().toString(), "\"start,event=wall,interval=5ms,threads,quiet\"");
     assertThat(profiler.commandLine(AppProfiler.START).get(0)).endsWith("jcmd");
   }
 
