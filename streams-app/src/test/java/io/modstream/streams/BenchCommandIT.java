@@ -103,11 +103,11 @@ class BenchCommandIT {
       // each measured run's wall-clock profile holds the stream threads' stacks through the scorer
       for (String run : List.of("saturated", "half")) {
         String stacks = Files.readString(Path.of(profile + "." + run + ".collapsed"));
-        assertThat(stacks).as(run).containsPattern("(?m)^\\[" + java.util.regex.Pattern.quote(app) + "[^;]*StreamThread-\\d+ tid=\\d+\\];.*io/modstream/streams/ScoringProcessor");
+        assertThat(stacks).as(run).containsPattern("(?m)^\\[" + Pattern.quote(app) + "[^;]*StreamThread-\\d+ tid=\\d+\\];.*io/modstream/streams/ScoringProcessor");
       }
     }
     // the trace holds every comment of the half-load run, each one's moments in order
-    java.util.List<String> lines = java.nio.file.Files.readAllLines(trace);
+    List<String> lines = Files.readAllLines(trace);
     assertThat(lines.get(0)).isEqualTo("sent_ms,in_app_ms,decided_ms,readable_ms");
     // half load for 2 s: the saturated rate's comments, from the printed (rounded) rate
     assertThat(lines.size() - 1).isBetween((int) Math.max(100, endToEnd - 1), (int) Math.max(100, endToEnd + 1));

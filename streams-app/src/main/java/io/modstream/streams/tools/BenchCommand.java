@@ -198,13 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
     Run warm = run(cycle(texts, warmUpComments), 0, "warm");
     System.out.printf(Locale.ROOT, "warm-up:      %,.0f comments/s end to end (%d comments, not counted)%n",
         warm.throughput, Math.max(100, warmUpComments));
-    if (profiler != null) {
-      profiler.start();
-    }
-    Run full = run(sample, 0, "sat");
-    if (profiler != null) {
-      profiler.stopTo(profileFile("saturated"));
-    }
+    Run full = profiled(profiler, "saturated", () -> run(sample, 0, "sat"));
     System.out.printf(Locale.ROOT, "end-to-end:   %,.0f comments/s at saturation; latency p50 %.0f ms, p99 %.0f ms%n",
         full.throughput, full.p50, full.p99);
     printCpu(full.cpu);
@@ -228,13 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "warm-up:      %ds at half load, latency p50 %.0f ms, p99 %.0f ms (not counted)%n",
           halfLoadWarmUpSeconds, warmHalf.p50, warmHalf.p99);
     }
-    if (profiler != null) {
-      profiler.start();
-    }
-    Run steady = run(cycle(texts, half * halfLoadSeconds), half, "half", trace);
-    if (profiler != null) {
-      profiler.stopTo(profileFile("half"));
-    }
+    Run steady = profiled(profiler, "half", () -> run(cycle(texts, half * halfLoadSeconds), half, "half", trace));
     System.out.printf(Locale.ROOT, "half load:    %,.0f comments/s offered; latency p50 %.0f ms, p99 %.0f ms%n",
         half, steady.p50, steady.p99);
     System.out.printf(Locale.ROOT, "              parts: to the app p50 %.0f / p99 %.0f ms; batch buffer and scoring p50 %.0f / p99 %.0f ms;%n"
@@ -260,8 +248,17 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Path profileFile(String run) {
-    return Path.of(profile + "." + run + ".collapsed");
+  /** Runs {@code body}, profiling the app meanwhile into PREFIX.NAME.collapsed when profiling. */
+  private Run profiled(AppProfiler profiler, String name, Callable<Run> body) throws Exception {
+    if (profiler == null) {
+      return body.call();
+    }
+    profiler.start();
+    try {
+      return body.call();
+    } finally {
+      profiler.stopTo(Path.of(profile + "." + name + ".collapsed"));
+    }
   }
 
   /** {@code "; CPU steal 1.2, 17.0, ...%"}, or nothing where the machine's steal was not measured. */
