@@ -3,7 +3,6 @@ package io.modstream.model;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +30,13 @@ final class Deobfuscation {
   /** Symbols and digits read as letters inside a word. */
   private static final String LEET_FROM = "0134578$@!|";
   private static final String LEET_TO = "oieastbsail";
+  private static final boolean[] LEET = new boolean[0x80];
+
+  static {
+    for (int i = 0; i < LEET_FROM.length(); i++) {
+      LEET[LEET_FROM.charAt(i)] = true;
+    }
+  }
 
   /** A number with a unit or ordinal suffix, which is not a disguised word. */
   private static final Pattern NUMBER_WORD =
@@ -73,23 +79,18 @@ final class Deobfuscation {
     return Normalizer.normalize(out, Normalizer.Form.NFC);
   }
 
-  /** Matches {@code pattern} (Tokenizer's scheme-2 pattern) and cleans each word it finds. */
-  static List<String> tokenize(String folded, Pattern pattern, int maxTokens) {
+  /** Finds the tokens of {@code folded} (scheme 2's grammar) and cleans each word it finds. */
+  static List<String> tokenize(String folded, int maxTokens) {
     Spaced spaced = new Spaced(maxTokens);
-    Matcher m = pattern.matcher(folded);
-    while (!spaced.full() && m.find()) {
-      if (m.start(Tokenizer.URL_GROUP) >= 0) {
-        spaced.add(Tokenizer.URL);
-      } else if (m.start(Tokenizer.EMAIL_GROUP) >= 0) {
-        spaced.add(Tokenizer.EMAIL);
-      } else if (m.start(Tokenizer.USER_GROUP) >= 0) {
-        spaced.add(Tokenizer.USER);
-      } else if (m.start(Tokenizer.NUM_GROUP) >= 0) {
-        spaced.add(Tokenizer.NUMBER);
-      } else if (m.start(Tokenizer.WORD_GROUP) >= 0) {
-        word(m.group(), spaced);
-      } else {
-        spaced.add(m.group());
+    TokenScanner scanner = new TokenScanner(folded, 2);
+    while (!spaced.full() && scanner.find()) {
+      switch (scanner.kind()) {
+        case TokenScanner.URL -> spaced.add(Tokenizer.URL);
+        case TokenScanner.EMAIL -> spaced.add(Tokenizer.EMAIL);
+        case TokenScanner.USER -> spaced.add(Tokenizer.USER);
+        case TokenScanner.NUMBER -> spaced.add(Tokenizer.NUMBER);
+        case TokenScanner.WORD -> word(scanner.token(), spaced);
+        default -> spaced.add(scanner.token());
       }
     }
     return spaced.finish();
@@ -122,24 +123,38 @@ final class Deobfuscation {
 
   private static boolean hasLeet(String core) {
     for (int i = 0; i < core.length(); i++) {
-      if (LEET_FROM.indexOf(core.charAt(i)) >= 0) {
+      if (isLeet(core.charAt(i))) {
         return true;
       }
     }
     return false;
   }
 
+  private static boolean isLeet(char c) {
+    return c < 0x80 && LEET[c];
+  }
+
+  private static boolean isLetter(char c) {
+    return c < 0x80 ? (c | 0x20) >= 'a' && (c | 0x20) <= 'z' : Character.isLetter(c);
+  }
+
   /** Reads digits and symbols inside a word as letters and collapses letters repeated 3+ times. */
   static String clean(String core) {
     boolean hasLetter = false;
     boolean hasLeet = false;
+    boolean tripled = false;
     for (int i = 0; i < core.length(); i++) {
       char c = core.charAt(i);
-      hasLetter |= Character.isLetter(c);
-      hasLeet |= LEET_FROM.indexOf(c) >= 0;
+      boolean letter = isLetter(c);
+      hasLetter |= letter;
+      hasLeet |= isLeet(c);
+      tripled |= letter && i >= 2 && core.charAt(i - 1) == c && core.charAt(i - 2) == c;
+    }
+    boolean decode = hasLetter && hasLeet && !NUMBER_WORD.matcher(core).matches();
+    if (!decode && !tripled) {
+      return core; // most words: nothing to read as a letter, no run to collapse
     }
     StringBuilder sb = new StringBuilder(core.length());
-    boolean decode = hasLetter && hasLeet && !NUMBER_WORD.matcher(core).matches();
     for (int i = 0; i < core.length(); i++) {
       char c = core.charAt(i);
       int leet = decode ? LEET_FROM.indexOf(c) : -1;

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns raw comment text into tokens, identically in training and serving.
@@ -17,11 +15,11 @@ import java.util.regex.Pattern;
  * addresses, user mentions and numbers become the placeholder tokens {@link #URL}, {@link
  * #EMAIL}, {@link #USER} and {@link #NUMBER}; words (letters, marks and digits with at least one
  * letter, so {@code 1d10t} stays one token) and every other visible code point (punctuation,
- * emoji) become tokens.
+ * emoji) become tokens. {@code TokenScanner} gives the grammar, as a regular expression.
  *
- * <p>Every pattern is bounded, so tokenization is linear in the input length whatever the input
- * (a megabyte with no spaces, invalid UTF-16, only digits). Instances are immutable and
- * thread-safe.
+ * <p>Every part of that grammar is bounded, so tokenization is linear in the input length
+ * whatever the input (a megabyte with no spaces, invalid UTF-16, only digits). Instances are
+ * immutable and thread-safe.
  */
 public final class Tokenizer {
 
@@ -36,40 +34,6 @@ public final class Tokenizer {
 
   /** The current tokenization scheme; stored in bundles so a mismatch is detected at load. */
   public static final int SCHEME_VERSION = 2;
-
-  private static final String URL_PART = "(?<url>(?:https?://|www\\.)[^\\s]{1,2048})";
-  private static final String EMAIL_PART =
-      "|(?<email>[\\p{L}\\p{N}._%+-]{1,64}@[\\p{L}\\p{N}-]{1,63}(?:\\.[\\p{L}\\p{N}-]{1,63}){1,8})";
-  private static final String USER_PART = "|(?<user>@[\\p{L}\\p{N}_]{1,64})";
-  /**
-   * Stands in for the e-mail and mention alternatives in text without an '@': both need one, so
-   * they cannot match there, and a literal '@' fails at once where the e-mail alternative would
-   * scan each word and backtrack. Same groups, same tokens; tokenizing took ~30% less (JMH, README).
-   */
-  private static final String NO_AT_PARTS = "|(?<email>@)|(?<user>@)";
-  private static final String WORD_V1_PART = "|(?<word>[\\p{N}_]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
-  /**
-   * Scheme 2's words may hold the symbols people use to disguise letters ({@code $h!t}, {@code
-   * f*ck}, {@code @ss} after a letter); symbols at a word's edges are split off again.
-   */
-  private static final String WORD_V2_PART =
-      "|(?<word>[\\p{N}_$!*|]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_$@!*|]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
-  private static final String REST_PART = "|(?<num>\\p{N}+(?:[.,:]\\p{N}+)*)|(?<other>\\S)";
-
-  private static final Pattern TOKEN = Pattern.compile(URL_PART + EMAIL_PART + USER_PART + WORD_V1_PART + REST_PART);
-  private static final Pattern TOKEN_NO_AT = Pattern.compile(URL_PART + NO_AT_PARTS + WORD_V1_PART + REST_PART);
-  private static final Pattern TOKEN_V2 = Pattern.compile(URL_PART + EMAIL_PART + USER_PART + WORD_V2_PART + REST_PART);
-  private static final Pattern TOKEN_V2_NO_AT = Pattern.compile(URL_PART + NO_AT_PARTS + WORD_V2_PART + REST_PART);
-
-  /**
-   * Group numbers of the patterns above, in the order of their alternatives (looking groups up
-   * by name costs a map lookup per token); {@code TokenizerTest} checks them against the names.
-   */
-  static final int URL_GROUP = 1;
-  static final int EMAIL_GROUP = 2;
-  static final int USER_GROUP = 3;
-  static final int WORD_GROUP = 4;
-  static final int NUM_GROUP = 5;
 
   private static final Tokenizer V1 = new Tokenizer(1);
   private static final Tokenizer V2 = new Tokenizer(2);
@@ -145,39 +109,30 @@ public final class Tokenizer {
       return tokens;
     }
     if (scheme >= 2) {
-      String folded = Deobfuscation.fold(normalize(text));
-      return Deobfuscation.tokenize(folded, pattern(folded), maxTokens);
+      return Deobfuscation.tokenize(Deobfuscation.fold(normalize(text)), maxTokens);
     }
-    String normalized = normalize(text);
-    Matcher m = pattern(normalized).matcher(normalized);
-    while (tokens.size() < maxTokens && m.find()) {
-      if (m.start(URL_GROUP) >= 0) {
-        tokens.add(URL);
-      } else if (m.start(EMAIL_GROUP) >= 0) {
-        tokens.add(EMAIL);
-      } else if (m.start(USER_GROUP) >= 0) {
-        tokens.add(USER);
-      } else if (m.start(NUM_GROUP) >= 0) {
-        tokens.add(NUMBER);
-      } else {
-        tokens.add(m.group());
-      }
+    TokenScanner scanner = new TokenScanner(normalize(text), scheme);
+    while (tokens.size() < maxTokens && scanner.find()) {
+      tokens.add(switch (scanner.kind()) {
+        case TokenScanner.URL -> URL;
+        case TokenScanner.EMAIL -> EMAIL;
+        case TokenScanner.USER -> USER;
+        case TokenScanner.NUMBER -> NUMBER;
+        default -> scanner.token();
+      });
     }
     return tokens;
-  }
-
-  /** This scheme's pattern for {@code normalized} text; visible for tests. */
-  Pattern pattern(String normalized) {
-    boolean at = normalized.indexOf('@') >= 0;
-    if (scheme >= 2) {
-      return at ? TOKEN_V2 : TOKEN_V2_NO_AT;
-    }
-    return at ? TOKEN : TOKEN_NO_AT;
   }
 
   /** Cleans, NFKC-normalizes and lower-cases; visible for tests. */
   static String normalize(String text) {
     Objects.requireNonNull(text, "text");
+    String ascii = normalizeAscii(text);
+    return ascii != null ? ascii : normalizeUnicode(text);
+  }
+
+  /** {@link #normalize} for any text; visible for tests. */
+  static String normalizeUnicode(String text) {
     StringBuilder clean = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -200,5 +155,21 @@ public final class Tokenizer {
       }
     }
     return Normalizer.normalize(clean, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * What {@link #normalize} gives for ASCII text, or null for any other: NFKC leaves ASCII as it
+   * is, so only control characters (to spaces) and upper case change. Most comments are ASCII.
+   */
+  private static String normalizeAscii(String text) {
+    char[] out = new char[text.length()];
+    for (int i = 0; i < out.length; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return null;
+      }
+      out[i] = c < 0x20 || c == 0x7F ? ' ' : c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+    return new String(out);
   }
 }

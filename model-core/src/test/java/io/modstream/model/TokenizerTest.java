@@ -130,54 +130,29 @@ class TokenizerTest {
   }
 
   @Test
-  void groupNumbersAreTheNamedGroups() {
+  void everyKindOfTokenInOneText() {
     String text = "see www.example.com or mail a.b@example.org, ask @mod_1 about $h!t 12,5 and ?";
-    for (Tokenizer t : List.of(Tokenizer.forScheme(1), Tokenizer.forScheme(2))) {
-      for (java.util.regex.Pattern p : List.of(t.pattern(text), t.pattern(""))) {
-        java.util.regex.Matcher m = p.matcher(text);
-        int found = 0;
-        while (m.find()) {
-          assertThat(m.start(Tokenizer.URL_GROUP)).isEqualTo(m.start("url"));
-          assertThat(m.start(Tokenizer.EMAIL_GROUP)).isEqualTo(m.start("email"));
-          assertThat(m.start(Tokenizer.USER_GROUP)).isEqualTo(m.start("user"));
-          assertThat(m.start(Tokenizer.WORD_GROUP)).isEqualTo(m.start("word"));
-          assertThat(m.start(Tokenizer.NUM_GROUP)).isEqualTo(m.start("num"));
-          found++;
-        }
-        assertThat(found).isGreaterThan(10);
-      }
-    }
-    Tokenizer t = Tokenizer.standard();
-    assertThat(t.tokenize(text)).contains(Tokenizer.URL, Tokenizer.EMAIL, Tokenizer.USER, Tokenizer.NUMBER, "shit");
+    assertThat(Tokenizer.standard().tokenize(text))
+        .containsExactly("see", Tokenizer.URL, "or", "mail", Tokenizer.EMAIL, ",", "ask", Tokenizer.USER, "about", "shit",
+            Tokenizer.NUMBER, "and", "?");
+    assertThat(Tokenizer.forScheme(1).tokenize(text))
+        .containsExactly("see", Tokenizer.URL, "or", "mail", Tokenizer.EMAIL, ",", "ask", Tokenizer.USER, "about", "$",
+            "h", "!", "t", Tokenizer.NUMBER, "and", "?");
   }
 
   @Test
-  void textWithoutAnAtMatchesAsUnderTheFullPattern() {
-    // The short pattern is used for text without '@'; on such text it must find exactly what
-    // the full pattern finds (same groups, same spans), on real comments of both schemes.
-    List<String> texts = new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(2000).texts());
-    texts.add("mail me at x dot com, or www.x.com/a@b - 1d10t f*ck 3.14 \u00e9t\u00e9 it\u2019s");
-    int tokens = 0;
-    for (Tokenizer t : List.of(Tokenizer.forScheme(1), Tokenizer.forScheme(2))) {
-      java.util.regex.Pattern full = t.pattern("@");
-      for (String raw : texts) {
-        String text = Tokenizer.normalize(raw).replace("@", " ");
-        java.util.regex.Pattern shortOne = t.pattern(text);
-        assertThat(shortOne).isNotSameAs(full);
-        java.util.regex.Matcher a = full.matcher(text);
-        java.util.regex.Matcher b = shortOne.matcher(text);
-        while (a.find()) {
-          assertThat(b.find()).isTrue();
-          assertThat(b.start()).isEqualTo(a.start());
-          assertThat(b.end()).isEqualTo(a.end());
-          for (int g = Tokenizer.URL_GROUP; g <= Tokenizer.NUM_GROUP; g++) {
-            assertThat(b.start(g)).isEqualTo(a.start(g));
-          }
-          tokens++;
-        }
-        assertThat(b.find()).isFalse();
-      }
+  void asciiIsNormalizedAsAnyTextIs() {
+    StringBuilder every = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      every.append(c);
     }
-    assertThat(tokens).isGreaterThan(100_000);
+    List<String> texts = new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(500).texts());
+    texts.add(every.toString());
+    int ascii = 0;
+    for (String text : texts) {
+      assertThat(Tokenizer.normalize(text)).isEqualTo(Tokenizer.normalizeUnicode(text));
+      ascii += text.chars().allMatch(c -> c < 0x80) ? 1 : 0;
+    }
+    assertThat(ascii).isGreaterThan(100);
   }
 }
