@@ -67,6 +67,7 @@ class BenchCommandIT {
             "--labels-topic", cfg.getString(ScorerConfig.TOPIC_LABELS), "--count", "400", "--warm-up-seconds", "1",
             "--model-only-seconds", "1", "--single-count", "50", "--warm-up-comments", "200",
             "--half-load-warm-up-seconds", "1", "--half-load-seconds", "2", "--trace", trace.toString(),
+            "--warm-up-round-comments", "100", "--warm-up-compiler-cores", "0.000001", "--warm-up-max-seconds", "4",
             // the app runs in this JVM here
             "--cpu-of", "app=" + ProcessHandle.current().pid()));
         if (agent != null) {
@@ -89,13 +90,22 @@ class BenchCommandIT {
     assertThat(printed).containsPattern("parts: to the app p50 -?\\d+ / p99 -?\\d+ ms; batch buffer and scoring p50 \\d+ / p99 \\d+ ms;")
         .containsPattern("from the decision to the read_committed consumer \\(commit, visibility\\) p50 \\d+ / p99 \\d+ ms");
     // model-only, saturated and half-load runs each say which process used how many cores
-    Matcher cpu = Pattern.compile("cpu: app ([\\d.]+), bench ([\\d.]+) cores; idle ([\\d.]+) of \\d+").matcher(printed);
+    Matcher cpu = Pattern.compile("cpu: app ([\\d.]+), bench ([\\d.]+) cores \\(JIT compilers: app [\\d.]+\\); idle ([\\d.]+) of \\d+")
+        .matcher(printed);
     int runs = 0;
     while (cpu.find()) {
       runs++;
       assertThat(Double.parseDouble(cpu.group(2))).as(printed).isPositive();
     }
     assertThat(runs).as(printed).isEqualTo(3);
+    // the warm-up says how busy the app's JIT compilers were, then warms up in rounds while they
+    // are busy, here for at most 4 s in all
+    assertThat(printed).containsPattern("(?m)^ +JIT compilers: app \\d+\\.\\d\\d cores$");
+    Matcher rounds = Pattern.compile("then (\\d+) rounds of 100 comments \\(\\d+ s\\) while they used 0\\.00 cores or more: ([\\d., ]+)")
+        .matcher(printed);
+    if (rounds.find()) {
+      assertThat(rounds.group(2).split(", ")).as(printed).hasSize(Integer.parseInt(rounds.group(1)));
+    }
     double perCore = number(printed, "per core: +([\\d,]+) comments per core-second of the app end to end");
     assertThat(perCore).isPositive();
     assertThat(number(printed, "end to end, ([\\d,]+) model-only")).isPositive();

@@ -69,8 +69,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-up-seconds", description = "Model-only scoring before the model-only measurement starts.")
   int warmUpSeconds = 5;
 
-  @Option(names = "--warm-up-comments", description = "Comments sent end to end, unmeasured, before the end-to-end runs: the fresh app's and broker's C2 compilers still take ~0.2 of a core after 60,000 (the Kafka clients' code is compiled last), and the saturated rate measured before they are done is up to a third lower.")
+  @Option(names = "--warm-up-comments", description = "Comments sent end to end, unmeasured, before the end-to-end runs: the fresh app's and broker's C2 compilers still take ~0.2 of a core after 60,000 (the Kafka clients' code is compiled last), and the saturated rate measured before they are done is up to a third lower; see --warm-up-compiler-cores.")
   int warmUpComments = 150_000;
+
+  @Option(names = "--warm-up-compiler-cores",
+      description = "After --warm-up-comments the warm-up goes on in rounds of --warm-up-round-comments until the JIT compiler threads of the processes of --cpu-of (the app's and the broker's) use fewer cores than this together over a round: on 2 cores they still took ~0.23 of a core after 150,000 comments, and the saturated run is meant to measure the stack at its steady state. 0 or less: no rounds.")
+  double warmUpCompilerCores = 0.05;
+
+  @Option(names = "--warm-up-round-comments", description = "Comments per warm-up round (about 10 s at saturation on 2 cores).")
+  int warmUpRoundComments = 30_000;
+
+  @Option(names = "--warm-up-max-seconds", description = "The end-to-end warm-up's longest, rounds included.")
+  int warmUpMaxSeconds = 300;
 
   @Option(names = "--single-count", description = "Comments scored one at a time for the batch-1 latency.")
   int singleCount = 2000;
@@ -195,9 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     }
     // The streams app's JIT warms up on a first saturated run, which is not reported.
-    Run warm = run(cycle(texts, warmUpComments), 0, "warm");
-    System.out.printf(Locale.ROOT, "warm-up:      %,.0f comments/s end to end (%d comments, not counted)%n",
-        warm.throughput, Math.max(100, warmUpComments));
+    warmUp(texts);
     Run full = profiled(profiler, "saturated", () -> run(sample, 0, "sat"));
     System.out.printf(Locale.ROOT, "end-to-end:   %,.0f comments/s at saturation; latency p50 %.0f ms, p99 %.0f ms%n",
         full.throughput, full.p50, full.p99);
@@ -482,6 +490,35 @@ public final class BenchCommand implements Callable<Integer> {
 
   private Run run(List<String> texts, double rate, String tag) throws Exception {
     return run(texts, rate, tag, null);
+  }
+
+  /**
+   * The end-to-end warm-up, at saturation: {@link #warmUpComments}, then rounds of {@link
+   * #warmUpRoundComments} while the JIT compilers of the followed processes are still busy.
+   */
+  private void warmUp(List<String> texts) throws Exception {
+    long start = System.nanoTime();
+    Run warm = run(cycle(texts, warmUpComments), 0, "warm");
+    System.out.printf(Locale.ROOT, "warm-up:      %,.0f comments/s end to end (%d comments, not counted)%n",
+        warm.throughput, Math.max(100, warmUpComments));
+    double compiling = warm.cpu.compilers();
+    if (Double.isNaN(compiling)) {
+      return; // no /proc, or no process followed: nothing to wait for
+    }
+    System.out.printf(Locale.ROOT, "              JIT compilers: %s cores%n", warm.cpu.describeCompilers());
+    List<String> rounds = new ArrayList<>();
+    long roundsStart = System.nanoTime();
+    while (warmUpCompilerCores > 0 && compiling >= warmUpCompilerCores
+        && System.nanoTime() - start < warmUpMaxSeconds * 1_000_000_000L) {
+      warm = run(cycle(texts, warmUpRoundComments), 0, "warm");
+      compiling = warm.cpu.compilers();
+      rounds.add(String.format(Locale.ROOT, "%.2f", compiling));
+    }
+    if (!rounds.isEmpty()) {
+      System.out.printf(Locale.ROOT, "              then %d rounds of %,d comments (%.0f s) while they used %.2f cores or more: %s%s%n",
+          rounds.size(), warmUpRoundComments, (System.nanoTime() - roundsStart) / 1e9, warmUpCompilerCores, String.join(", ", rounds),
+          compiling >= warmUpCompilerCores ? " (stopped at --warm-up-max-seconds " + warmUpMaxSeconds + ")" : "");
+    }
   }
 
   /** Writes a run's comments, one line each, in the order they became readable. */

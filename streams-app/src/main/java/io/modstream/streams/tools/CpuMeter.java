@@ -70,43 +70,70 @@ final class CpuMeter {
     }
   }
 
-  /** CPU seconds so far of each process (in the order given, this JVM last), and the machine's ticks. */
-  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, MachineTicks machine) {}
+  /**
+   * CPU seconds so far of each process (in the order given, this JVM last), of each followed
+   * process's JIT compiler threads, and the machine's ticks.
+   */
+  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, Map<String, Double> compilerSeconds, MachineTicks machine) {}
 
   /**
    * Cores used between two snapshots, per process, the machine's idle cores, and the share of its
    * CPU time the hypervisor stole (0 to 1; NaN where unknown).
    */
-  record Usage(Map<String, Double> cores, double idleCores, int machineCores, double steal) {
+  record Usage(Map<String, Double> cores, Map<String, Double> compilerCores, double idleCores, int machineCores, double steal) {
 
     /** Cores used by {@code name} over the interval, or NaN where it was not measured. */
     double of(String name) {
       return cores.getOrDefault(name, Double.NaN);
     }
 
-    /** For example {@code app 1.31, broker 0.40, bench 0.10 cores; idle 0.12 of 2; steal 3.1%}. */
+    /**
+     * Cores the JIT compiler threads of the followed processes used together over the interval;
+     * NaN where none could be read.
+     */
+    double compilers() {
+      return compilerCores.isEmpty() ? Double.NaN : compilerCores.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** For example {@code app 0.11, broker 0.12}: each followed process's compiler threads. */
+    String describeCompilers() {
+      StringJoiner parts = new StringJoiner(", ");
+      compilerCores.forEach((name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
+      return parts.toString();
+    }
+
+    /**
+     * For example {@code app 1.31, broker 0.40, bench 0.10 cores (JIT compilers: app 0.11, broker
+     * 0.12); idle 0.12 of 2; steal 3.1%}.
+     */
     String describe() {
       StringJoiner parts = new StringJoiner(", ");
       cores.forEach((name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
+      String compilers = compilerCores.isEmpty() ? "" : " (JIT compilers: " + describeCompilers() + ")";
       String idle = Double.isNaN(idleCores) ? "" : String.format(Locale.ROOT, "; idle %.2f of %d", idleCores, machineCores);
       String stolen = Double.isNaN(steal) ? "" : String.format(Locale.ROOT, "; steal %.1f%%", 100 * steal);
-      return parts + " cores" + idle + stolen;
+      return parts + " cores" + compilers + idle + stolen;
     }
   }
 
   Snapshot snapshot() {
     Map<String, Double> cpu = new LinkedHashMap<>();
+    Map<String, Double> compilers = new LinkedHashMap<>();
     pids.forEach((name, pid) -> {
       double seconds = processSeconds(pid);
       if (!Double.isNaN(seconds)) {
         cpu.put(name, seconds);
+      }
+      double compiling = compilerSeconds(pid);
+      if (!Double.isNaN(compiling)) {
+        compilers.put(name, compiling);
       }
     });
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       cpu.put(SELF, os.getProcessCpuTime() / 1e9);
     }
-    return new Snapshot(System.nanoTime(), Collections.unmodifiableMap(cpu), machine());
+    return new Snapshot(System.nanoTime(), Collections.unmodifiableMap(cpu), Collections.unmodifiableMap(compilers), machine());
   }
 
   /** The machine's ticks now; {@link MachineTicks#UNKNOWN} where there is no {@code /proc/stat}. */
@@ -120,16 +147,23 @@ final class CpuMeter {
 
   Usage between(Snapshot start, Snapshot end) {
     double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
+    double totalTicks = end.machine().total() - start.machine().total();
+    double idleCores = totalTicks > 0 ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores : Double.NaN;
+    return new Usage(rates(start.cpuSeconds(), end.cpuSeconds(), seconds),
+        rates(start.compilerSeconds(), end.compilerSeconds(), seconds), idleCores, this.cores,
+        end.machine().stealSince(start.machine()));
+  }
+
+  /** Seconds of CPU per second of the interval, by name, for the names read at both ends. */
+  private static Map<String, Double> rates(Map<String, Double> start, Map<String, Double> end, double seconds) {
     Map<String, Double> cores = new LinkedHashMap<>();
-    start.cpuSeconds().forEach((name, before) -> {
-      Double after = end.cpuSeconds().get(name);
+    start.forEach((name, before) -> {
+      Double after = end.get(name);
       if (after != null && seconds > 0) {
         cores.put(name, (after - before) / seconds);
       }
     });
-    double totalTicks = end.machine().total() - start.machine().total();
-    double idleCores = totalTicks > 0 ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores : Double.NaN;
-    return new Usage(cores, idleCores, this.cores, end.machine().stealSince(start.machine()));
+    return cores;
   }
 
   private static int machineCores() {
@@ -144,13 +178,42 @@ final class CpuMeter {
   /** utime + stime of every thread of the process, in seconds; NaN when it cannot be read. */
   private double processSeconds(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // pid (comm) state ppid ... : comm may hold spaces, so fields are counted after its ')'.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-      // after ')': f[0] is field 3 (state), so utime (field 14) is f[11] and stime (15) f[12]
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
+      return statSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * utime + stime of the process's HotSpot JIT compiler threads ("C1 CompilerThread0", "C2
+   * CompilerThread1", ...; Linux keeps 15 characters of a thread's name), in seconds; NaN when
+   * its threads cannot be read. A thread that ended between listing and reading is left out.
+   */
+  private double compilerSeconds(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+      double seconds = 0;
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        try {
+          String name = Files.readString(thread.resolve("comm")).trim();
+          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            seconds += statSeconds(Files.readString(thread.resolve("stat")));
+          }
+        } catch (IOException e) {
+          // the thread ended
+        }
+      }
+      return seconds;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** utime + stime of a {@code /proc/.../stat} line, in seconds. */
+  private double statSeconds(String stat) {
+    // pid (comm) state ppid ... : comm may hold spaces, so fields are counted after its ')'.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    // after ')': f[0] is field 3 (state), so utime (field 14) is f[11] and stime (15) f[12]
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticksPerSecond;
   }
 }

@@ -30,7 +30,23 @@ class CpuMeterTest {
     assertThat(usage.of("gone")).as("a process that does not exist has no figure").isNaN();
     assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
     assertThat(usage.steal()).isBetween(0.0, 1.0);
-    assertThat(usage.describe()).matches("me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores; idle \\d+\\.\\d\\d of \\d+; steal \\d+\\.\\d%");
+    assertThat(usage.describe()).matches(
+        "me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores \\(JIT compilers: me \\d+\\.\\d\\d\\); idle \\d+\\.\\d\\d of \\d+; steal \\d+\\.\\d%");
+  }
+
+  @Test
+  void measuresAProcesssJitCompilerThreads() throws InterruptedException {
+    assumeThat(Files.exists(Path.of("/proc/self/task"))).as("Linux /proc").isTrue();
+    CpuMeter meter = new CpuMeter(Map.of("me", ProcessHandle.current().pid(), "gone", Long.MAX_VALUE), 100);
+    CpuMeter.Snapshot start = meter.snapshot();
+    Thread.sleep(500); // /proc counts in ticks of 10 ms: a rate needs an interval many ticks long
+    CpuMeter.Usage usage = meter.between(start, meter.snapshot());
+
+    // This JVM has compiled JUnit's and AssertJ's code by now: its C1 and C2 threads have run.
+    assertThat(start.compilerSeconds().get("me")).isPositive().isLessThan(start.cpuSeconds().get("me"));
+    assertThat(start.compilerSeconds()).doesNotContainKey("gone");
+    assertThat(usage.compilers()).isBetween(0.0, (double) usage.machineCores());
+    assertThat(meter.between(start, start).compilers()).as("no time, no rate").isNaN();
   }
 
   @Test
