@@ -130,10 +130,12 @@ final class TokenScanner {
     return kind;
   }
 
+  /** Where the last token starts, as a {@code String} index. */
   int start() {
     return start;
   }
 
+  /** Where the last token ends (exclusive). */
   int end() {
     return end;
   }
@@ -248,10 +250,12 @@ final class TokenScanner {
     return p;
   }
 
+  /** The class bits of a code point. */
   private static int classes(int cp) {
     return cp < LATIN1.length ? LATIN1[cp] : compute(cp);
   }
 
+  /** The class bits of a code point, from its Unicode category and the grammar's literals. */
   private static int compute(int cp) {
     int type = 1 << Character.getType(cp);
     boolean letter = (type & L_TYPES) != 0;

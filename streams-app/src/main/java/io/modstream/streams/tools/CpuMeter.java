@@ -72,9 +72,10 @@ final class CpuMeter {
 
   /**
    * CPU seconds so far of each process (in the order given, this JVM last), of each followed
-   * process's JIT compiler threads, and the machine's ticks.
+   * process's JIT compiler threads by thread id, and the machine's ticks.
    */
-  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, Map<String, Double> compilerSeconds, MachineTicks machine) {}
+  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, Map<String, Map<Long, Double>> compilerSeconds,
+      MachineTicks machine) {}
 
   /**
    * Cores used between two snapshots, per process, the machine's idle cores, and the share of its
@@ -118,14 +119,14 @@ final class CpuMeter {
 
   Snapshot snapshot() {
     Map<String, Double> cpu = new LinkedHashMap<>();
-    Map<String, Double> compilers = new LinkedHashMap<>();
+    Map<String, Map<Long, Double>> compilers = new LinkedHashMap<>();
     pids.forEach((name, pid) -> {
       double seconds = processSeconds(pid);
       if (!Double.isNaN(seconds)) {
         cpu.put(name, seconds);
       }
-      double compiling = compilerSeconds(pid);
-      if (!Double.isNaN(compiling)) {
+      Map<Long, Double> compiling = compilerSeconds(pid);
+      if (compiling != null) {
         compilers.put(name, compiling);
       }
     });
@@ -149,21 +150,51 @@ final class CpuMeter {
     double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
     double totalTicks = end.machine().total() - start.machine().total();
     double idleCores = totalTicks > 0 ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores : Double.NaN;
-    return new Usage(rates(start.cpuSeconds(), end.cpuSeconds(), seconds),
-        rates(start.compilerSeconds(), end.compilerSeconds(), seconds), idleCores, this.cores,
+    return new Usage(rates(spent(start.cpuSeconds(), end.cpuSeconds()), seconds),
+        rates(compiled(start.compilerSeconds(), end.compilerSeconds()), seconds), idleCores, this.cores,
         end.machine().stealSince(start.machine()));
   }
 
-  /** Seconds of CPU per second of the interval, by name, for the names read at both ends. */
-  private static Map<String, Double> rates(Map<String, Double> start, Map<String, Double> end, double seconds) {
-    Map<String, Double> cores = new LinkedHashMap<>();
+  /**
+   * Compiler seconds spent between two snapshots, by process, for the processes read at both:
+   * per thread alive at the end (a thread started since counts from zero). HotSpot stops compiler
+   * threads it no longer needs, and a thread gone by the end takes its last interval's time with
+   * it: an underestimate, never a negative figure.
+   */
+  static Map<String, Double> compiled(Map<String, Map<Long, Double>> start, Map<String, Map<Long, Double>> end) {
+    Map<String, Double> spent = new LinkedHashMap<>();
     start.forEach((name, before) -> {
-      Double after = end.get(name);
-      if (after != null && seconds > 0) {
-        cores.put(name, (after - before) / seconds);
+      Map<Long, Double> after = end.get(name);
+      if (after != null) {
+        double sum = 0;
+        for (Map.Entry<Long, Double> thread : after.entrySet()) {
+          sum += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0.0));
+        }
+        spent.put(name, sum);
       }
     });
+    return spent;
+  }
+
+  /** Seconds spent to seconds of CPU per second of the interval. */
+  private static Map<String, Double> rates(Map<String, Double> spent, double seconds) {
+    Map<String, Double> cores = new LinkedHashMap<>();
+    if (seconds > 0) {
+      spent.forEach((name, used) -> cores.put(name, used / seconds));
+    }
     return cores;
+  }
+
+  /** Seconds spent between two readings, by name, for the names read at both. */
+  private static Map<String, Double> spent(Map<String, Double> start, Map<String, Double> end) {
+    Map<String, Double> spent = new LinkedHashMap<>();
+    start.forEach((name, before) -> {
+      Double after = end.get(name);
+      if (after != null) {
+        spent.put(name, after - before);
+      }
+    });
+    return spent;
   }
 
   private static int machineCores() {
@@ -185,19 +216,20 @@ final class CpuMeter {
   }
 
   /**
-   * utime + stime of the process's HotSpot JIT compiler threads ("C1 CompilerThread0", "C2
-   * CompilerThread1", ...; Linux keeps 15 characters of a thread's name), in seconds; NaN when
-   * its threads cannot be read. A thread that ended between listing and reading is left out.
+   * utime + stime of each of the process's HotSpot JIT compiler threads ("C1 CompilerThread0",
+   * "C2 CompilerThread1", ...; Linux keeps 15 characters of a thread's name), in seconds, by
+   * thread id; null when its threads cannot be read. A thread that ended between listing and
+   * reading is left out.
    */
-  private double compilerSeconds(long pid) {
+  private Map<Long, Double> compilerSeconds(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
-      double seconds = 0;
+      Map<Long, Double> seconds = new LinkedHashMap<>();
       for (Path thread : (Iterable<Path>) threads::iterator) {
         try {
           String name = Files.readString(thread.resolve("comm")).trim();
           if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-            seconds += statSeconds(Files.readString(thread.resolve("stat")));
+            seconds.put(Long.parseLong(thread.getFileName().toString()), statSeconds(Files.readString(thread.resolve("stat"))));
           }
         } catch (IOException e) {
           // the thread ended
@@ -205,7 +237,7 @@ final class CpuMeter {
       }
       return seconds;
     } catch (IOException | RuntimeException e) {
-      return Double.NaN;
+      return null;
     }
   }
 

@@ -43,10 +43,23 @@ class CpuMeterTest {
     CpuMeter.Usage usage = meter.between(start, meter.snapshot());
 
     // This JVM has compiled JUnit's and AssertJ's code by now: its C1 and C2 threads have run.
-    assertThat(start.compilerSeconds().get("me")).isPositive().isLessThan(start.cpuSeconds().get("me"));
+    double compiled = start.compilerSeconds().get("me").values().stream().mapToDouble(Double::doubleValue).sum();
+    assertThat(compiled).isPositive().isLessThan(start.cpuSeconds().get("me"));
     assertThat(start.compilerSeconds()).doesNotContainKey("gone");
     assertThat(usage.compilers()).isBetween(0.0, (double) usage.machineCores());
     assertThat(meter.between(start, start).compilers()).as("no time, no rate").isNaN();
+  }
+
+  @Test
+  void aCompilerThreadThatStoppedNeitherCountsNorMakesTheFigureNegative() {
+    // app: thread 1 ran 0.5 s more, thread 2 (with 3 s) stopped, thread 3 started and ran 0.2 s
+    Map<String, Map<Long, Double>> start = Map.of("app", Map.of(1L, 1.0, 2L, 3.0), "gone", Map.of(7L, 1.0));
+    Map<String, Map<Long, Double>> end = Map.of("app", Map.of(1L, 1.5, 3L, 0.2));
+
+    Map<String, Double> spent = CpuMeter.compiled(start, end);
+
+    assertThat(spent).containsOnlyKeys("app");
+    assertThat(spent.get("app")).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
