@@ -38,7 +38,8 @@ case "$what" in
     [[ ${PROFILE:-0} == 1 ]] && profile=(--profile "$logs/app-$b-$r-$t-$p")
     MODSTREAM_PARTITIONS=$p MODSTREAM_SCORING_ENGINE=$engine MODSTREAM_BATCH_SIZE=$b MODSTREAM_SCORING_REPLICAS=$r \
       MODSTREAM_KAFKA_NUM_STREAM_THREADS=$t ops/bench --model models/v2 --data "$KIT_DATA" --count 200000 "${profile[@]}" -- \
-      --engine "$engine" --batch-size "$b" --replicas "$r" --warm-up-comments 100000 --half-load-seconds 20 \
+      --engine "$engine" --batch-size "$b" --replicas "$r" --warm-up-comments 100000 --warm-up-round-comments 100000 \
+      --warm-up-max-seconds 90 --half-load-seconds 20 \
       --half-load-warm-up-seconds 10 --single-count 500 --model-only-seconds 8 2>&1 | tee -a "$logs/e2e.log" | grep -v '^\s*at '
     cp .local/bench/streams-app.log "$logs/app-$b-$r-$t-$p.log" 2>/dev/null
     # Collapsed stacks can pass 16 MiB, the most a file that comes back may hold (xz: ~60x smaller).
