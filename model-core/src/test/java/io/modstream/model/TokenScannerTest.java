@@ -79,6 +79,13 @@ class TokenScannerTest {
     assertThat(kinds("1".repeat(32) + "a", 2)).containsExactly(TokenScanner.WORD);
     assertThat(kinds("1".repeat(33) + "a", 2)).containsExactly(TokenScanner.NUMBER, TokenScanner.WORD);
     assertThat(kinds("$".repeat(33) + "a", 2)).containsExactly(TokenScanner.OTHER, TokenScanner.WORD);
+    // an address takes at most eight dotted labels after the first; the rest is text
+    assertThat(kinds("a@b" + ".c".repeat(8), 2)).containsExactly(TokenScanner.EMAIL);
+    assertThat(kinds("a@b" + ".c".repeat(9), 2)).containsExactly(TokenScanner.EMAIL, TokenScanner.OTHER, TokenScanner.WORD);
+    // a local part of 65 is no address (scheme 2 reads it as one word: '@' may disguise a letter)
+    assertThat(kinds("a".repeat(64) + "@x.org", 1)).containsExactly(TokenScanner.EMAIL);
+    assertThat(kinds("a".repeat(65) + "@x.org", 1))
+        .containsExactly(TokenScanner.WORD, TokenScanner.USER, TokenScanner.OTHER, TokenScanner.WORD);
   }
 
   private static List<Integer> kinds(String text, int scheme) {
