@@ -84,13 +84,10 @@ final class Deobfuscation {
     Spaced spaced = new Spaced(maxTokens);
     TokenScanner scanner = new TokenScanner(folded, 2);
     while (!spaced.full() && scanner.find()) {
-      switch (scanner.kind()) {
-        case TokenScanner.URL -> spaced.add(Tokenizer.URL);
-        case TokenScanner.EMAIL -> spaced.add(Tokenizer.EMAIL);
-        case TokenScanner.USER -> spaced.add(Tokenizer.USER);
-        case TokenScanner.NUMBER -> spaced.add(Tokenizer.NUMBER);
-        case TokenScanner.WORD -> word(scanner.token(), spaced);
-        default -> spaced.add(scanner.token());
+      if (scanner.kind() == TokenScanner.WORD) {
+        word(scanner.token(), spaced);
+      } else {
+        spaced.add(scanner.value());
       }
     }
     return spaced.finish();

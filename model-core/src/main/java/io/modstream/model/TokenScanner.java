@@ -145,6 +145,20 @@ final class TokenScanner {
     return text.substring(start, end);
   }
 
+  /**
+   * The last token as the tokenizer emits it: the placeholder of a URL, e-mail address, mention
+   * or number, else its text.
+   */
+  String value() {
+    return switch (kind) {
+      case URL -> Tokenizer.URL;
+      case EMAIL -> Tokenizer.EMAIL;
+      case USER -> Tokenizer.USER;
+      case NUMBER -> Tokenizer.NUMBER;
+      default -> token();
+    };
+  }
+
   private int url(int at) {
     int p;
     if (text.startsWith("http://", at)) {

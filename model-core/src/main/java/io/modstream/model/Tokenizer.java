@@ -113,13 +113,7 @@ public final class Tokenizer {
     }
     TokenScanner scanner = new TokenScanner(normalize(text), scheme);
     while (tokens.size() < maxTokens && scanner.find()) {
-      tokens.add(switch (scanner.kind()) {
-        case TokenScanner.URL -> URL;
-        case TokenScanner.EMAIL -> EMAIL;
-        case TokenScanner.USER -> USER;
-        case TokenScanner.NUMBER -> NUMBER;
-        default -> scanner.token();
-      });
+      tokens.add(scanner.value());
     }
     return tokens;
   }
