@@ -3,6 +3,8 @@ package io.modstream.streams.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,18 +17,26 @@ class CpuMeterTest {
     assumeThat(Files.exists(Path.of("/proc/self/stat"))).as("Linux /proc").isTrue();
     long self = ProcessHandle.current().pid();
     CpuMeter meter = new CpuMeter(Map.of("me", self, "gone", Long.MAX_VALUE), 100);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     CpuMeter.Snapshot start = meter.snapshot();
-    long until = System.nanoTime() + 600_000_000L;
+    long spinStart = System.nanoTime();
+    long threadStart = threads.getCurrentThreadCpuTime();
+    long until = spinStart + 600_000_000L;
     double sink = 0;
     while (System.nanoTime() < until) {
       sink += Math.sqrt(sink + 1);
     }
+    double spun = (threads.getCurrentThreadCpuTime() - threadStart) / (double) (System.nanoTime() - spinStart);
     CpuMeter.Usage usage = meter.between(start, meter.snapshot());
 
     assertThat(sink).isPositive();
-    // one thread spun for the whole interval: about one core, by /proc and by the JVM's own count
-    assertThat(usage.of("me")).isBetween(0.3, 1.5);
-    assertThat(usage.of(CpuMeter.SELF)).isBetween(0.3, 1.5);
+    assertThat(spun).as("this thread's own cores while it spun").isPositive();
+    // The process used at least what this one thread did (less a tick or two of /proc's 10 ms
+    // counting) and, with its JIT compilers and GC beside it, at most every core of the machine:
+    // by /proc and by the JVM's own count. A wrong clock rate or field would miss by a factor.
+    double all = usage.machineCores() + 0.2;
+    assertThat(usage.of("me")).isBetween(0.85 * spun, all);
+    assertThat(usage.of(CpuMeter.SELF)).isBetween(0.85 * spun, all);
     assertThat(usage.of("gone")).as("a process that does not exist has no figure").isNaN();
     assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
     assertThat(usage.steal()).isBetween(0.0, 1.0);
