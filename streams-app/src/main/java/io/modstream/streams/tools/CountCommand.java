@@ -28,6 +28,8 @@ public final class CountCommand implements Callable<Integer> {
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      // assigned first, or kafka-clients 4.0-4.3 warn once per partition listed (KAFKA-20449)
+      consumer.assign(parts);
       long end = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
       long start = consumer.beginningOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
       System.out.println(end - start);
