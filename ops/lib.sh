@@ -39,11 +39,56 @@ async_profiler_lib() {
   echo "$dir/libasyncProfiler.so"
 }
 
+# A pom or main source file changed since the oldest jar was built (a pull, an edit), or nothing.
+# (Maven leaves local-kafka.jar as it is when its classes did not change: ensure_built touches the
+# jars after each build, so the oldest jar's time is the last build's.)
+changed_since_build() {
+  local oldest
+  oldest=$(ls -tr "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR" | head -1)
+  find "$root" \( -name .git -o -name .local -o -name .gpukit -o -name target \) -prune -o -type f \
+    \( -name pom.xml -o -path '*/src/main/*' \) -newer "$oldest" -print -quit
+}
+
+build_jars() {
+  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  touch "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR"
+}
+
+# Builds the jars if they are missing, and again if a source changed since, unless a process runs
+# them now (a jar replaced under a running JVM can break it): then it says so and uses them as they are.
 ensure_built() {
   if [ ! -f "$TRAINER_JAR" ] || [ ! -f "$STREAMS_JAR" ] || [ ! -f "$KAFKA_JAR" ]; then
     echo "==> building modstream (mvn -DskipTests package; the first build downloads dependencies)" >&2
-    (cd "$root" && mvn -q -B -DskipTests package) >&2
+    build_jars
+    return
   fi
+  local changed running
+  changed=$(changed_since_build)
+  [ -n "$changed" ] || return 0
+  running=$(pgrep -f -- "$TRAINER_JAR|$STREAMS_JAR|$KAFKA_JAR" | paste -sd ' ' || true)
+  if [ -n "$running" ]; then
+    echo "==> warning: ${changed#"$root"/} changed since the jars were built, but processes run them (pids $running); using the jars as they are (stop those, then run this again to rebuild)" >&2
+  elif ! command -v mvn > /dev/null; then
+    echo "==> warning: ${changed#"$root"/} changed since the jars were built, and there is no mvn here to rebuild them; using the jars as they are" >&2
+  else
+    echo "==> rebuilding modstream: ${changed#"$root"/} changed since the jars were built (mvn -DskipTests package)" >&2
+    build_jars
+  fi
+}
+
+# Holds an exclusive lock on FILE (flock, fd 9) while this script and its children run, or stops
+# with a message naming the holder: two stacks in one state directory share the broker's data, and
+# the second one's start breaks the first. WHAT names the script, ADVICE what to do instead.
+hold_lock() {
+  local file="$1" what="$2" advice="$3"
+  command -v flock > /dev/null || return 0
+  mkdir -p "$(dirname "$file")"
+  exec 9<> "$file"
+  if ! flock -n 9; then
+    echo "$what: another $what (pid $(cat "$file" 2>/dev/null || echo unknown)) is running in $(dirname "$file"); $advice" >&2
+    exit 1
+  fi
+  echo "$$" > "$file"
 }
 
 # The comments the benchmarks and the GPU kit use by default: the shared Jigsaw rows (real comment
