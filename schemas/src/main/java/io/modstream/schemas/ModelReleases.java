@@ -34,7 +34,7 @@ public final class ModelReleases {
   }
 
   /**
-   * Returns every partition of a topic.
+   * Returns every partition of a topic, waiting up to 30 s for the cluster.
    *
    * @param consumer a consumer
    * @param topic the topic
@@ -42,7 +42,21 @@ public final class ModelReleases {
    * @throws IllegalStateException if the topic does not exist
    */
   public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    return partitions(consumer, topic, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Returns every partition of a topic.
+   *
+   * @param consumer a consumer
+   * @param topic the topic
+   * @param timeout how long to wait for the cluster
+   * @return its partitions
+   * @throws IllegalStateException if the topic does not exist
+   * @throws org.apache.kafka.common.errors.TimeoutException if the cluster does not answer in time
+   */
+  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
     if (infos == null || infos.isEmpty()) {
       throw new IllegalStateException("topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
     }

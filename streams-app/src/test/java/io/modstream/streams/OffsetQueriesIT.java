@@ -42,7 +42,7 @@ class OffsetQueriesIT {
       }
     }
 
-    Logged feedbackSize = stderrOf(() -> FeedbackLog.size(broker.bootstrapServers(), topic));
+    Logged feedbackSize = stderrOf(() -> FeedbackLog.size(broker.bootstrapServers(), topic, java.time.Duration.ofSeconds(30)));
     assertThat(feedbackSize.value).isEqualTo(7L);
     assertThat(feedbackSize.stderr).doesNotContain("no longer assigned");
 

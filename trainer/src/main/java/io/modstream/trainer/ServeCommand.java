@@ -3,7 +3,9 @@ package io.modstream.trainer;
 import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.retrain.FeedbackLog;
 import io.modstream.trainer.retrain.Retrainer;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -32,35 +34,57 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--poll-seconds", description = "How often to look for new feedback.")
   int pollSeconds = 10;
 
+  @Option(names = "--cluster-timeout-seconds",
+      description = "How long a look at the feedback topic waits for the cluster; after that the service logs an outage and"
+          + " tries again at the next poll.")
+  int clusterTimeoutSeconds = 30;
+
   @Override
   public Integer call() throws Exception {
-    if (every <= 0 && everyMinutes <= 0) {
-      throw new IllegalArgumentException("set --every or --every-minutes (or both) above 0");
+    RetrainSchedule.validate(every, everyMinutes);
+    if (pollSeconds <= 0 || clusterTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("--poll-seconds and --cluster-timeout-seconds must be above 0");
     }
     ModelRuntime.configureNativeThreads(1);
     Retrainer retrainer = new Retrainer(options.settings());
+    Duration timeout = Duration.ofSeconds(clusterTimeoutSeconds);
     // Feedback the serving champion was not trained on is new, also after a restart.
-    long seenAtLastRun = retrainer.championFeedback();
-    long lastRun = System.nanoTime();
-    LOG.info("watching {} ({} records now, {} used by the serving model); retraining every {} new records or {} minutes"
-        + " with new feedback", options.feedbackTopic, FeedbackLog.size(options.bootstrap, options.feedbackTopic),
-        seenAtLastRun, every, everyMinutes);
+    RetrainSchedule schedule = new RetrainSchedule(every, everyMinutes, retrainer.championFeedback(), System.nanoTime());
+    long size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
+    LOG.info("watching {} ({} records now, {} of them new to the serving model); retraining every {} new records or {} minutes"
+        + " with new feedback", options.feedbackTopic, size, schedule.fresh(size), every, everyMinutes);
+    long outageSince = 0;
     while (!Thread.currentThread().isInterrupted()) {
       Thread.sleep(pollSeconds * 1000L);
-      long size = FeedbackLog.size(options.bootstrap, options.feedbackTopic);
-      long fresh = size - seenAtLastRun;
-      boolean byCount = every > 0 && fresh >= every;
-      boolean byTime = everyMinutes > 0 && fresh > 0 && (System.nanoTime() - lastRun) / 60e9 >= everyMinutes;
-      if (byCount || byTime) {
-        LOG.info("retraining: {} new feedback records ({})", fresh, byCount ? "count trigger" : "time trigger");
-        try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
-          Retrainer.Decision d = retrainer.runOnce(progress);
-          LOG.info("decision: {}", d.record());
-        } catch (Exception e) {
-          LOG.error("retraining run failed; will try again on the next trigger: {}", e.toString());
+      try {
+        size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
+      } catch (KafkaException e) {
+        // the cluster is away (a broker restart, a network cut): keep waiting, and say so once
+        if (outageSince == 0) {
+          outageSince = System.nanoTime();
+          LOG.warn("cannot count the records of {} at {} ({}); retraining waits, trying again every {} s",
+              options.feedbackTopic, options.bootstrap, e.toString(), pollSeconds);
         }
-        seenAtLastRun = size;
-        lastRun = System.nanoTime();
+        continue;
+      }
+      if (outageSince != 0) {
+        LOG.info("{} answers again after {} s; {} records in {}", options.bootstrap,
+            Math.round((System.nanoTime() - outageSince) / 1e9), size, options.feedbackTopic);
+        outageSince = 0;
+      }
+      String trigger = schedule.due(size, System.nanoTime());
+      if (trigger == null) {
+        continue;
+      }
+      LOG.info("retraining: {} new feedback records ({})", schedule.fresh(size), trigger);
+      try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
+        Retrainer.Decision d = retrainer.runOnce(progress);
+        LOG.info("decision: {}", d.record());
+        schedule.ran(size, System.nanoTime());
+      } catch (Exception e) {
+        LOG.error("retraining run failed; its {} records wait for the next trigger ({} more records or {} minutes): {}",
+            schedule.fresh(size), every, everyMinutes, e.toString());
+        schedule.failed(size, System.nanoTime());
       }
     }
     return 0;
