@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         continue;
       }
       if (outageSince != 0) {
-        LOG.info("{} answers again after {} s; {} records in {}", options.bootstrap,
+        LOG.info("{} answers again, {} s after the outage was logged; {} records in {}", options.bootstrap,
             Math.round((System.nanoTime() - outageSince) / 1e9), size, options.feedbackTopic);
         outageSince = 0;
       }
