@@ -50,7 +50,10 @@ changed_since_build() {
 }
 
 build_jars() {
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
+  if ! (cd "$root" && mvn -q -B -DskipTests package) >&2; then
+    echo "==> the build failed (above); the jars were not updated" >&2
+    exit 1
+  fi
   touch "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR"
 }
 

@@ -53,24 +53,24 @@ final class ServeCommand implements Callable<Integer> {
     long size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
     LOG.info("watching {} ({} records now, {} of them new to the serving model); retraining every {} new records or {} minutes"
         + " with new feedback", options.feedbackTopic, size, schedule.fresh(size), every, everyMinutes);
-    long outageSince = 0;
+    Long outageSince = null;
     while (!Thread.currentThread().isInterrupted()) {
       Thread.sleep(pollSeconds * 1000L);
       try {
         size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
       } catch (KafkaException e) {
         // the cluster is away (a broker restart, a network cut): keep waiting, and say so once
-        if (outageSince == 0) {
+        if (outageSince == null) {
           outageSince = System.nanoTime();
           LOG.warn("cannot count the records of {} at {} ({}); retraining waits, trying again every {} s",
               options.feedbackTopic, options.bootstrap, e.toString(), pollSeconds);
         }
         continue;
       }
-      if (outageSince != 0) {
+      if (outageSince != null) {
         LOG.info("{} answers again, {} s after the outage was logged; {} records in {}", options.bootstrap,
             Math.round((System.nanoTime() - outageSince) / 1e9), size, options.feedbackTopic);
-        outageSince = 0;
+        outageSince = null;
       }
       String trigger = schedule.due(size, System.nanoTime());
       if (trigger == null) {
