@@ -64,6 +64,27 @@ public final class ModelReleases {
   }
 
   /**
+   * Returns the number of records a topic holds now: end minus start offsets over its partitions
+   * (with read_committed, the last stable offsets; transaction markers count as records).
+   *
+   * @param consumer a consumer that may be assigned the topic's partitions (it is, here)
+   * @param topic the topic
+   * @param timeout how long each request waits for the cluster
+   * @return the record count
+   * @throws IllegalStateException if the topic does not exist
+   * @throws org.apache.kafka.common.errors.TimeoutException if the cluster does not answer in time
+   */
+  public static long recordCount(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+    List<TopicPartition> parts = partitions(consumer, topic, timeout);
+    // assigned first: kafka-clients 4.0-4.3 log a warning per partition for offsets listed by a
+    // consumer that has not assigned it (KAFKA-20449)
+    consumer.assign(parts);
+    Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+    Map<TopicPartition, Long> start = consumer.beginningOffsets(parts, timeout);
+    return parts.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+  }
+
+  /**
    * Reads the releases topic to its end and returns the latest release of a model.
    *
    * @param bootstrapServers the cluster

@@ -2,10 +2,7 @@ package io.modstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +25,18 @@ class ClientLoggingTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream before = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort, ConsumerConfig.GROUP_ID_CONFIG, "logging-test"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of("comments"));
-      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      while (System.nanoTime() < end) {
-        consumer.poll(Duration.ofMillis(200));
+    String logged = ItSupport.stderrOf(() -> {
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+          Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort, ConsumerConfig.GROUP_ID_CONFIG, "logging-test"),
+          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        consumer.subscribe(List.of("comments"));
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < end) {
+          consumer.poll(Duration.ofMillis(200));
+        }
       }
-    } finally {
-      System.setErr(before);
-    }
-    String logged = err.toString(StandardCharsets.UTF_8);
+      return null;
+    }).text();
     assertThat(logged).as("the clients still warn that no broker answers").contains("could not be established");
     // one consumer for 3 s here: 26 such lines without the settings (the app's dozen clients
     // polling in their loops wrote ~650 a second)

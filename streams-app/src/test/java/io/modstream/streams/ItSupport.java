@@ -1,11 +1,15 @@
 package io.modstream.streams;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,10 +21,45 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Producer and consumer helpers for the integration tests. */
+/** Producer, consumer and output-capturing helpers for the integration tests. */
 final class ItSupport {
 
   private ItSupport() {}
+
+  /** What a body returned, and what it printed on the captured stream. */
+  record Printed<T>(T value, String text) {
+  }
+
+  /** Runs {@code body} with System.out captured. */
+  static <T> Printed<T> stdoutOf(Callable<T> body) throws Exception {
+    return captured(false, body);
+  }
+
+  /** Runs {@code body} with System.err captured (slf4j-simple, set to System.err, looks it up at each line). */
+  static <T> Printed<T> stderrOf(Callable<T> body) throws Exception {
+    return captured(true, body);
+  }
+
+  private static <T> Printed<T> captured(boolean err, Callable<T> body) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    PrintStream before = err ? System.err : System.out;
+    if (err) {
+      System.setErr(stream);
+    } else {
+      System.setOut(stream);
+    }
+    try {
+      T value = body.call();
+      return new Printed<>(value, bytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      if (err) {
+        System.setErr(before);
+      } else {
+        System.setOut(before);
+      }
+    }
+  }
 
   /**
    * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.streams.tools.CountCommand;
 import io.modstream.trainer.retrain.FeedbackLog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,37 +39,15 @@ class OffsetQueriesIT {
       }
     }
 
-    Logged feedbackSize = stderrOf(() -> FeedbackLog.size(broker.bootstrapServers(), topic, java.time.Duration.ofSeconds(30)));
-    assertThat(feedbackSize.value).isEqualTo(7L);
-    assertThat(feedbackSize.stderr).doesNotContain("no longer assigned");
+    ItSupport.Printed<Long> feedbackSize =
+        ItSupport.stderrOf(() -> FeedbackLog.size(broker.bootstrapServers(), topic, Duration.ofSeconds(30)));
+    assertThat(feedbackSize.value()).isEqualTo(7L);
+    assertThat(feedbackSize.text()).doesNotContain("no longer assigned");
 
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    PrintStream before = System.out;
-    Logged count;
-    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    try {
-      count = stderrOf(() -> new CommandLine(new CountCommand()).execute("--topic", topic, "--bootstrap", broker.bootstrapServers()));
-    } finally {
-      System.setOut(before);
-    }
-    assertThat(count.value).isEqualTo(0);
-    assertThat(stdout.toString(StandardCharsets.UTF_8).trim()).isEqualTo("7");
-    assertThat(count.stderr).doesNotContain("no longer assigned");
-  }
-
-  private record Logged(Object value, String stderr) {
-  }
-
-  /** Runs {@code body} with System.err captured (slf4j-simple looks System.err up at each line). */
-  private static Logged stderrOf(Callable<?> body) throws Exception {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream before = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      Object value = body.call();
-      return new Logged(value, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(before);
-    }
+    ItSupport.Printed<ItSupport.Printed<Integer>> count = ItSupport.stderrOf(() -> ItSupport.stdoutOf(
+        () -> new CommandLine(new CountCommand()).execute("--topic", topic, "--bootstrap", broker.bootstrapServers())));
+    assertThat(count.value().value()).isZero();
+    assertThat(count.value().text().trim()).isEqualTo("7");
+    assertThat(count.text()).doesNotContain("no longer assigned");
   }
 }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modstream.model.testing.TestData;
 import io.modstream.trainer.TrainerCli;
 import io.modstream.trainer.retrain.ReleaseStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -51,21 +48,15 @@ class ReleasesCliIT {
     }
   }
 
-  private static String cli(String command, String action, String[] common) {
+  private static String cli(String command, String action, String[] common) throws Exception {
     return cli(command, action, null, common);
   }
 
-  private static String cli(String command, String action, String arg, String[] common) {
+  private static String cli(String command, String action, String arg, String[] common) throws Exception {
     String[] head = arg == null ? new String[] {command, action} : new String[] {command, action, arg};
-    PrintStream before = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(TrainerCli.commandLine().execute(concat(head, common))).isZero();
-    } finally {
-      System.setOut(before);
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    ItSupport.Printed<Integer> run = ItSupport.stdoutOf(() -> TrainerCli.commandLine().execute(concat(head, common)));
+    assertThat(run.value()).as(run.text()).isZero();
+    return run.text();
   }
 
   private static String[] concat(String[] a, String[] b) {

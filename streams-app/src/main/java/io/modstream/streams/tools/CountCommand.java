@@ -1,11 +1,11 @@
 package io.modstream.streams.tools;
 
-import java.util.List;
+import io.modstream.schemas.ModelReleases;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,13 +26,7 @@ public final class CountCommand implements Callable<Integer> {
     Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      // assigned first, or kafka-clients 4.0-4.3 warn once per partition listed (KAFKA-20449)
-      consumer.assign(parts);
-      long end = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-      long start = consumer.beginningOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
-      System.out.println(end - start);
+      System.out.println(ModelReleases.recordCount(consumer, topic, Duration.ofSeconds(30)));
     }
     return 0;
   }

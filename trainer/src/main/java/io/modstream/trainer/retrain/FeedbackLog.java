@@ -66,13 +66,7 @@ public final class FeedbackLog {
   public static long size(String bootstrapServers, String topic, Duration timeout) {
     try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
         ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(Feedback.class))) {
-      List<TopicPartition> parts = ModelReleases.partitions(c, topic, timeout);
-      // assigned first: kafka-clients 4.0-4.3 log a warning per partition for offsets listed by a
-      // consumer that has not assigned it (KAFKA-20449), and serve asks every 10 s
-      c.assign(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
-      Map<TopicPartition, Long> start = c.beginningOffsets(parts, timeout);
-      return parts.stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
+      return ModelReleases.recordCount(c, topic, timeout);
     }
   }
 }
