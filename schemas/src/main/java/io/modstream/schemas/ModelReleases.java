@@ -67,7 +67,7 @@ public final class ModelReleases {
    * Returns the number of records a topic holds now: end minus start offsets over its partitions
    * (with read_committed, the last stable offsets; transaction markers count as records).
    *
-   * @param consumer a consumer that may be assigned the topic's partitions (it is, here)
+   * @param consumer a consumer for this call alone: its assignment becomes the topic's partitions
    * @param topic the topic
    * @param timeout how long each request waits for the cluster
    * @return the record count
