@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code trainer} command line: {@code train} and {@code evaluate}. Only this class calls
- * {@link System#exit}.
+ * The {@code trainer} command line: training, evaluation, releases and the retraining service (see
+ * the subcommands). Only this class calls {@link System#exit}.
  */
 @Command(
     name = "trainer",
@@ -24,7 +24,12 @@ public final class TrainerCli {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    int code = cli.execute(args);
+    // picocli's writers flush only on println; a report written with print would die with the JVM.
+    cli.getOut().flush();
+    cli.getErr().flush();
+    System.exit(code);
   }
 
   /**
