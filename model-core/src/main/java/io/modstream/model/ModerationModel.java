@@ -6,6 +6,7 @@ import io.modstream.model.internal.OnnxNetwork;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,23 +39,26 @@ public final class ModerationModel {
   private final BlockingQueue<ScoringNetwork> replicas;
   private final InferenceEngine engine;
   private final int maxBatch;
-  private final double[] thresholds;
+  private final DecisionPolicy policy;
   private final LinearModel linear;
-  private final ScoreCalibration calibration;
   private final int tokenLimit;
   private final int replicaCount;
   /** Threads that score a call's extra shares; null with one replica. */
   private final ExecutorService helpers;
   /**
    * Whether the network scores a split call's rows in one go (cut at {@code maxBatch}) after the
-   * shares are tokenized, rather than each share its own. Small calls waste a GPU (H100, model
-   * only: 8 replicas scored 17,051 comments/s at batch 1,024, shares of 128 rows, and
-   * 27,291-29,294 at 4,096, shares of 512); on a CPU a share's network work is what the split
-   * spreads over the cores.
+   * shares are tokenized, rather than each share its own. Small calls waste a GPU (docs/gpu.md);
+   * on a CPU a share's network work is what the split spreads over the cores.
    */
   private final boolean wholeCalls;
 
-  private ModerationModel(ModelBundle bundle, int replicaCount, int maxBatch, InferenceEngine engine, boolean wholeCalls) {
+  private ModerationModel(
+      ModelBundle bundle,
+      int replicaCount,
+      int maxBatch,
+      InferenceEngine engine,
+      EngineOptions options,
+      boolean wholeCalls) {
     if (replicaCount < 1) {
       throw new IllegalArgumentException("replicas must be at least 1, got " + replicaCount);
     }
@@ -73,15 +77,15 @@ public final class ModerationModel {
       }
     } else {
       // One session holds the weights; each replica only adds its input buffers.
-      OnnxNetwork.Session session = OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA);
+      OnnxNetwork.Session session =
+          OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA, options);
       for (int i = 0; i < replicaCount; i++) {
         replicas.add(OnnxNetwork.replica(session));
       }
     }
     this.maxBatch = maxBatch;
-    this.thresholds = info.thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+    this.policy = DecisionPolicy.of(info);
     this.linear = bundle.linear();
-    this.calibration = info.calibration();
     this.tokenLimit = linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
     this.replicaCount = replicaCount;
     this.wholeCalls = wholeCalls;
@@ -145,12 +149,33 @@ public final class ModerationModel {
    *     a GPU)
    */
   public static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine) {
-    return of(bundle, replicas, maxBatch, engine, engine == InferenceEngine.ONNX_CUDA);
+    return of(bundle, replicas, maxBatch, engine, EngineOptions.DEFAULT);
+  }
+
+  /**
+   * Creates a model on a chosen engine with engine options.
+   *
+   * @param bundle the bundle
+   * @param replicas how many network replicas score at once (see {@link #of(ModelBundle, int,
+   *     int)})
+   * @param maxBatch the most comments per network call
+   * @param engine what runs the network
+   * @param options the ONNX Runtime engines' layout, call costs and CUDA precision (the DL4J
+   *     engines ignore them)
+   * @return the model
+   * @throws IllegalStateException if the engine cannot load the network
+   */
+  public static ModerationModel of(
+      ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine, EngineOptions options) {
+    return new ModerationModel(
+        Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine,
+        Objects.requireNonNull(options, "options"), engine == InferenceEngine.ONNX_CUDA);
   }
 
   /** As {@link #of(ModelBundle, int, int, InferenceEngine)}, choosing how a split call uses the network (tests). */
   static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine, boolean wholeCalls) {
-    return new ModerationModel(Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine, wholeCalls);
+    return new ModerationModel(
+        Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine, EngineOptions.DEFAULT, wholeCalls);
   }
 
   /**
@@ -174,10 +199,9 @@ public final class ModerationModel {
     // Each share tokenizes and runs the linear model on its own thread, and, unless the network
     // takes whole calls, runs the network too, so all of a call's work is spread. The caller then
     // runs the shares no helper has started yet itself: with several callers (stream threads)
-    // the helpers are busy with other calls' shares, and waiting for them left the caller idle
-    // (a wall-clock profile of the app at saturation on 2 cores: its stream threads waited for
-    // shares 24% of the time while the one helper ran 93%). No thread holds a replica while it
-    // waits for another thread, so concurrent callers cannot deadlock.
+    // the helpers are busy with other calls' shares, and waiting for them would leave the caller
+    // idle. No thread holds a replica while it waits for another thread, so concurrent callers
+    // cannot deadlock.
     Prepared[] prepared = new Prepared[shares];
     List<FutureTask<Void>> pending = new ArrayList<>(shares - 1);
     for (int s = 1; s < shares; s++) {
@@ -218,7 +242,7 @@ public final class ModerationModel {
       float[][] out = scoreRows(all);
       at = 0;
       for (Prepared p : prepared) {
-        finish(p, java.util.Arrays.copyOfRange(out, at, at + p.rows().length), scores);
+        finish(p, Arrays.copyOfRange(out, at, at + p.rows().length), scores);
         at += p.rows().length;
       }
     }
@@ -227,22 +251,21 @@ public final class ModerationModel {
 
   /**
    * Splits a call's rows into shares of about equal cost: longest first, each to the share with
-   * the least estimated cost so far ({@link #cost}); each share's rows in input order. On real
-   * comments, interleaved rows (s, s + shares, ...) left the two shares of a 256-row call about
-   * 8% apart by that estimate, and the lighter share's thread idle for the difference.
+   * the least estimated cost so far ({@link #cost}); each share's rows in input order. Interleaved
+   * rows would leave real comments' shares unequal, and the lighter share's thread idle.
    */
   static int[][] shares(List<String> texts, int shares) {
     int n = texts.size();
     if (shares == 1) {
       int[] all = new int[n];
-      java.util.Arrays.setAll(all, i -> i);
+      Arrays.setAll(all, i -> i);
       return new int[][] {all};
     }
     long[] byCost = new long[n];
     for (int i = 0; i < n; i++) {
       byCost[i] = (long) cost(texts.get(i)) << 32 | i;
     }
-    java.util.Arrays.sort(byCost);
+    Arrays.sort(byCost);
     long[] load = new long[shares];
     int[] owner = new int[n];
     int[] counts = new int[shares];
@@ -273,7 +296,7 @@ public final class ModerationModel {
    * An estimate of what scoring a text costs, in units of its characters: tokenizing and the
    * linear model read up to 3,000 characters, and the network, about twice as costly per
    * character, its first 128 tokens (about 700 characters). An estimate from the JMH figures
-   * (README, Benchmarks), used only to balance shares.
+   * (docs/benchmarks.md), used only to balance shares.
    */
   static int cost(String text) {
     int chars = text.length();
@@ -314,34 +337,53 @@ public final class ModerationModel {
     }
   }
 
-  /** Blends a share's network probabilities with its linear log-odds into {@code scores}. */
+  /** Turns a share's network probabilities and linear log-odds into {@code scores} by the policy. */
   private void finish(Prepared prepared, float[][] out, float[][] scores) {
     int[] share = prepared.share();
     double[][] linearLogits = prepared.linearLogits();
     for (int k = 0; k < share.length; k++) {
-      if (calibration != null) {
-        for (int j = 0; j < out[k].length; j++) {
-          out[k][j] = calibration.apply(j, out[k][j], linearLogits[k][j]);
-        }
+      float[] row = out[k];
+      double[] linearRow = linearLogits == null ? null : linearLogits[k];
+      for (int j = 0; j < row.length; j++) {
+        row[j] = policy.score(j, row[j], linearRow == null ? 0 : linearRow[j]);
       }
-      scores[share[k]] = out[k];
+      scores[share[k]] = row;
     }
+  }
+
+  /**
+   * Scores texts and decides each: the hot path's one call from texts to verdicts.
+   *
+   * @param texts any texts, as for {@link #score(List)}
+   * @return one verdict per text, in input order, all by this model
+   * @throws InterruptedException if interrupted while waiting for a free replica
+   */
+  public List<Verdict> decide(List<String> texts) throws InterruptedException {
+    float[][] scores = score(texts);
+    Verdict[] verdicts = new Verdict[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      verdicts[i] = policy.decide(scores[i]);
+    }
+    return Arrays.asList(verdicts);
   }
 
   /**
    * Returns the labels whose score reaches the bundle's threshold.
    *
    * @param scores one text's scores, as from {@link #score(List)}
-   * @return the flagged label names, in label order
+   * @return the flagged label names, in label order (immutable)
    */
   public List<String> flagged(float[] scores) {
-    List<String> flagged = new ArrayList<>();
-    for (int j = 0; j < thresholds.length; j++) {
-      if (scores[j] >= thresholds[j]) {
-        flagged.add(info.labels().get(j));
-      }
-    }
-    return flagged;
+    return policy.flagged(scores);
+  }
+
+  /**
+   * Returns the policy that turns this model's outputs into scores and flags.
+   *
+   * @return the policy
+   */
+  public DecisionPolicy policy() {
+    return policy;
   }
 
   /**

@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
 import io.modstream.schemas.Topics;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -64,6 +66,12 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String SCORING_ENGINE = "scoring.engine";
   /** Native (OpenMP) threads. */
   public static final String NATIVE_THREADS = "native.threads";
+  /** Which ONNX graph layout runs the recurrence. */
+  public static final String ONNX_RECURRENCE = "scoring.onnx.recurrence";
+  /** What a call costs on each ONNX layout. */
+  public static final String ONNX_CALL_COSTS = "scoring.onnx.call.costs";
+  /** Whether onnx-cuda may multiply in TF32. */
+  public static final String ONNX_CUDA_TF32 = "scoring.onnx.cuda.tf32";
   /** Processing guarantee. */
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
   /** Commit interval. */
@@ -109,13 +117,22 @@ public final class ScorerConfig extends AbstractConfig {
           .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
               "Network replicas scoring in parallel, one thread each: a batch of at least 32 comments per replica is split into one share per replica, tokenized and (on the CPU engines) scored on its own thread; with onnx-cuda the shares are tokenized in parallel and the batch is scored in one network call. With the onnx engines the replicas share one copy of the weights.")
           .define(SCORING_ENGINE, Type.STRING, InferenceEngine.DEFAULT.id(),
-              ValidString.in(java.util.Arrays.stream(InferenceEngine.values())
+              ValidString.in(Arrays.stream(InferenceEngine.values())
                   .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine
                   .map(InferenceEngine::id).toArray(String[]::new)),
               Importance.MEDIUM,
               "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). onnx and dl4j give the same scores within 2e-7 (verify-engine on the Jigsaw validation split); for onnx-cuda see the README's GPU section.")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
               "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
+          .define(ONNX_RECURRENCE, Type.STRING, EngineOptions.Recurrence.AUTO.id(),
+              ValidString.in(Arrays.stream(EngineOptions.Recurrence.values())
+                  .map(EngineOptions.Recurrence::id).toArray(String[]::new)),
+              Importance.LOW,
+              "Which ONNX graph layout runs the LSTM's recurrence: auto (on the CPU both, each call on the one scoring.onnx.call.costs makes cheaper; on CUDA the fused one), fused or folded.")
+          .define(ONNX_CALL_COSTS, Type.STRING, "", new CallCostsValidator(), Importance.LOW,
+              "What a call costs on each ONNX layout, six microsecond figures FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP, as 'ops/jmh-bench --call-costs' prints them for a host. Empty: the built-in CPU figures (none on CUDA, where batches are cut at batch.size).")
+          .define(ONNX_CUDA_TF32, Type.BOOLEAN, false, Importance.LOW,
+              "Let onnx-cuda multiply in TF32 on GPUs that have it: faster, but scores move further from DL4J's than the engines' 1e-5 agreement.")
           .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
               ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
               "exactly_once_v2 (no lost or duplicated event after a crash) or at_least_once (lower latency, duplicates possible after a crash).")
@@ -215,6 +232,36 @@ public final class ScorerConfig extends AbstractConfig {
     p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     p.putAll(kafkaOverrides);
     return p;
+  }
+
+  /**
+   * Returns the scoring engine's options from the {@code scoring.onnx.*} keys.
+   *
+   * @return the options
+   */
+  public EngineOptions engineOptions() {
+    return new EngineOptions(
+        EngineOptions.Recurrence.of(getString(ONNX_RECURRENCE)),
+        EngineOptions.parseCallCosts(getString(ONNX_CALL_COSTS)),
+        getBoolean(ONNX_CUDA_TF32));
+  }
+
+  /** Checks scoring.onnx.call.costs as the engine will read it. */
+  private static final class CallCostsValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        new EngineOptions(
+            EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts((String) value), false);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or six comma-separated numbers";
+    }
   }
 
   private static String displayDefault(ConfigDef.ConfigKey key) {

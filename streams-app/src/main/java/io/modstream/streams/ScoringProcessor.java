@@ -1,6 +1,7 @@
 package io.modstream.streams;
 
 import io.modstream.model.ModerationModel;
+import io.modstream.model.Verdict;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import io.modstream.schemas.LabelEvent;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * once scored. A comment leaves the store only when its events are forwarded, so a comment scored
  * for this task by another task's call but not yet forwarded is scored again after a crash.
  */
-final class ScoringProcessor implements Processor<String, byte[], String, Object> {
+final class ScoringProcessor
+    implements Processor<String, byte[], String, Object>, ThreadBatch.Member {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
   static final String METRICS_SCOPE = "modstream";
@@ -67,12 +68,11 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
   private Sensor scoredSensor;
   private Sensor deadLetterSensor;
 
-  /** A buffered comment, and its scores once a call has scored it. */
+  /** A buffered comment, and its verdict once a call has decided it. */
   private static final class Waiting {
     final long sequence;
     final PendingComment comment;
-    float[] scores;
-    ModerationModel model;
+    Verdict verdict;
     long decidedAtMs;
 
     Waiting(long sequence, PendingComment comment) {
@@ -210,8 +210,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     batchSensor.record((System.nanoTime() - started) / 1e6);
   }
 
-  /** Adds the texts of this task's unscored comments, in order, for a {@link ThreadBatch} call. */
-  void addUnscoredTexts(List<String> texts) {
+  @Override
+  public void addUnscoredTexts(List<String> texts) {
     int scored = waiting.size() - unscored;
     int i = 0;
     for (Waiting w : waiting) {
@@ -221,17 +221,18 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
     }
   }
 
-  /** Takes the scores of this task's unscored comments: rows {@code from .. from + count - 1}. */
-  void acceptScores(float[][] scores, int from, int count, ModerationModel model, long decidedAtMs) {
-    if (count != unscored) {
-      throw new IllegalStateException("task " + context.taskId() + ": " + count + " scores for " + unscored + " unscored comments");
+  @Override
+  public void acceptVerdicts(List<Verdict> verdicts, long decidedAtMs) {
+    if (verdicts.size() != unscored) {
+      throw new IllegalStateException(
+          "task " + context.taskId() + ": " + verdicts.size() + " verdicts for " + unscored
+              + " unscored comments");
     }
     int scored = waiting.size() - unscored;
     int i = 0;
     for (Waiting w : waiting) {
       if (i >= scored) {
-        w.scores = scores[from + i - scored];
-        w.model = model;
+        w.verdict = verdicts.get(i - scored);
         w.decidedAtMs = decidedAtMs;
       }
       i++;
@@ -242,22 +243,17 @@ final class ScoringProcessor implements Processor<String, byte[], String, Object
 
   /** Forwards the events of the scored comments and removes them from the buffer. */
   private void forwardScored() {
-    while (!waiting.isEmpty() && waiting.peekFirst().scores != null) {
+    while (!waiting.isEmpty() && waiting.peekFirst().verdict != null) {
       Waiting w = waiting.pollFirst();
       PendingComment p = w.comment;
-      ModerationModel model = w.model;
-      List<String> labels = model.labels();
-      Map<String, Double> byLabel = new LinkedHashMap<>();
-      for (int j = 0; j < labels.size(); j++) {
-        byLabel.put(labels.get(j), (double) w.scores[j]);
-      }
-      List<String> flagged = model.flagged(w.scores);
+      Verdict verdict = w.verdict;
+      List<String> flagged = verdict.flagged();
       LabelEvent event =
           LabelEvent.newBuilder()
               .setCommentId(p.key())
-              .setModelName(model.info().name())
-              .setModelVersion(model.info().version())
-              .setScores(byLabel)
+              .setModelName(verdict.modelName())
+              .setModelVersion(verdict.modelVersion())
+              .setScores(verdict.scoresByLabel())
               .setFlagged(flagged)
               .setDecidedAt(Instant.ofEpochMilli(w.decidedAtMs))
               .setScoringLatencyMicros(Math.max(0, w.decidedAtMs - p.enqueuedAtMs()) * 1000)

@@ -1,5 +1,6 @@
 package io.modstream.streams;
 
+import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
@@ -40,7 +41,9 @@ public final class ScoringService implements AutoCloseable {
     int replicas = cfg.getInt(ScorerConfig.SCORING_REPLICAS);
     int batchSize = cfg.getInt(ScorerConfig.BATCH_SIZE);
     InferenceEngine engine = InferenceEngine.of(cfg.getString(ScorerConfig.SCORING_ENGINE));
-    Function<ModelBundle, ModerationModel> factory = bundle -> ModerationModel.of(bundle, replicas, batchSize, engine);
+    EngineOptions options = cfg.engineOptions();
+    Function<ModelBundle, ModerationModel> factory =
+        bundle -> ModerationModel.of(bundle, replicas, batchSize, engine, options);
     String releases = cfg.getString(ScorerConfig.RELEASES_TOPIC);
     String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
     Path cache = Path.of(cfg.getString(ScorerConfig.STATE_DIR), "bundles");

@@ -1,6 +1,7 @@
 package io.modstream.streams;
 
 import io.modstream.model.ModerationModel;
+import io.modstream.model.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,9 +19,24 @@ import java.util.function.LongSupplier;
  */
 final class ThreadBatch {
 
+  /** A task's side of the shared call: the texts it waits on, and their verdicts. */
+  interface Member {
+
+    /** Appends the texts of this member's unscored comments, in order. */
+    void addUnscoredTexts(List<String> texts);
+
+    /**
+     * Takes the verdicts of the texts it added, in the same order.
+     *
+     * @param verdicts one per text this member added
+     * @param decidedAtMs when the call decided them (wall clock)
+     */
+    void acceptVerdicts(List<Verdict> verdicts, long decidedAtMs);
+  }
+
   private static final ThreadLocal<ThreadBatch> OF_THREAD = ThreadLocal.withInitial(ThreadBatch::new);
 
-  private final Set<ScoringProcessor> members = new LinkedHashSet<>();
+  private final Set<Member> members = new LinkedHashSet<>();
 
   private ThreadBatch() {}
 
@@ -29,47 +45,47 @@ final class ThreadBatch {
     return OF_THREAD.get();
   }
 
-  void join(ScoringProcessor processor) {
-    members.add(processor);
+  void join(Member member) {
+    members.add(member);
   }
 
-  void leave(ScoringProcessor processor) {
-    members.remove(processor);
+  void leave(Member member) {
+    members.remove(member);
   }
 
   /**
-   * Scores every member's unscored comments in one call and hands each member its rows.
+   * Decides every member's unscored comments in one call and hands each member its verdicts.
    *
-   * @param model the model that scores them all
+   * @param model the model that decides them all
    * @param clock read after the call: the decision time the events carry
-   * @return how many comments were scored
+   * @return how many comments were decided
    */
   int scoreAll(ModerationModel model, LongSupplier clock) throws InterruptedException {
-    List<ScoringProcessor> owners = new ArrayList<>(members.size());
+    List<Member> owners = new ArrayList<>(members.size());
     List<String> texts = new ArrayList<>();
     int[] counts = new int[members.size()];
-    for (ScoringProcessor p : members) {
+    for (Member m : members) {
       int before = texts.size();
-      p.addUnscoredTexts(texts);
+      m.addUnscoredTexts(texts);
       if (texts.size() > before) {
         counts[owners.size()] = texts.size() - before;
-        owners.add(p);
+        owners.add(m);
       }
     }
     if (texts.isEmpty()) {
       return 0;
     }
-    float[][] scores = model.score(texts);
+    List<Verdict> verdicts = model.decide(texts);
     long decidedAtMs = clock.getAsLong();
     int from = 0;
     for (int i = 0; i < owners.size(); i++) {
-      owners.get(i).acceptScores(scores, from, counts[i], model, decidedAtMs);
+      owners.get(i).acceptVerdicts(verdicts.subList(from, from + counts[i]), decidedAtMs);
       from += counts[i];
     }
     return texts.size();
   }
 
-  /** How many processors are members (for tests). */
+  /** How many members there are (for tests). */
   int size() {
     return members.size();
   }

@@ -3,8 +3,10 @@ package io.modstream.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modstream.model.EngineOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -55,6 +57,24 @@ class ScorerConfigTest {
         .hasMessageContaining("model.path").hasMessageContaining("trainer train");
     assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.resolve("missing").toString())))
         .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void engineKnobsAreConfigurationKeysCheckedAtStart() {
+    ScorerConfig defaults = new ScorerConfig(Map.of("model.path", dir.toString()));
+    assertThat(defaults.engineOptions()).isEqualTo(EngineOptions.DEFAULT);
+    ScorerConfig set = new ScorerConfig(Map.of("model.path", dir.toString(),
+        "scoring.onnx.recurrence", "folded", "scoring.onnx.call.costs", "20, 2, 4, 0, 18, 2.5",
+        "scoring.onnx.cuda.tf32", "true"));
+    assertThat(set.engineOptions()).isEqualTo(new EngineOptions(
+        EngineOptions.Recurrence.FOLDED, List.of(20.0, 2.0, 4.0, 0.0, 18.0, 2.5), true));
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.onnx.call.costs", "20,2,4")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("scoring.onnx.call.costs")
+        .hasMessageContaining("six numbers");
+    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.onnx.recurrence", "scan")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("scoring.onnx.recurrence");
   }
 
   @Test

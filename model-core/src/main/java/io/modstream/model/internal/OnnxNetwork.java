@@ -5,12 +5,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.modstream.model.EngineOptions;
 import io.modstream.model.Vocabulary;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,32 +38,36 @@ public final class OnnxNetwork implements ScoringNetwork {
     private final OrtSession folded;
     private final CallCosts costs;
     private final boolean cuda;
+    private final boolean tf32;
     private final int vocabulary;
 
-    private Session(OrtSession fused, OrtSession folded, CallCosts costs, boolean cuda, int vocabulary) {
+    private Session(
+        OrtSession fused, OrtSession folded, CallCosts costs, boolean cuda, boolean tf32, int vocabulary) {
       this.fused = fused;
       this.folded = folded;
       this.costs = costs;
       this.cuda = cuda;
+      this.tf32 = tf32;
       this.vocabulary = vocabulary;
     }
 
     /**
      * Describes the loaded layouts and how a call picks one, for the log.
      *
-     * @return for example "fused and folded graphs on CPU, each call on the cheaper by
-     *     -Dmodstream.onnx.call-costs=..."
+     * @return for example "fused and folded graphs on CPU, each call on the cheaper by call costs
+     *     ..."
      */
     @Override
     public String toString() {
-      String device = cuda ? (cudaTf32() ? "CUDA (TF32 matmuls)" : "CUDA (float32)") : "CPU";
+      String device = cuda ? (tf32 ? "CUDA (TF32 matmuls)" : "CUDA (float32)") : "CPU";
       if (fused == null || folded == null) {
         return (fused != null ? "the fused graph" : "the folded graph") + " on " + device
-            + (costs == null ? ", batches cut at the batch size" : ", batched by -Dmodstream.onnx.call-costs=" + costs);
+            + (costs == null ? ", batches cut at the batch size" : ", batched by call costs " + costs);
       }
       return costs == null
-          ? "fused and folded graphs on " + device + ", no call costs: every call fused, batches cut at the batch size"
-          : "fused and folded graphs on " + device + ", each call on the cheaper by -Dmodstream.onnx.call-costs=" + costs;
+          ? "fused and folded graphs on " + device
+              + ", no call costs: every call fused, batches cut at the batch size"
+          : "fused and folded graphs on " + device + ", each call on the cheaper by call costs " + costs;
     }
 
     /** Whether a call of this many rows padded to this many steps runs the folded layout. */
@@ -100,15 +106,10 @@ public final class OnnxNetwork implements ScoringNetwork {
   }
 
   /**
-   * What calls cost on the fused and the folded layout. The default was fitted by {@code
-   * ops/jmh-bench --call-costs} to calls of 1-256 rows of 8-128 tokens of the v2 bundle on the
-   * development host (AMD EPYC, AVX2, one thread; README, "Call costs"): a fused call 58.2 + T x
-   * (0.89 + n x 3.90) us, a folded one 74.8 + T x (15.77 + n x 2.551) us (8% and 12% rms error over
-   * the 70 cells). The folded layout does a third less per row-step and pays a fixed cost per step,
-   * so it is the cheaper from about 11 rows. The system property {@code modstream.onnx.call-costs}
-   * ({@code FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP} in
-   * microseconds, the line that command prints) sets them, for another host or a network of
-   * another size.
+   * What calls cost on the fused and the folded layout. The built-in figures were fitted by {@code
+   * ops/jmh-bench --call-costs} on an AVX2 CPU, one thread (docs/benchmarks.md): the folded layout
+   * does less per row-step but pays a fixed cost per step, so it wins from about a dozen rows.
+   * {@link EngineOptions#callCosts()} sets them for another host or a network of another size.
    *
    * @param fused a call on the fused layout
    * @param folded a call on the folded layout
@@ -124,30 +125,17 @@ public final class OnnxNetwork implements ScoringNetwork {
     }
 
     /**
-     * Returns the costs the system property sets, else the measured CPU ones; on CUDA none unless
-     * set (the CPU figures say nothing of a GPU, where a call's launch outweighs many row-steps:
-     * unmeasured, so batches are cut at the batch size and calls run the fused layout).
+     * Returns the costs the options set, else the built-in CPU ones; on CUDA none unless set (the
+     * CPU figures say nothing of a GPU, where a call's launch outweighs many row-steps, so batches
+     * are cut at the batch size and calls run the fused layout).
      */
-    static CallCosts fromSystemProperty(boolean cuda) {
-      String value = System.getProperty("modstream.onnx.call-costs");
-      if (value == null) {
+    static CallCosts of(EngineOptions options, boolean cuda) {
+      List<Double> us = options.callCosts();
+      if (us.isEmpty()) {
         return cuda ? null : MEASURED;
       }
-      String[] parts = value.split(",");
-      if (parts.length != 6) {
-        throw new IllegalArgumentException("modstream.onnx.call-costs takes six numbers (FUSED_CALL,FUSED_STEP,"
-            + "FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP in microseconds, as ops/jmh-bench --call-costs "
-            + "prints them), got '" + value + "'");
-      }
-      double[] us = new double[6];
-      for (int i = 0; i < 6; i++) {
-        try {
-          us[i] = Double.parseDouble(parts[i].trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("modstream.onnx.call-costs: '" + parts[i].trim() + "' is not a number", e);
-        }
-      }
-      return new CallCosts(new Cost(us[0], us[1], us[2]), new Cost(us[3], us[4], us[5]));
+      return new CallCosts(
+          new Cost(us.get(0), us.get(1), us.get(2)), new Cost(us.get(3), us.get(4), us.get(5)));
     }
   }
 
@@ -166,49 +154,42 @@ public final class OnnxNetwork implements ScoringNetwork {
    *
    * @param network the trained DL4J network
    * @param cuda true to run on the first CUDA device (needs the onnxruntime_gpu build)
+   * @param options the layout, call costs and CUDA precision
    * @return a session to share between replicas
    * @throws IllegalStateException if ONNX Runtime refuses the model or the device
-   * @throws IllegalArgumentException if a {@code modstream.onnx} system property is malformed
    */
-  public static Session load(LstmNetwork network, boolean cuda) {
-    return load(network, cuda, recurrence(cuda), CallCosts.fromSystemProperty(cuda));
+  public static Session load(LstmNetwork network, boolean cuda, EngineOptions options) {
+    return load(
+        network, cuda, recurrence(options.recurrence(), cuda), CallCosts.of(options, cuda),
+        options.cudaTf32());
   }
 
   /**
-   * Whether CUDA matrix products may use TF32 ({@code -Dmodstream.onnx.cuda.tf32=true}). Off by
-   * default: on an H100 TF32 moved scores by up to 1.05e-4 from DL4J's, float32 by 1.44e-5, both
-   * measured while ONNX Runtime still took the sigmoid (README, "GPU").
-   */
-  static boolean cudaTf32() {
-    return Boolean.getBoolean("modstream.onnx.cuda.tf32");
-  }
-
-  /**
-   * Which layouts to load. On CPU both, and each call runs the one its size makes cheaper ({@link
-   * CallCosts}); on CUDA the fused one only (one cuDNN kernel rather than a Scan's per-step
-   * launches: on an H100, 27,300 comments/s against 24,200 model-only at batch 4,096 with 8
-   * replicas, and a batch of 1 in 2.3 ms against 6.0 ms at p50; one run each). The system property {@code
-   * modstream.onnx.recurrence} ({@code fused}, {@code folded} or {@code auto}) overrides that, to
-   * compare them.
+   * Which layouts to load. Automatically: on the CPU both, each call on the one its size makes
+   * cheaper ({@link CallCosts}); on CUDA the fused one only, one cuDNN kernel rather than a loop's
+   * per-step launches (docs/gpu.md).
    *
    * @return {@code null} for both layouts, chosen per call; else the only one
    */
-  static OnnxGraph.Recurrence recurrence(boolean cuda) {
-    String chosen = System.getProperty("modstream.onnx.recurrence", cuda ? "fused" : "auto");
-    return switch (chosen.trim().toLowerCase(Locale.ROOT)) {
-      case "fused" -> OnnxGraph.Recurrence.FUSED;
-      case "folded" -> OnnxGraph.Recurrence.FOLDED;
-      case "auto" -> null;
-      default -> throw new IllegalArgumentException(
-          "modstream.onnx.recurrence must be fused, folded or auto, not '" + chosen + "'");
+  static OnnxGraph.Recurrence recurrence(EngineOptions.Recurrence chosen, boolean cuda) {
+    return switch (chosen) {
+      case FUSED -> OnnxGraph.Recurrence.FUSED;
+      case FOLDED -> OnnxGraph.Recurrence.FOLDED;
+      case AUTO -> cuda ? OnnxGraph.Recurrence.FUSED : null;
     };
+  }
+
+  /** As {@link #load(LstmNetwork, boolean, OnnxGraph.Recurrence, CallCosts, boolean)} in float32. */
+  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
+    return load(network, cuda, only, costs, false);
   }
 
   /**
    * Loads one layout, or both ({@code only} null) with calls run on the cheaper by {@code costs}
    * (null: no cost model; both layouts then run fused).
    */
-  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
+  static Session load(
+      LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs, boolean tf32) {
     OnnxGraph.Weights weights = network.weights();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession fused = null;
@@ -222,7 +203,7 @@ public final class OnnxNetwork implements ScoringNetwork {
       if (cuda) {
         try (OrtCUDAProviderOptions device = new OrtCUDAProviderOptions(0)) {
           // ONNX Runtime multiplies float32 in TF32 on Ampere and later GPUs unless told not to.
-          device.add("use_tf32", cudaTf32() ? "1" : "0");
+          device.add("use_tf32", tf32 ? "1" : "0");
           options.addCUDA(device);
         }
       }
@@ -232,7 +213,7 @@ public final class OnnxNetwork implements ScoringNetwork {
       if (only != OnnxGraph.Recurrence.FUSED) {
         folded = env.createSession(OnnxGraph.build(weights, OnnxGraph.Recurrence.FOLDED), options);
       }
-      Session shared = new Session(fused, folded, costs, cuda, weights.embedding().length);
+      Session shared = new Session(fused, folded, costs, cuda, tf32, weights.embedding().length);
       LOG.info("ONNX Runtime: {}", shared);
       OrtSession fusedSession = fused;
       OrtSession foldedSession = folded;

@@ -3,6 +3,7 @@ package io.modstream.model.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modstream.model.EngineOptions;
 import io.modstream.model.TextEncoder;
 import io.modstream.model.TrainingConfig;
 import java.util.Random;
@@ -86,7 +87,7 @@ class OnnxNetworkTest {
         OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
     assertThat(fusedOnly.callCost(20, 10)).isEqualTo(200_000);
     assertThat(session.toString())
-        .isEqualTo("fused and folded graphs on CPU, each call on the cheaper by -Dmodstream.onnx.call-costs=0.0,0.0,1.0,0.0,4.0,0.5");
+        .isEqualTo("fused and folded graphs on CPU, each call on the cheaper by call costs 0.0,0.0,1.0,0.0,4.0,0.5");
     // Without costs (CUDA's default) no estimate: Scoring cuts batches at the batch size.
     assertThat(OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, null)).callCost(20, 10)).isZero();
   }
@@ -101,54 +102,44 @@ class OnnxNetworkTest {
   }
 
   @Test
-  void cpuRunsBothLayoutsCudaTheFusedOneUnlessTheSystemPropertySaysOtherwise() {
-    assertThat(OnnxNetwork.recurrence(false)).isNull();
-    assertThat(OnnxNetwork.recurrence(true)).isEqualTo(OnnxGraph.Recurrence.FUSED);
-    try {
-      System.setProperty("modstream.onnx.recurrence", "Folded");
-      assertThat(OnnxNetwork.recurrence(true)).isEqualTo(OnnxGraph.Recurrence.FOLDED);
-      System.setProperty("modstream.onnx.recurrence", "fused");
-      assertThat(OnnxNetwork.recurrence(false)).isEqualTo(OnnxGraph.Recurrence.FUSED);
-      System.setProperty("modstream.onnx.recurrence", "scan");
-      assertThatThrownBy(() -> OnnxNetwork.recurrence(false))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("fused, folded or auto");
-    } finally {
-      System.clearProperty("modstream.onnx.recurrence");
-    }
+  void cpuRunsBothLayoutsCudaTheFusedOneUnlessTheOptionsSayOtherwise() {
+    assertThat(OnnxNetwork.recurrence(EngineOptions.Recurrence.AUTO, false)).isNull();
+    assertThat(OnnxNetwork.recurrence(EngineOptions.Recurrence.AUTO, true))
+        .isEqualTo(OnnxGraph.Recurrence.FUSED);
+    assertThat(OnnxNetwork.recurrence(EngineOptions.Recurrence.of("Folded"), true))
+        .isEqualTo(OnnxGraph.Recurrence.FOLDED);
+    assertThat(OnnxNetwork.recurrence(EngineOptions.Recurrence.of("fused"), false))
+        .isEqualTo(OnnxGraph.Recurrence.FUSED);
+    assertThatThrownBy(() -> EngineOptions.Recurrence.of("scan"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("auto, fused or folded");
   }
 
   @Test
   void cudaMultipliesInFloat32UnlessTf32IsAskedFor() {
-    // TF32 moved scores by up to 1.05e-4 from DL4J's on an H100: never on by default.
-    assertThat(OnnxNetwork.cudaTf32()).isFalse();
-    try {
-      System.setProperty("modstream.onnx.cuda.tf32", "true");
-      assertThat(OnnxNetwork.cudaTf32()).isTrue();
-    } finally {
-      System.clearProperty("modstream.onnx.cuda.tf32");
-    }
+    // TF32 moves scores further from DL4J's than the target allows: never on by default.
+    assertThat(EngineOptions.DEFAULT.cudaTf32()).isFalse();
+    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    assertThat(OnnxNetwork.load(dl4j, false, EngineOptions.DEFAULT).toString()).contains("on CPU");
   }
 
   @Test
-  void callCostsComeFromTheSystemPropertyWhenSetAndAMalformedOneNamesTheFormat() {
-    assertThat(OnnxNetwork.CallCosts.fromSystemProperty(false)).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
-    assertThat(OnnxNetwork.CallCosts.fromSystemProperty(true)).as("no CPU figures for a GPU").isNull();
-    try {
-      System.setProperty("modstream.onnx.call-costs", "20, 2, 4, 0, 18, 2.5");
-      assertThat(OnnxNetwork.CallCosts.fromSystemProperty(true)).isEqualTo(
-          new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
-      System.setProperty("modstream.onnx.call-costs", "20,2,4");
-      assertThatThrownBy(() -> OnnxNetwork.CallCosts.fromSystemProperty(false))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("six numbers")
-          .hasMessageContaining("ops/jmh-bench --call-costs");
-      System.setProperty("modstream.onnx.call-costs", "20,2,0,0,18,2.5");
-      assertThatThrownBy(() -> OnnxNetwork.CallCosts.fromSystemProperty(false))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("rowStep > 0");
-    } finally {
-      System.clearProperty("modstream.onnx.call-costs");
-    }
+  void callCostsComeFromTheOptionsWhenSetAndMalformedOnesNameTheFormat() {
+    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, false)).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
+    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, true)).as("no CPU figures for a GPU").isNull();
+    EngineOptions set = new EngineOptions(
+        EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20, 2, 4, 0, 18, 2.5"), false);
+    assertThat(OnnxNetwork.CallCosts.of(set, true)).isEqualTo(
+        new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
+    assertThatThrownBy(() -> new EngineOptions(EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20,2,4"), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("six numbers")
+        .hasMessageContaining("ops/jmh-bench --call-costs");
+    assertThatThrownBy(() -> new EngineOptions(EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20,2,0,0,18,2.5"), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row-step > 0");
+    assertThatThrownBy(() -> EngineOptions.parseCallCosts("20,2,x,0,18,2.5"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'x' is not a number");
   }
 }

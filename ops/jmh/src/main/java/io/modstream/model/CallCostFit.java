@@ -39,10 +39,9 @@ public final class CallCostFit {
     String[] layouts = {"fused", "folded"};
     OnnxNetwork[] networks = new OnnxNetwork[layouts.length];
     for (int k = 0; k < layouts.length; k++) {
-      System.setProperty("modstream.onnx.recurrence", layouts[k]);
-      networks[k] = OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false));
+      EngineOptions options = EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layouts[k]));
+      networks[k] = OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false, options));
     }
-    System.clearProperty("modstream.onnx.recurrence");
     int vocabulary = bundle.vocabulary().size();
     Random random = new Random(7);
     List<double[]> cells = new ArrayList<>();
@@ -83,7 +82,7 @@ public final class CallCostFit {
       System.out.printf(Locale.ROOT, "%-6s call %.1f + steps x (%.2f + rows x %.3f) us; error %s%n",
           layouts[k], fits[k][0], fits[k][1], fits[k][2], error(cells, 2 + k, fits[k]));
     }
-    System.out.printf(Locale.ROOT, "-Dmodstream.onnx.call-costs=%.1f,%.2f,%.3f,%.1f,%.2f,%.3f%n",
+    System.out.printf(Locale.ROOT, "scoring.onnx.call.costs=%.1f,%.2f,%.3f,%.1f,%.2f,%.3f%n",
         fits[0][0], fits[0][1], fits[0][2], fits[1][0], fits[1][1], fits[1][2]);
     if (sink == 42) {
       System.out.println();

@@ -31,8 +31,8 @@ public final class LayoutComparison {
     ModelRuntime.configureNativeThreads(1);
     List<ModerationModel> models = new ArrayList<>();
     for (String layout : layouts) {
-      System.setProperty("modstream.onnx.recurrence", layout);
-      models.add(ModerationModel.of(bundle, replicas, batch, InferenceEngine.ONNX));
+      models.add(ModerationModel.of(bundle, replicas, batch, InferenceEngine.ONNX,
+          EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layout))));
     }
     System.out.printf("%d comments per round, calls of %d, replicas: %d, %d rounds (+2 warm-up)%n",
         texts.size(), batch, replicas, rounds);

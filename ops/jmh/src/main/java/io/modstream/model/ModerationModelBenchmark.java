@@ -41,7 +41,7 @@ public class ModerationModelBenchmark {
   @Param({"1", "2"})
   public int replicas;
 
-  /** ONNX graph layouts ({@code modstream.onnx.recurrence}): the default, or the fused only. */
+  /** ONNX graph layouts ({@link EngineOptions.Recurrence}): the default, or the fused only. */
   @Param({"auto", "fused"})
   public String layout;
 
@@ -52,11 +52,11 @@ public class ModerationModelBenchmark {
   @Setup
   public void setUp() {
     ModelRuntime.configureNativeThreads(1);
-    System.setProperty("modstream.onnx.recurrence", layout);
     if (batch < 1 || COMMENTS % batch != 0) {
       throw new IllegalArgumentException("batch must divide " + COMMENTS + ", got " + batch);
     }
-    model = ModerationModel.of(BenchInputs.bundle(), replicas, batch, InferenceEngine.of(engine));
+    model = ModerationModel.of(BenchInputs.bundle(), replicas, batch, InferenceEngine.of(engine),
+        EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layout)));
     texts = BenchInputs.texts();
   }
 

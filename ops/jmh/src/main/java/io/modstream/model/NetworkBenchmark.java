@@ -57,14 +57,11 @@ public class NetworkBenchmark {
     String layout = engine.substring(engine.lastIndexOf('-') + 1);
     boolean oneLayout = layout.equals("fused") || layout.equals("folded");
     InferenceEngine inference = InferenceEngine.of(oneLayout ? engine.substring(0, engine.lastIndexOf('-')) : engine);
-    if (oneLayout) {
-      System.setProperty("modstream.onnx.recurrence", layout);
-    } else {
-      System.clearProperty("modstream.onnx.recurrence");
-    }
+    EngineOptions options = EngineOptions.DEFAULT.withRecurrence(
+        oneLayout ? EngineOptions.Recurrence.of(layout) : EngineOptions.Recurrence.AUTO);
     network = inference == InferenceEngine.DL4J
         ? bundle.newNetwork()
-        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), inference == InferenceEngine.ONNX_CUDA));
+        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), inference == InferenceEngine.ONNX_CUDA, options));
     TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
         bundle.info().maxLength());
     List<String> texts = BenchInputs.texts().subList(0, ROWS);
