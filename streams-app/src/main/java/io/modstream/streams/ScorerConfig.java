@@ -58,7 +58,7 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TEXT_MAX_BYTES = "text.max.bytes";
   /** Scoring replicas (network copies). */
   public static final String SCORING_REPLICAS = "scoring.replicas";
-  /** The default scoring.replicas: two measured 1.5x one on 2 cores (README, Benchmarks). */
+  /** The default scoring.replicas: two, which score faster than one even on a 2-core machine (docs/benchmarks.md). */
   public static final int DEFAULT_SCORING_REPLICAS = 2;
   /** Kafka Streams threads unless kafka.num.stream.threads says otherwise. */
   public static final int DEFAULT_STREAM_THREADS = 2;
@@ -107,11 +107,11 @@ public final class ScorerConfig extends AbstractConfig {
               "Dead-letter topic: records that cannot be scored, with their original bytes and the reason in headers.")
           .define(BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.MEDIUM,
               "Comments a task buffers before its batch is scored at once; the call also takes the waiting comments of the stream thread's other tasks.")
-          // 5 ms, not 50: at half load the in-app part fell from p50 52-72 to 6-22 ms and the
-          // end-to-end p99 median from ~410 to ~270 ms, with no measurable saturated cost (README,
-          // Benchmarks); the idle app's 2-ms polls cost ~0.05 of a core.
+          // 5 ms, not 50: a partial batch adds little latency at moderate load, with no measurable
+          // saturated cost, and the idle app's short polls cost little CPU (docs/lab/speed.md,
+          // "Latency").
           .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(1, 600_000), Importance.MEDIUM,
-              "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock).")
+              "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock); 5 keeps partial batches from adding latency at moderate load without measurable throughput loss.")
           .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
               "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
           .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
@@ -121,9 +121,9 @@ public final class ScorerConfig extends AbstractConfig {
                   .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine
                   .map(InferenceEngine::id).toArray(String[]::new)),
               Importance.MEDIUM,
-              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest measured), dl4j (Deeplearning4j, the training engine and reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build). onnx and dl4j give the same scores within 2e-7 (verify-engine on the Jigsaw validation split); for onnx-cuda see the README's GPU section.")
+              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest CPU engine), dl4j (Deeplearning4j, the training engine and the reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build, see docs/gpu.md). 'trainer verify-engine' checks an engine's scores against dl4j's.")
           .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
-              "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1 was fastest on 2 cores.")
+              "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1, since parallelism comes from the scoring replicas and the stream threads, and more native threads would compete with them for the cores.")
           .define(ONNX_RECURRENCE, Type.STRING, EngineOptions.Recurrence.AUTO.id(),
               ValidString.in(Arrays.stream(EngineOptions.Recurrence.values())
                   .map(EngineOptions.Recurrence::id).toArray(String[]::new)),
@@ -137,7 +137,7 @@ public final class ScorerConfig extends AbstractConfig {
               ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
               "exactly_once_v2 (no lost or duplicated event after a crash) or at_least_once (lower latency, duplicates possible after a crash).")
           .define(COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.between(1, 600_000), Importance.LOW,
-              "How often Kafka Streams commits; with exactly_once_v2 events become visible to read_committed consumers at each commit, so an event waits half of it on average. 50 (Kafka Streams' exactly-once default is 100): at half load on a warm stack the decision-to-consumer part fell from p50 77-83 to 49-54 ms, and saturated throughput did not measurably drop (README, Benchmarks).")
+              "How often Kafka Streams commits; with exactly_once_v2 events become visible to read_committed consumers at each commit, so an event waits half of it on average. 50 (Kafka Streams' exactly-once default is 100) keeps read_committed latency low without measurable throughput loss.")
           .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/modstream-streams", Importance.LOW,
               "Kafka Streams state directory (the comment buffer is restored from its changelog topic, so this may be ephemeral).");
 
@@ -221,7 +221,7 @@ public final class ScorerConfig extends AbstractConfig {
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, Math.max(1L, getLong(BATCH_MAX_WAIT_MS) / 2)));
     // Two stream threads: while one scores a batch the other can consume and produce. On 2 cores
     // saturated throughput was the same as with one within this machine's noise, and half-load
-    // p99 latency lower in both comparisons (README, Benchmarks). kafka.num.stream.threads
+    // p99 latency lower in both comparisons (docs/lab/speed.md). kafka.num.stream.threads
     // overrides it.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
     // The topology has no global state, so this changes nothing but silences the warning Kafka
@@ -284,7 +284,7 @@ public final class ScorerConfig extends AbstractConfig {
           .append(" | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
           .append(" | ").append(key.documentation).append(" |\n");
     }
-    sb.append("| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g. `kafka.linger.ms=5`. `num.stream.threads` defaults to 2 here (measured; see Benchmarks). |\n");
+    sb.append("| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g. `kafka.linger.ms=5`. `num.stream.threads` defaults to 2 here, so that one thread can consume and produce while the other scores a batch. |\n");
     return sb.toString();
   }
 }
