@@ -3,7 +3,7 @@
 # /root/kit (run from the repository root; writes logs under $OUT when set, else .gpukit/logs):
 #   ops/gpu/device-bench.sh verify                 # trainer verify-engine --engine onnx-cuda, against
 #                                                  # DL4J and against DL4J in double precision
-#   ops/gpu/device-bench.sh model-only B,.. R,..   # streams-app bench, model-only, each batch x replicas
+#   ops/gpu/device-bench.sh model-only B,.. R,..   # benchmark.jar, model-only, each batch x replicas
 #   ops/gpu/device-bench.sh e2e B R T P [ENGINE]   # ops/bench end to end: batch, replicas, stream
 #                                                  # threads, partitions, engine (default onnx-cuda);
 #                                                  # PROFILE=1: ops/bench --profile (app-*.collapsed.xz)
@@ -26,7 +26,7 @@ case "$what" in
   model-only)
     for b in ${1//,/ }; do for r in ${2//,/ }; do
       echo "== ${ENGINE:-onnx-cuda} batch $b replicas $r"
-      java -jar streams-app/target/streams-app.jar bench --model models/v2 --data "$KIT_DATA" --bootstrap= \
+      java -jar ops/benchmark/target/benchmark.jar --model models/v2 --data "$KIT_DATA" --bootstrap= \
         --count 20000 --warm-up-seconds 4 --model-only-seconds 8 --single-count 500 \
         --engine "${ENGINE:-onnx-cuda}" --batch-size "$b" --replicas "$r" 2>&1 \
         | tee -a "$logs/model-only.log" | grep -E 'model-only|batch of 1|Exception'

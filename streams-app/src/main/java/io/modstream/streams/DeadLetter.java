@@ -1,12 +1,13 @@
 package io.modstream.streams;
 
+import io.modstream.schemas.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * Why a record went to the dead-letter topic, and the headers that say so. The DLQ record keeps
  * the original key and value bytes; its headers carry the reason, a human-readable detail and
- * the source topic, partition and offset.
+ * the source topic, partition and offset ({@link DeadLetterHeaders}).
  */
 public enum DeadLetter {
   /** The value was null (a tombstone is not a comment). */
@@ -23,15 +24,15 @@ public enum DeadLetter {
   TEXT_TOO_LARGE;
 
   /** Header with the {@link DeadLetter} name. */
-  public static final String REASON_HEADER = "modstream.dlq.reason";
+  public static final String REASON_HEADER = DeadLetterHeaders.REASON;
   /** Header with a human-readable explanation. */
-  public static final String DETAIL_HEADER = "modstream.dlq.detail";
+  public static final String DETAIL_HEADER = DeadLetterHeaders.DETAIL;
   /** Header with the source topic. */
-  public static final String TOPIC_HEADER = "modstream.dlq.source.topic";
+  public static final String TOPIC_HEADER = DeadLetterHeaders.TOPIC;
   /** Header with the source partition (decimal). */
-  public static final String PARTITION_HEADER = "modstream.dlq.source.partition";
+  public static final String PARTITION_HEADER = DeadLetterHeaders.PARTITION;
   /** Header with the source offset (decimal). */
-  public static final String OFFSET_HEADER = "modstream.dlq.source.offset";
+  public static final String OFFSET_HEADER = DeadLetterHeaders.OFFSET;
 
   void addTo(Headers headers, String detail, String topic, int partition, long offset) {
     headers.add(REASON_HEADER, name().getBytes(StandardCharsets.UTF_8));

@@ -21,10 +21,7 @@ import picocli.CommandLine.Option;
     name = "streams-app",
     mixinStandardHelpOptions = true,
     description = {"Scores comments from Kafka with the configured model bundle and publishes label events."},
-    subcommands = {StreamsApp.CreateTopics.class, StreamsApp.ConfigReference.class,
-        io.modstream.streams.tools.ProduceCommand.class, io.modstream.streams.tools.TailCommand.class,
-        io.modstream.streams.tools.BenchCommand.class, io.modstream.streams.tools.FeedbackCommand.class,
-        io.modstream.streams.tools.CountCommand.class})
+    subcommands = {StreamsApp.CreateTopics.class, StreamsApp.ConfigReference.class})
 public final class StreamsApp implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);

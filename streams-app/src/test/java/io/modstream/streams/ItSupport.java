@@ -21,22 +21,25 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Producer, consumer and output-capturing helpers for the integration tests. */
-final class ItSupport {
+/**
+ * Producer, consumer and output-capturing helpers for the integration tests (also those of the
+ * tools and the benchmark, through this module's test jar).
+ */
+public final class ItSupport {
 
   private ItSupport() {}
 
   /** What a body returned, and what it printed on the captured stream. */
-  record Printed<T>(T value, String text) {
+  public record Printed<T>(T value, String text) {
   }
 
   /** Runs {@code body} with System.out captured. */
-  static <T> Printed<T> stdoutOf(Callable<T> body) throws Exception {
+  public static <T> Printed<T> stdoutOf(Callable<T> body) throws Exception {
     return captured(false, body);
   }
 
   /** Runs {@code body} with System.err captured (slf4j-simple, set to System.err, looks it up at each line). */
-  static <T> Printed<T> stderrOf(Callable<T> body) throws Exception {
+  public static <T> Printed<T> stderrOf(Callable<T> body) throws Exception {
     return captured(true, body);
   }
 
@@ -65,7 +68,7 @@ final class ItSupport {
    * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never
    * see each other's records.
    */
-  static Map<String, Object> scorerSettings(String bootstrap, String app, java.nio.file.Path stateDir) {
+  public static Map<String, Object> scorerSettings(String bootstrap, String app, java.nio.file.Path stateDir) {
     Map<String, Object> settings = new java.util.HashMap<>();
     settings.put(ScorerConfig.BOOTSTRAP_SERVERS, bootstrap);
     settings.put(ScorerConfig.APPLICATION_ID, app);
@@ -84,7 +87,7 @@ final class ItSupport {
    * single-node 4.3.1 broker can fail the first batch while accepting later ones, and the
    * producer then retries it forever with OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI here).
    */
-  static KafkaProducer<String, byte[]> producer(String bootstrap) {
+  public static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
@@ -92,7 +95,7 @@ final class ItSupport {
   }
 
   /** Reads a topic from the start, read_committed, until {@code done} holds or the timeout passes. */
-  static List<ConsumerRecord<String, byte[]>> readUntil(
+  public static List<ConsumerRecord<String, byte[]>> readUntil(
       String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,16 @@
-package io.modstream.streams;
+package io.modstream.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.testing.TestData;
-import io.modstream.streams.tools.BenchCommand;
+import io.modstream.streams.ItSupport;
+import io.modstream.streams.KafkaBrokerExtension;
+import io.modstream.streams.ModelHolder;
+import io.modstream.streams.ScorerConfig;
+import io.modstream.streams.ScoringTopology;
+import io.modstream.streams.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProfileTopTest {
 
-  private static final Path SCRIPT = Path.of("..", "ops", "profile-top");
+  private static final Path SCRIPT = Path.of("..", "profile-top");
 
   /** Two stream threads (10 samples) and a producer thread that only waited (100 samples). */
   private static final String PROFILE = String.join("\n",

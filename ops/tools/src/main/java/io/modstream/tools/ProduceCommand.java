@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,7 +98,14 @@ public final class ProduceCommand implements Callable<Integer> {
     return 0;
   }
 
-  static List<String[]> read(Path file) throws IOException {
+  /**
+   * Reads the (id, text) rows of a CSV or JSON-lines file, plain or gzip.
+   *
+   * @param file the file; a name holding ".json" is read as JSON lines, any other as CSV
+   * @return the rows, each {id, text}
+   * @throws IOException if the file cannot be read or lacks the id and text columns
+   */
+  public static List<String[]> read(Path file) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(file));
     in.mark(2);
     boolean gzip = in.read() == 0x1f && in.read() == 0x8b;

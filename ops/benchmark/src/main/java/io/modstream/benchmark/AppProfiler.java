@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.benchmark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.tools;
 
 import io.modstream.schemas.ModelReleases;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.modstream.streams.tools;
+package io.modstream.tools;
 
 import io.modstream.model.LabelledComment;
 import io.modstream.model.LabelledCsv;

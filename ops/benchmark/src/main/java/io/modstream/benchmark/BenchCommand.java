@@ -1,10 +1,12 @@
-package io.modstream.streams.tools;
+package io.modstream.benchmark;
 
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.tools.ProduceCommand;
+import io.modstream.tools.ToolProducers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +44,21 @@ import picocli.CommandLine.Option;
     description = "Measures model-only and end-to-end scoring throughput and latency.")
 public final class BenchCommand implements Callable<Integer> {
 
+  /**
+   * Runs the benchmark: {@code java -jar benchmark.jar --model DIR --data FILE ...} (ops/bench
+   * starts the stack and passes these).
+   *
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    picocli.CommandLine cli = new picocli.CommandLine(new BenchCommand());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "The bundle the running streams app serves.")
   Path model;
 
@@ -69,14 +86,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-up-seconds", description = "Model-only scoring before the model-only measurement starts.")
   int warmUpSeconds = 5;
 
-  @Option(names = "--warm-up-comments", description = "Comments sent end to end, unmeasured, before the end-to-end runs: the fresh app's and broker's C2 compilers still take ~0.2 of a core after 60,000 (the Kafka clients' code is compiled last), and the saturated rate measured before they are done is up to a third lower; see --warm-up-compiler-cores.")
+  @Option(names = "--warm-up-comments", description = "Comments sent end to end, unmeasured, before the end-to-end runs: a saturated rate measured while the fresh app's and broker's JIT compilers are still busy reads low; see --warm-up-compiler-cores.")
   int warmUpComments = 150_000;
 
   @Option(names = "--warm-up-compiler-cores",
-      description = "After --warm-up-comments the warm-up goes on in rounds of --warm-up-round-comments until the JIT compiler threads of the processes of --cpu-of (the app's and the broker's) use fewer cores than this together over a round: on 2 cores they still took ~0.23 of a core after 150,000 comments, and the saturated run is meant to measure the stack at its steady state. 0 or less: no rounds.")
+      description = "After --warm-up-comments the warm-up goes on in rounds of --warm-up-round-comments until the JIT compiler threads of the processes of --cpu-of (the app's and the broker's) use fewer cores than this together over a round, so the saturated run measures the stack at its steady state. 0 or less: no rounds.")
   double warmUpCompilerCores = 0.05;
 
-  @Option(names = "--warm-up-round-comments", description = "Comments per warm-up round (about 10 s at saturation on 2 cores).")
+  @Option(names = "--warm-up-round-comments", description = "Comments per warm-up round.")
   int warmUpRoundComments = 30_000;
 
   @Option(names = "--warm-up-max-seconds", description = "The end-to-end warm-up's longest, rounds included.")
@@ -92,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
   int halfLoadSeconds = 60;
 
   @Option(names = "--half-load-warm-up-seconds",
-      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, and on 2 cores the app's and broker's JIT compilers were still busy with them for 75-90 s (jstat -compiler); the default leaves a margin.")
+      description = "A first, unreported run at half load before the measured one: paced small batches take other code paths than saturation, which the app's and broker's JIT compilers compile first.")
   int halfLoadWarmUpSeconds = 120;
 
   @Option(names = "--swap-to", paramLabel = "DIR",
@@ -210,8 +227,8 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "end-to-end:   %,.0f comments/s at saturation; latency p50 %.0f ms, p99 %.0f ms%n",
         full.throughput, full.p50, full.p99);
     printCpu(full.cpu);
-    // This machine's speed drifts by +-15-20% over minutes: model-only is measured again after the
-    // end-to-end run, and the ratio is taken to the mean of both.
+    // The machine's speed drifts over minutes: model-only is measured again after the end-to-end
+    // run, and the ratio is taken to the mean of both.
     ModelOnly after = modelOnly(scorer, sample);
     double modelOnly = (before.rate + after.rate) / 2;
     System.out.printf(Locale.ROOT, "model-only:   %,.0f comments/s again, after the end-to-end run (mean of both %,.0f)%n",
@@ -564,7 +581,7 @@ public final class BenchCommand implements Callable<Integer> {
       MachineSamples machine = new MachineSamples();
       machine.add(startMs, cpuStart.machine());
       // Comments are sent by their own thread, paced by the clock; this thread only consumes,
-      // blocking in poll, so the harness does not spin on the two cores it shares with the stack.
+      // blocking in poll, so the harness does not spin on the cores it shares with the stack.
       Sender sender = new Sender(producer, commentsTopic, texts, prefix, rate);
       sender.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

@@ -1,11 +1,11 @@
-package io.modstream.streams.tools;
+package io.modstream.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.DeadLetterHeaders;
 import io.modstream.schemas.LabelEvent;
-import io.modstream.streams.DeadLetter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,10 +114,10 @@ public final class TailCommand implements Callable<Integer> {
   }
 
   private String render(ConsumerRecord<String, byte[]> r, Map<String, String> texts) throws Exception {
-    Header reason = r.headers().lastHeader(DeadLetter.REASON_HEADER);
+    Header reason = r.headers().lastHeader(DeadLetterHeaders.REASON);
     if (reason != null) {
       String why = new String(reason.value(), StandardCharsets.UTF_8);
-      Header detail = r.headers().lastHeader(DeadLetter.DETAIL_HEADER);
+      Header detail = r.headers().lastHeader(DeadLetterHeaders.DETAIL);
       String d = detail == null ? "" : new String(detail.value(), StandardCharsets.UTF_8);
       if (format == Format.text) {
         return String.format(Locale.ROOT, "DLQ %-14s key=%s  %s", why, r.key(), d);

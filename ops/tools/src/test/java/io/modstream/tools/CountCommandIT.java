@@ -1,0 +1,44 @@
+package io.modstream.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modstream.streams.ItSupport;
+import io.modstream.streams.KafkaBrokerExtension;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code count} prints a topic's record count without a warning per partition: kafka-clients
+ * 4.0-4.3 log "Not updating last stable offset for partition ... as it is no longer assigned" for
+ * every offset listed by a consumer that has not assigned the partition (KAFKA-20449).
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CountCommandIT {
+
+  @Test
+  void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker) throws Exception {
+    String topic = "count-it-" + System.nanoTime();
+    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+    }
+    try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 7; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 3, "k" + i, new byte[] {1})).get();
+      }
+    }
+
+    ItSupport.Printed<ItSupport.Printed<Integer>> count = ItSupport.stderrOf(() -> ItSupport.stdoutOf(
+        () -> ToolsCli.commandLine().execute("count", "--topic", topic, "--bootstrap", broker.bootstrapServers())));
+    assertThat(count.value().value()).isZero();
+    assertThat(count.value().text().trim()).isEqualTo("7");
+    assertThat(count.text()).doesNotContain("no longer assigned");
+  }
+}
