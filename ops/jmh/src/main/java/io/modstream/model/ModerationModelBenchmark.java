@@ -70,4 +70,18 @@ public class ModerationModelBenchmark {
     }
     return last;
   }
+
+  /** The scoring processor's whole call: verdicts, their flagged labels and scores by label. */
+  @Benchmark
+  @OperationsPerInvocation(COMMENTS)
+  public int events() throws InterruptedException {
+    int sum = 0;
+    for (int i = 0; i < COMMENTS; i += batch) {
+      for (Verdict v : model.decide(texts.subList(next, next + batch))) {
+        sum += v.flagged().size() + v.scoresByLabel().size();
+      }
+      next = (next + batch) % (texts.size() - batch);
+    }
+    return sum;
+  }
 }
