@@ -1,5 +1,6 @@
 package io.modstream.model;
 
+import io.modstream.model.text.Tokenizer;
 import java.util.List;
 import java.util.Objects;
 

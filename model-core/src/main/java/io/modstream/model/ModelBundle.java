@@ -1,5 +1,7 @@
 package io.modstream.model;
 
+import io.modstream.model.text.Tokenizer;
+import io.modstream.model.text.Vocabulary;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +67,15 @@ public final class ModelBundle {
   private final LstmNetwork network;
   private final LinearModel linear;
 
-  ModelBundle(BundleInfo info, Vocabulary vocabulary, LstmNetwork network, LinearModel linear) {
+  /**
+   * Assembles a bundle from trained parts (the trainer's side of the engine).
+   *
+   * @param info the description
+   * @param vocabulary the vocabulary
+   * @param network the trained network
+   * @param linear the linear model, or null for a format 1 bundle
+   */
+  public ModelBundle(BundleInfo info, Vocabulary vocabulary, LstmNetwork network, LinearModel linear) {
     this.info = Objects.requireNonNull(info, "info");
     this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
     this.network = Objects.requireNonNull(network, "network");
@@ -79,8 +89,12 @@ public final class ModelBundle {
     this.linear = linear;
   }
 
-  /** The linear model, or null for a format 1 bundle. */
-  LinearModel linear() {
+  /**
+   * Returns the linear model (the engine's side of the bundle).
+   *
+   * @return the linear model, or null for a format 1 bundle
+   */
+  public LinearModel linear() {
     return linear;
   }
 
@@ -130,13 +144,21 @@ public final class ModelBundle {
         vocabulary, network, linear);
   }
 
-  /** The bundle's network, read-only: for exporting its weights to another engine. */
-  LstmNetwork network() {
+  /**
+   * Returns the bundle's network, read-only: for exporting its weights to another engine.
+   *
+   * @return the network
+   */
+  public LstmNetwork network() {
     return network;
   }
 
-  /** A fresh copy of the network for one scoring thread. */
-  LstmNetwork newNetwork() {
+  /**
+   * Returns a fresh copy of the network for one scoring or training thread (the engine's side).
+   *
+   * @return the copy
+   */
+  public LstmNetwork newNetwork() {
     return network.copy();
   }
 

@@ -1,5 +1,8 @@
 package io.modstream.model;
 
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.text.Tokenizer;
+import io.modstream.model.text.Vocabulary;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.OnnxNetwork;
@@ -108,8 +111,8 @@ public final class ModerationModel {
   /** A call is split across replicas only if each share gets at least this many rows. */
   static final int MIN_SPLIT_ROWS = 32;
 
-  /** The most tokens of a comment the linear model reads. */
-  static final int LINEAR_MAX_TOKENS = 1_000;
+  /** The most tokens of a comment the linear model reads (training and serving alike). */
+  public static final int LINEAR_MAX_TOKENS = 1_000;
 
   /**
    * Creates a model with one replica, batches of up to {@value #DEFAULT_MAX_BATCH} and the default

@@ -1,5 +1,8 @@
 package io.modstream.model;
 
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.training.LinearConfig;
+import io.modstream.model.training.TrainingConfig;
 import java.util.Map;
 
 /**

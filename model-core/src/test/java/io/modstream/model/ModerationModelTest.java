@@ -1,5 +1,8 @@
 package io.modstream.model;
 
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.text.Tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,5 +1,6 @@
 package io.modstream.model.internal;
 
+import io.modstream.model.evaluation.Evaluator;
 import de.bwaldvogel.liblinear.Feature;
 import de.bwaldvogel.liblinear.FeatureNode;
 import de.bwaldvogel.liblinear.Linear;
@@ -7,7 +8,6 @@ import de.bwaldvogel.liblinear.Model;
 import de.bwaldvogel.liblinear.Parameter;
 import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
-import io.modstream.model.Evaluator;
 import io.modstream.model.ScoreCalibration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.EncodedBatch;
-import io.modstream.model.TextEncoder;
-import io.modstream.model.TrainingConfig;
+import io.modstream.model.text.EncodedBatch;
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.training.TrainingConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

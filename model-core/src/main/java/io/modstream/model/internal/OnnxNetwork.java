@@ -1,12 +1,12 @@
 package io.modstream.model.internal;
 
+import io.modstream.model.text.Vocabulary;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.modstream.model.EngineOptions;
-import io.modstream.model.Vocabulary;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,9 +1,9 @@
 package io.modstream.model.internal;
 
+import io.modstream.model.training.LinearConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modstream.model.LinearConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.modstream.model.internal;
 
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.training.TrainingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.model.EngineOptions;
-import io.modstream.model.TextEncoder;
-import io.modstream.model.TrainingConfig;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,12 +1,12 @@
 package io.modstream.model.testing;
 
-import io.modstream.model.LabelledCsv;
-import io.modstream.model.LabelledDataset;
-import io.modstream.model.LabelledDataset.Split;
-import io.modstream.model.ModelTrainer;
-import io.modstream.model.TrainingConfig;
-import io.modstream.model.TrainingListener;
-import io.modstream.model.TrainingResult;
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.training.ModelTrainer;
+import io.modstream.model.training.TrainingConfig;
+import io.modstream.model.training.TrainingListener;
+import io.modstream.model.training.TrainingResult;
+import io.modstream.model.data.LabelledDataset.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

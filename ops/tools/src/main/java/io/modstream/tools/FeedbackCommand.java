@@ -1,8 +1,8 @@
 package io.modstream.tools;
 
-import io.modstream.model.LabelledComment;
-import io.modstream.model.LabelledCsv;
-import io.modstream.model.LabelledDataset;
+import io.modstream.model.data.LabelledComment;
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
 import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
