@@ -44,8 +44,6 @@ public final class BundleTransport {
 
   /** Largest chunk value, under Kafka's default 1 MB record limit. */
   public static final int CHUNK_BYTES = 512 * 1024;
-  /** Default topic of bundle chunks. */
-  public static final String DEFAULT_TOPIC = "model-bundles";
 
   private static final String FILE = "modstream.bundle.file";
   private static final String INDEX = "modstream.bundle.chunk";

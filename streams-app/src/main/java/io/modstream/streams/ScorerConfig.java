@@ -93,17 +93,17 @@ public final class ScorerConfig extends AbstractConfig {
               "Directory of the model bundle to serve at start (written by 'trainer train --out DIR'). Empty: serve the latest release of model.name (needs releases.follow=true).")
           .define(MODEL_NAME, Type.STRING, "", Importance.MEDIUM,
               "Model whose releases this instance follows. Empty: the name recorded in the bundle at model.path.")
-          .define(RELEASES_TOPIC, Type.STRING, Topics.MODEL_RELEASES, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(RELEASES_TOPIC, Type.STRING, Topics.MODEL_RELEASES.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Compacted topic of ModelRelease records that every instance follows.")
           .define(RELEASES_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
               "Swap to each new release of model.name while running (fetch, verify, load and warm up off the stream threads, then one atomic swap). false: serve model.path until restarted.")
-          .define(TOPIC_COMMENTS, Type.STRING, Topics.COMMENTS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_COMMENTS, Type.STRING, Topics.COMMENTS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Source topic of Comment records, keyed by comment id.")
-          .define(TOPIC_LABELS, Type.STRING, Topics.COMMENT_LABELS, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_LABELS, Type.STRING, Topics.COMMENT_LABELS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Topic of LabelEvent records, one per scored comment, same key as the comment.")
-          .define(TOPIC_FLAGGED_PREFIX, Type.STRING, "comments-flagged-", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_FLAGGED_PREFIX, Type.STRING, Topics.FLAGGED_PREFIX, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Prefix of the per-label topics: a comment flagged with label L also goes to <prefix>L (its LabelEvent).")
-          .define(TOPIC_DLQ, Type.STRING, "comments-dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(TOPIC_DLQ, Type.STRING, Topics.DEAD_LETTERS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
               "Dead-letter topic: records that cannot be scored, with their original bytes and the reason in headers.")
           .define(BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.MEDIUM,
               "Comments a task buffers before its batch is scored at once; the call also takes the waiting comments of the stream thread's other tasks.")

@@ -1,15 +1,14 @@
 package io.modstream.streams;
 
-import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.Topics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -65,7 +64,8 @@ public final class ScoringTopology {
     int batchSize = config.getInt(ScorerConfig.BATCH_SIZE);
     long maxWait = config.getLong(ScorerConfig.BATCH_MAX_WAIT_MS);
     int maxText = config.getInt(ScorerConfig.TEXT_MAX_BYTES);
-    AvroSerde<LabelEvent> events = AvroSerde.of(LabelEvent.class);
+    Serializer<String> keys = Topics.COMMENT_LABELS.keySerde().serializer();
+    Serializer<LabelEvent> events = Topics.COMMENT_LABELS.valueSerde().serializer();
 
     Topology topology = new Topology();
     topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(),
@@ -79,11 +79,12 @@ public final class ScoringTopology {
             // text: the cache folds its put and delete into one tombstone at the commit.
             .withCachingEnabled(),
         PROCESSOR);
-    topology.addSink(LABELS_SINK, config.getString(ScorerConfig.TOPIC_LABELS), new StringSerializer(), events, PROCESSOR);
+    topology.addSink(LABELS_SINK, config.getString(ScorerConfig.TOPIC_LABELS), keys, events, PROCESSOR);
     String prefix = config.getString(ScorerConfig.TOPIC_FLAGGED_PREFIX);
     flaggedSinks.forEach((label, sink) ->
-        topology.addSink(sink, prefix + label, new StringSerializer(), events, PROCESSOR));
-    topology.addSink(DLQ_SINK, config.getString(ScorerConfig.TOPIC_DLQ), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(sink, Topics.flagged(prefix, label).name(), keys, events, PROCESSOR));
+    topology.addSink(DLQ_SINK, config.getString(ScorerConfig.TOPIC_DLQ), keys,
+        Topics.DEAD_LETTERS.valueSerde().serializer(), PROCESSOR);
     return topology;
   }
 }

@@ -1,17 +1,15 @@
 package io.modstream.streams;
 
-import io.modstream.schemas.BundleTransport;
+import io.modstream.schemas.TopicSpec;
 import io.modstream.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,43 +20,27 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
-  private static final String WEEK_MS = Long.toString(7L * 24 * 3600 * 1000);
-  private static final String MONTH_MS = Long.toString(30L * 24 * 3600 * 1000);
-
-  /**
-   * One topic's specification.
-   *
-   * @param name the topic name
-   * @param partitions the partition count
-   * @param configs topic-level settings
-   */
-  public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
-
   private TopicSetup() {}
 
   /**
-   * Returns the pipeline's topics for a configuration and a model's labels.
+   * Returns the pipeline's topics for a configuration and a model's labels: the catalogue's
+   * ({@link Topics}) under the names the configuration gives them.
    *
    * @param config the streams app configuration (topic names)
    * @param labels the labels, one flagged topic each
-   * @param partitions partitions of the comment-keyed topics
    * @return the specifications
    */
-  public static List<TopicSpec> specs(ScorerConfig config, List<String> labels, int partitions) {
-    Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS);
-    List<TopicSpec> specs = new ArrayList<>();
-    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_COMMENTS), partitions, week));
-    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_LABELS), partitions, week));
+  public static List<TopicSpec<?>> specs(ScorerConfig config, List<String> labels) {
+    List<TopicSpec<?>> specs = new ArrayList<>();
+    specs.add(Topics.COMMENTS.withName(config.getString(ScorerConfig.TOPIC_COMMENTS)));
+    specs.add(Topics.COMMENT_LABELS.withName(config.getString(ScorerConfig.TOPIC_LABELS)));
     for (String label : labels) {
-      specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_FLAGGED_PREFIX) + label, partitions, week));
+      specs.add(Topics.flagged(config.getString(ScorerConfig.TOPIC_FLAGGED_PREFIX), label));
     }
-    specs.add(new TopicSpec(config.getString(ScorerConfig.TOPIC_DLQ), 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH_MS)));
-    // Durable records of feedback and releases: compacted, the latest per key wins.
-    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-    specs.add(new TopicSpec(Topics.COMMENT_FEEDBACK, partitions, compacted));
-    specs.add(new TopicSpec(config.getString(ScorerConfig.RELEASES_TOPIC), 1, compacted));
-    // Bundle chunks (BundleTransport): unique keys, so compaction keeps every chunk.
-    specs.add(new TopicSpec(BundleTransport.DEFAULT_TOPIC, 1, compacted));
+    specs.add(Topics.DEAD_LETTERS.withName(config.getString(ScorerConfig.TOPIC_DLQ)));
+    specs.add(Topics.COMMENT_FEEDBACK);
+    specs.add(Topics.MODEL_RELEASES.withName(config.getString(ScorerConfig.RELEASES_TOPIC)));
+    specs.add(Topics.MODEL_BUNDLES);
     return specs;
   }
 
@@ -93,11 +75,13 @@ public final class TopicSetup {
    *
    * @param bootstrapServers the cluster
    * @param specs the topics
+   * @param partitions partitions of the comment-keyed topics (the others get one)
    * @return the names of the topics created
    * @throws ExecutionException if the cluster refuses
    * @throws InterruptedException if interrupted
    */
-  public static List<String> createMissing(String bootstrapServers, List<TopicSpec> specs)
+  public static List<String> createMissing(
+      String bootstrapServers, List<? extends TopicSpec<?>> specs, int partitions)
       throws ExecutionException, InterruptedException {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -106,9 +90,11 @@ public final class TopicSetup {
       int brokers = admin.describeCluster().nodes().get().size();
       short replication = (short) Math.min(3, brokers);
       List<NewTopic> missing = new ArrayList<>();
-      for (TopicSpec spec : specs) {
+      for (TopicSpec<?> spec : specs) {
         if (!existing.contains(spec.name())) {
-          missing.add(new NewTopic(spec.name(), spec.partitions(), replication).configs(spec.configs()));
+          missing.add(
+              new NewTopic(spec.name(), spec.partitions(partitions), replication)
+                  .configs(spec.configs()));
         }
       }
       if (!missing.isEmpty()) {

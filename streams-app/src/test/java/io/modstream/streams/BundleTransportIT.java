@@ -7,6 +7,7 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,9 +36,9 @@ class BundleTransportIT {
     String app = "transport-it-" + System.nanoTime();
     Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("instance"));
     ScorerConfig cfg = new ScorerConfig(settings);
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 1));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 1);
     String chunks = app + "-bundles";
-    TopicSetup.createMissing(broker.bootstrapServers(), List.of(new TopicSetup.TopicSpec(chunks, 1, Map.of())));
+    TopicSetup.createMissing(broker.bootstrapServers(), List.of(Topics.MODEL_BUNDLES.withName(chunks)), 1);
 
     Path bundle = dir.resolve("t1");
     TestData.tinyModel().bundle().save(bundle);

@@ -65,7 +65,7 @@ class CrashRecoveryIT {
         "batch.max.wait.ms=600000",
         ""), StandardCharsets.UTF_8);
     ScorerConfig cfg = ScorerConfig.load(config, Map.of());
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 1));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 1);
     String comments = cfg.getString(ScorerConfig.TOPIC_COMMENTS);
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
 

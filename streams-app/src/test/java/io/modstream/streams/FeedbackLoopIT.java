@@ -1,11 +1,11 @@
 package io.modstream.streams;
 
+import io.modstream.model.data.LabelledComment;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.training.TrainingConfig;
+import io.modstream.model.training.TrainingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modstream.model.LabelledComment;
-import io.modstream.model.LabelledDataset;
-import io.modstream.model.TrainingConfig;
-import io.modstream.model.TrainingListener;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.AvroSerde;
@@ -13,6 +13,7 @@ import io.modstream.schemas.Comment;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.Canaries;
 import io.modstream.trainer.retrain.Gate;
 import io.modstream.trainer.retrain.ReleaseStore;
@@ -57,9 +58,9 @@ class FeedbackLoopIT {
     Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state"));
     settings.put(ScorerConfig.BATCH_SIZE, 16);
     ScorerConfig cfg = new ScorerConfig(settings);
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 2));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 2);
     TopicSetup.createMissing(broker.bootstrapServers(),
-        List.of(new TopicSetup.TopicSpec(app + "-feedback", 2, Map.of("cleanup.policy", "compact"))));
+        List.of(Topics.COMMENT_FEEDBACK.withName(app + "-feedback")), 2);
     Path t1 = dir.resolve("t1");
     TestData.tinyModel().bundle().save(t1);
     Path store = dir.resolve("store");

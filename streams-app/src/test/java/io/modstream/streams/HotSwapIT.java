@@ -57,7 +57,7 @@ class HotSwapIT {
     ScorerConfig cfgA = new ScorerConfig(settings);
     settings.put(ScorerConfig.STATE_DIR, dir.resolve("state-b").toString());
     ScorerConfig cfgB = new ScorerConfig(settings);
-    TopicSetup.createMissing(bootstrap, TopicSetup.specs(cfgA, TestData.tinyModel().bundle().info().labels(), 4));
+    TopicSetup.createMissing(bootstrap, TopicSetup.specs(cfgA, TestData.tinyModel().bundle().info().labels()), 4);
 
     try (KafkaProducer<String, ModelRelease> releases = new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),

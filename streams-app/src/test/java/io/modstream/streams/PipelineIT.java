@@ -56,7 +56,7 @@ class PipelineIT {
     settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
     ScorerConfig cfg = new ScorerConfig(settings);
     ModelHolder models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels(), 3));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels()), 3);
 
     Set<String> good = new HashSet<>();
     Map<String, String> expectedReason = new HashMap<>();

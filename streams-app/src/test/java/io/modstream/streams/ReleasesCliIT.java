@@ -21,7 +21,7 @@ class ReleasesCliIT {
   void rollbackAndPinSwapTheRunningInstance(KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     String app = "releases-cli-it-" + System.nanoTime();
     ScorerConfig cfg = new ScorerConfig(ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state")));
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels(), 1));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 1);
     Path store = dir.resolve("store");
     ReleaseStore releases = new ReleaseStore(store, broker.bootstrapServers(), app + "-releases");
     Path t1 = dir.resolve("t1");

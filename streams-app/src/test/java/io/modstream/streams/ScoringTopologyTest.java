@@ -6,9 +6,9 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
-import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.Comment;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -69,9 +68,11 @@ class ScoringTopologyTest {
     Properties props = cfg.streamsProperties();
     props.put("state.dir", dir.resolve("state").toString());
     driver = new TopologyTestDriver(ScoringTopology.build(cfg, models), props, Instant.parse("2026-11-22T00:00:00Z"));
-    input = driver.createInputTopic("comments", new StringSerializer(), new ByteArraySerializer());
-    labels = driver.createOutputTopic("comment-labels", new StringDeserializer(), AvroSerde.of(LabelEvent.class));
-    dlq = driver.createOutputTopic("comments-dlq", new StringDeserializer(), new ByteArrayDeserializer());
+    input = driver.createInputTopic(Topics.COMMENTS.name(), new StringSerializer(), new ByteArraySerializer());
+    labels = driver.createOutputTopic(Topics.COMMENT_LABELS.name(), Topics.COMMENT_LABELS.keySerde().deserializer(),
+        Topics.COMMENT_LABELS.valueSerde().deserializer());
+    dlq = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
+        Topics.DEAD_LETTERS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -143,7 +144,7 @@ class ScoringTopologyTest {
     for (int i = 0; i < dead.size(); i++) {
       TestRecord<String, byte[]> r = dead.get(i);
       reasons.put(r.key(), header(r.headers(), DeadLetter.REASON_HEADER));
-      assertThat(header(r.headers(), DeadLetter.TOPIC_HEADER)).isEqualTo("comments");
+      assertThat(header(r.headers(), DeadLetter.TOPIC_HEADER)).isEqualTo(Topics.COMMENTS.name());
       assertThat(header(r.headers(), DeadLetter.OFFSET_HEADER)).isEqualTo(Integer.toString(i));
       assertThat(header(r.headers(), DeadLetter.DETAIL_HEADER)).isNotBlank();
     }
@@ -171,7 +172,8 @@ class ScoringTopologyTest {
     int flaggedTotal = 0;
     for (String label : models.current().labels()) {
       TestOutputTopic<String, LabelEvent> topic =
-          driver.createOutputTopic("comments-flagged-" + label, new StringDeserializer(), AvroSerde.of(LabelEvent.class));
+          driver.createOutputTopic(Topics.flagged(Topics.FLAGGED_PREFIX, label).name(), new StringDeserializer(),
+              Topics.COMMENT_LABELS.valueSerde().deserializer());
       for (TestRecord<String, LabelEvent> r : topic.readRecordsToList()) {
         assertThat(r.value().getFlagged()).contains(label);
         topicsByKey.computeIfAbsent(r.key(), k -> new HashSet<>()).add(label);

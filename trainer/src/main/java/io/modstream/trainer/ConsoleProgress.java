@@ -1,6 +1,6 @@
 package io.modstream.trainer;
 
-import io.modstream.model.TrainingListener;
+import io.modstream.model.training.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;

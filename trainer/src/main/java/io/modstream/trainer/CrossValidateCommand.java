@@ -1,8 +1,8 @@
 package io.modstream.trainer;
 
-import io.modstream.model.LabelledCsv;
-import io.modstream.model.LabelledDataset;
-import io.modstream.model.LinearConfig;
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.training.LinearConfig;
 import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.quality.CrossDomain;
 import io.modstream.trainer.quality.CrossValidation;

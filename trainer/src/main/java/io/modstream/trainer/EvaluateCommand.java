@@ -1,10 +1,10 @@
 package io.modstream.trainer;
 
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.Evaluator;
 import io.modstream.model.ModelRuntime;
-import io.modstream.model.EvaluationReport;
-import io.modstream.model.Evaluator;
-import io.modstream.model.LabelledCsv;
-import io.modstream.model.LabelledDataset;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import java.nio.file.Path;

@@ -27,7 +27,7 @@ final class ReleaseCommand implements Callable<Integer> {
   String bootstrap = "127.0.0.1:9092";
 
   @Option(names = "--topic", description = "Releases topic.")
-  String topic = Topics.MODEL_RELEASES;
+  String topic = Topics.MODEL_RELEASES.name();
 
   @Option(names = "--parent", paramLabel = "VERSION", description = "The version this one replaces, for the record.")
   String parent;

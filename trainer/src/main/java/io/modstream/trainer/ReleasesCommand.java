@@ -43,7 +43,7 @@ final class ReleasesCommand implements Callable<Integer> {
   String bootstrap = "127.0.0.1:9092";
 
   @Option(names = "--topic", description = "Releases topic.")
-  String topic = Topics.MODEL_RELEASES;
+  String topic = Topics.MODEL_RELEASES.name();
 
   @Option(names = "--bundle-topic", paramLabel = "TOPIC", description = "Carry the bundle through Kafka too (kafka: URI).")
   String bundleTopic;

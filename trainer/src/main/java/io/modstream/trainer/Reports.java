@@ -1,11 +1,11 @@
 package io.modstream.trainer;
 
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.LabelMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.BundleInfo;
-import io.modstream.model.EvaluationReport;
-import io.modstream.model.LabelMetrics;
 import java.util.Locale;
 
 /** Renders evaluation reports as text and as JSON. */

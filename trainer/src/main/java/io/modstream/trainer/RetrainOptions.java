@@ -1,6 +1,6 @@
 package io.modstream.trainer;
 
-import io.modstream.model.TrainingConfig;
+import io.modstream.model.training.TrainingConfig;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.Canaries;
 import io.modstream.trainer.retrain.Gate;
@@ -62,10 +62,10 @@ final class RetrainOptions {
   Path decisions;
 
   @Option(names = "--feedback-topic", description = "Feedback topic.")
-  String feedbackTopic = Topics.COMMENT_FEEDBACK;
+  String feedbackTopic = Topics.COMMENT_FEEDBACK.name();
 
   @Option(names = "--releases-topic", description = "Releases topic.")
-  String releasesTopic = Topics.MODEL_RELEASES;
+  String releasesTopic = Topics.MODEL_RELEASES.name();
 
   @Option(names = "--bundle-topic", paramLabel = "TOPIC",
       description = "Also carry released bundles through this Kafka topic (kafka: URIs) for hosts without the store directory.")

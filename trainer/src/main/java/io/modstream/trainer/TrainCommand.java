@@ -1,11 +1,11 @@
 package io.modstream.trainer;
 
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.training.ModelTrainer;
+import io.modstream.model.training.TrainingConfig;
+import io.modstream.model.training.TrainingResult;
 import io.modstream.model.ModelRuntime;
-import io.modstream.model.LabelledCsv;
-import io.modstream.model.LabelledDataset;
-import io.modstream.model.ModelTrainer;
-import io.modstream.model.TrainingConfig;
-import io.modstream.model.TrainingResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

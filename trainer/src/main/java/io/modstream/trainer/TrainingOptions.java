@@ -1,7 +1,7 @@
 package io.modstream.trainer;
 
-import io.modstream.model.LinearConfig;
-import io.modstream.model.TrainingConfig;
+import io.modstream.model.training.LinearConfig;
+import io.modstream.model.training.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /** The model recipe's settings, shared by {@code train} and {@code crossval}. */

@@ -1,6 +1,6 @@
 package io.modstream.trainer;
 
-import io.modstream.model.ModelTrainer;
+import io.modstream.model.training.ModelTrainer;
 import java.util.Map;
 import picocli.CommandLine.IVersionProvider;
 

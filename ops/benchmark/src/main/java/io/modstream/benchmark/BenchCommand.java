@@ -5,6 +5,7 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.Topics;
 import io.modstream.tools.ProduceCommand;
 import io.modstream.tools.ToolProducers;
 import java.nio.file.Path;
@@ -121,13 +122,13 @@ public final class BenchCommand implements Callable<Integer> {
   String swapVersion;
 
   @Option(names = "--comments-topic", description = "The running app's input topic (its topic.comments).")
-  String commentsTopic = io.modstream.schemas.Topics.COMMENTS;
+  String commentsTopic = Topics.COMMENTS.name();
 
   @Option(names = "--labels-topic", description = "The running app's label event topic (its topic.labels).")
-  String labelsTopic = io.modstream.schemas.Topics.COMMENT_LABELS;
+  String labelsTopic = Topics.COMMENT_LABELS.name();
 
   @Option(names = "--releases-topic", description = "Releases topic the running app follows (with --swap-to).")
-  String releasesTopic = "model-releases";
+  String releasesTopic = Topics.MODEL_RELEASES.name();
 
   @Option(names = "--swap-store", paramLabel = "DIR", description = "Where --swap-to is copied for release.")
   Path swapStore = Path.of(System.getProperty("java.io.tmpdir"), "modstream-bench-store");

@@ -47,7 +47,7 @@ class BenchCommandIT {
     settings.put(ScorerConfig.RELEASES_FOLLOW, false);
     ScorerConfig cfg = new ScorerConfig(settings);
     ModelHolder models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels(), 3));
+    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels()), 3);
 
     Path trace = dir.resolve("half-load.csv");
     // The profile of the saturated and half-load runs needs async-profiler's Linux x64 library.

@@ -1,6 +1,7 @@
 package io.modstream.tools;
 
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 public final class CountCommand implements Callable<Integer> {
 
   @Option(names = "--topic", description = "The topic.")
-  String topic = "comment-labels";
+  String topic = Topics.COMMENT_LABELS.name();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";

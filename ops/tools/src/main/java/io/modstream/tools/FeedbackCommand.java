@@ -3,7 +3,6 @@ package io.modstream.tools;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
-import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
 import io.modstream.schemas.Topics;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +26,7 @@ public final class FeedbackCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--topic", description = "Feedback topic.")
-  String topic = Topics.COMMENT_FEEDBACK;
+  String topic = Topics.COMMENT_FEEDBACK.name();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";
@@ -47,7 +45,7 @@ public final class FeedbackCommand implements Callable<Integer> {
     LabelledDataset data = LabelledCsv.read(file);
     int n = 0;
     try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(ToolProducers.settings(bootstrap, Map.of()),
-        new StringSerializer(), AvroSerde.of(Feedback.class))) {
+        Topics.COMMENT_FEEDBACK.keySerde().serializer(), Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
       for (LabelledComment row : data.rows()) {
         if (limit > 0 && n >= limit) {
           break;

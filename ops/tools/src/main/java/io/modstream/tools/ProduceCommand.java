@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.Topics;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class ProduceCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--topic", description = "Topic to publish to.")
-  String topic = "comments";
+  String topic = Topics.COMMENTS.name();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";

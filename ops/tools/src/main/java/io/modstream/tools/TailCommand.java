@@ -6,6 +6,7 @@ import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import io.modstream.schemas.DeadLetterHeaders;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public final class TailCommand implements Callable<Integer> {
   enum Format { json, text }
 
   @Option(names = "--topic", description = "Topic to follow (label events, a comments-flagged-<label> topic, or the DLQ).")
-  String topic = "comment-labels";
+  String topic = Topics.COMMENT_LABELS.name();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";
@@ -50,7 +51,7 @@ public final class TailCommand implements Callable<Integer> {
   boolean fromBeginning;
 
   @Option(names = "--comments-topic", description = "With --format text: topic to read comment texts from, for excerpts.")
-  String commentsTopic = "comments";
+  String commentsTopic = Topics.COMMENTS.name();
 
   @Option(names = "--max", description = "Exit after this many records; 0 = follow until interrupted.")
   long max;

@@ -1,10 +1,10 @@
 package io.modstream.trainer.quality;
 
-import io.modstream.model.EvaluationReport;
-import io.modstream.model.Evaluator;
+import io.modstream.model.data.Perturbations;
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.Evaluator;
+import io.modstream.model.evaluation.Reliability;
 import io.modstream.model.ModerationModel;
-import io.modstream.model.Perturbations;
-import io.modstream.model.Reliability;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.modstream.trainer.quality;
 
-import io.modstream.model.Reliability;
+import io.modstream.model.evaluation.Reliability;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;

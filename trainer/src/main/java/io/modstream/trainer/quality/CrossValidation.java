@@ -1,16 +1,16 @@
 package io.modstream.trainer.quality;
 
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.data.Perturbations;
+import io.modstream.model.training.BaselineModel;
+import io.modstream.model.training.LinearConfig;
+import io.modstream.model.training.ModelTrainer;
+import io.modstream.model.training.TrainingConfig;
+import io.modstream.model.training.TrainingListener;
+import io.modstream.model.training.TrainingResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.modstream.model.BaselineModel;
-import io.modstream.model.LabelledDataset;
-import io.modstream.model.LinearConfig;
-import io.modstream.model.ModelTrainer;
 import io.modstream.model.ModerationModel;
-import io.modstream.model.Perturbations;
-import io.modstream.model.TrainingConfig;
-import io.modstream.model.TrainingListener;
-import io.modstream.model.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

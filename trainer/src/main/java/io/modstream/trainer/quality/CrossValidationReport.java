@@ -1,9 +1,9 @@
 package io.modstream.trainer.quality;
 
+import io.modstream.model.evaluation.Evaluator;
+import io.modstream.model.evaluation.Reliability;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modstream.model.Evaluator;
-import io.modstream.model.Reliability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

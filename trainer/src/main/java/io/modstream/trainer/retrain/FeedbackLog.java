@@ -1,8 +1,8 @@
 package io.modstream.trainer.retrain;
 
-import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the compacted feedback topic from its start to its current end with a plain consumer (no
@@ -31,7 +30,7 @@ public final class FeedbackLog {
   public static Map<String, Feedback> readAll(String bootstrapServers, String topic) {
     Map<String, Feedback> latest = new LinkedHashMap<>();
     try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
-        ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(Feedback.class))) {
+        ModelReleases.consumerConfig(bootstrapServers), Topics.COMMENT_FEEDBACK.keySerde().deserializer(), Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       List<TopicPartition> parts = ModelReleases.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
@@ -65,7 +64,7 @@ public final class FeedbackLog {
    */
   public static long size(String bootstrapServers, String topic, Duration timeout) {
     try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
-        ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(Feedback.class))) {
+        ModelReleases.consumerConfig(bootstrapServers), Topics.COMMENT_FEEDBACK.keySerde().deserializer(), Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       return ModelReleases.recordCount(c, topic, timeout);
     }
   }

@@ -1,6 +1,6 @@
 package io.modstream.trainer.retrain;
 
-import io.modstream.model.LabelledComment;
+import io.modstream.model.data.LabelledComment;
 import io.modstream.schemas.Feedback;
 import java.util.ArrayList;
 import java.util.Comparator;

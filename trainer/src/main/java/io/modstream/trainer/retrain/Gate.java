@@ -1,7 +1,7 @@
 package io.modstream.trainer.retrain;
 
-import io.modstream.model.EvaluationReport;
-import io.modstream.model.LabelMetrics;
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.LabelMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.modstream.trainer.retrain;
 
+import io.modstream.model.evaluation.LabelMetrics;
 import io.modstream.model.BundleInfo;
-import io.modstream.model.LabelMetrics;
 import io.modstream.model.ModelBundle;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;

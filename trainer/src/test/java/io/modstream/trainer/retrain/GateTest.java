@@ -1,10 +1,10 @@
 package io.modstream.trainer.retrain;
 
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.LabelMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modstream.model.EvaluationReport;
-import io.modstream.model.LabelMetrics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
