@@ -7,11 +7,12 @@ KAFKA_JAR="$root/ops/local-kafka/target/local-kafka.jar"
 # The user tools (produce, tail, feedback, count) and the benchmark, outside the service's jar.
 TOOLS_JAR="$root/ops/tools/target/modstream-tools.jar"
 BENCH_JAR="$root/ops/benchmark/target/benchmark.jar"
-# Heap, GC and off-heap bounds for the streams app (README, "JVM settings"): 1 GiB heap, ParallelGC,
+# Heap, GC and off-heap bounds for the streams app (docs/operations.md, "JVM settings"): 1 GiB heap, ParallelGC,
 # ND4J/JavaCPP off-heap at most 512 MiB (with the default onnx engine ND4J only reads the weights),
 # NIO direct buffers at most 256 MiB. Override with MODSTREAM_JAVA_OPTS.
 MODEL_JAVA_OPTS=${MODSTREAM_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC -XX:MaxDirectMemorySize=256m -Dorg.bytedeco.javacpp.maxbytes=512m}
-# Training also fits the linear model, whose training matrix needs ~1 GiB on the full Jigsaw rows.
+# Training also fits the linear model, whose training matrix on the full Jigsaw rows needs a larger
+# heap than the app's (docs/operations.md).
 TRAINER_JAVA_OPTS=${MODSTREAM_TRAINER_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC}
 TOOL_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

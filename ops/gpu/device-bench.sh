@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU measurements of README "GPU", run on the GPU host after ops/gpu-kit's parts are in
+# The GPU measurements of docs/gpu.md, run on the GPU host after ops/gpu-kit's parts are in
 # /root/kit (run from the repository root; writes logs under $OUT when set, else .gpukit/logs):
 #   ops/gpu/device-bench.sh verify                 # trainer verify-engine --engine onnx-cuda, against
 #                                                  # DL4J and against DL4J in double precision
@@ -42,7 +42,7 @@ case "$what" in
       --warm-up-max-seconds 90 --half-load-seconds 20 \
       --half-load-warm-up-seconds 10 --single-count 500 --model-only-seconds 8 2>&1 | tee -a "$logs/e2e.log" | grep -v '^\s*at '
     cp .local/bench/streams-app.log "$logs/app-$b-$r-$t-$p.log" 2>/dev/null
-    # Collapsed stacks can pass 16 MiB, the most a file that comes back may hold (xz: ~60x smaller).
+    # Collapsed stacks can be too large to bring back from the host as they are; xz shrinks them many times over.
     for f in "$logs/app-$b-$r-$t-$p".*.collapsed; do [[ -f $f ]] && xz -T0 -6 "$f"; done ;;
   *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
-# Sourced, from the repository root, on a GPU host that has CUDA 13, cuDNN 9 and no JDK (the lent
-# H100 of README "GPU"): unpacks the kit that ops/gpu-kit made (its parts copied to $KIT_PARTS, default
+# Sourced, from the repository root, on a GPU host that has CUDA 13, cuDNN 9 and no JDK
+# (docs/gpu.md, "The GPU kit"): unpacks the kit that ops/gpu-kit made (its parts copied to $KIT_PARTS, default
 # /root/kit) into .gpukit/ once, puts the jars where ops/ expects them, and sets PATH (the kit's JRE),
 # LD_LIBRARY_PATH (the CUDA 12 runtime and cuBLAS stand-ins, then CUDA 13) and JAVA_TOOL_OPTIONS
 # (ONNX Runtime's CUDA natives). Then ops/bench and the jars run as usual, e.g.

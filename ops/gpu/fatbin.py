@@ -3,11 +3,10 @@
   python3 ops/gpu/fatbin.py LIB            # bytes of machine code (ELF) and PTX per architecture
   python3 ops/gpu/fatbin.py LIB --keep 90  # zeroes, in place, the machine code of every other one
 
-ONNX Runtime's CUDA provider (onnxruntime_gpu 1.29: 583 MB) carries machine code for sm_60 to
-sm_120 and no PTX; an H100 runs only the sm_90 code. Zeroed entries keep their size and headers
-(the CUDA runtime still parses them, never loads them), so the file stays a valid library and
-compresses to ~50 MB (zstd -19; the whole library: 253 MB at zstd -6). The result runs only on
-the kept architectures.
+ONNX Runtime's CUDA provider carries machine code for sm_60 to sm_120 and no PTX, and a GPU runs
+only the code of its own architecture (sm_90 on Hopper). Zeroed entries keep their size and
+headers (the CUDA runtime still parses them, never loads them), so the file stays a valid library
+and compresses to a fraction of its size. The result runs only on the kept architectures.
 """
 import argparse
 import collections
