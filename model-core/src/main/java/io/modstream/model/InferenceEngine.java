@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What runs a bundle's network when scoring. Every engine runs the same trained weights; the CPU
- * engines' scores agree within 2e-7 (the target is 1e-5; {@code trainer verify-engine} checks an
- * engine against the reference), CUDA's were last measured before the sigmoid left the ONNX graph
- * (README, "GPU"). Deeplearning4j stays the training engine and the reference.
+ * What runs a bundle's network when scoring. Every engine runs the same trained weights and must
+ * give the reference's scores within the target that {@code trainer verify-engine} checks (figures
+ * in docs/model.md, "Engines", and docs/gpu.md). Deeplearning4j stays the training engine and the
+ * reference.
  */
 public enum InferenceEngine {
   /** Deeplearning4j (ND4J, CPU): the reference. */
@@ -24,7 +24,7 @@ public enum InferenceEngine {
    */
   DL4J_FLOAT64("dl4j-float64");
 
-  /** The engine used when none is named: the fastest measured on CPU (see the README). */
+  /** The engine used when none is named: the fastest on CPU (docs/lab/2026-11-24-cpu-benchmarks.md). */
   public static final InferenceEngine DEFAULT = ONNX;
 
   private final String id;

@@ -41,8 +41,8 @@ class InferenceEngineTest {
 
   /**
    * The blend reads the network's log-odds, where a small probability's last digits count; on CPU
-   * the engines agree to ~2e-7 on the Jigsaw validation split, so 1e-6 here, and double precision
-   * agrees with both.
+   * the engines agree to the float rounding of the output (docs/model.md, "Engines"), so 1e-6 here,
+   * and double precision agrees with both.
    */
   @Test
   void theServedBlendIsTheSameOnEitherEngine() throws Exception {

@@ -268,7 +268,8 @@ public final class LstmNetwork implements ScoringNetwork {
 
   /**
    * Sets the number of native (OpenMP) threads when the OMP_NUM_THREADS environment variable
-   * does not already; measured here, one thread per JVM-side worker is fastest.
+   * does not already; one thread per JVM-side worker is fastest, as more only compete for the
+   * workers' cores (docs/operations.md, "JVM settings").
    *
    * @param threads the native thread count
    */

@@ -32,10 +32,9 @@ import java.util.List;
  * </pre>
  *
  * The graph ends at the output layer's log-odds: {@link OnnxNetwork} takes their sigmoid in double
- * precision. ONNX Runtime's own Sigmoid (a vectorised approximation on CPU) is accurate to ~1e-7
- * in absolute terms only, which for a probability of ~1e-6 is a relative error of ~10%; the
- * blend reads the network's log-odds, so that moved final scores by up to 6.0e-6 where
- * everything before it agreed with DL4J to ~1e-7.
+ * precision. ONNX Runtime's own Sigmoid (a vectorised approximation on CPU) is accurate in
+ * absolute terms only, so small probabilities lose their relative precision, and the blend reads
+ * the network's log-odds, which magnify that error in the final scores (docs/model.md, "Engines").
  *
  * ONNX's reverse direction reads each row backwards from its own length, which is what the DL4J
  * network's per-row {@code ReverseTimeSeriesVertex} does; the folded layout gets the same by
@@ -83,16 +82,16 @@ final class OnnxGraph {
   enum Recurrence {
     /**
      * ONNX's LSTM operator over embedded tokens. Its input projection (E x 4H per token and
-     * direction) is two thirds of the arithmetic; the layout for CUDA, where ONNX Runtime runs
-     * the operator as cuDNN's RNN kernel (not measured here: no GPU lent).
+     * direction) is most of the arithmetic; the layout for CUDA, where ONNX Runtime runs the
+     * operator as cuDNN's RNN kernel (docs/gpu.md).
      */
     FUSED,
     /**
      * The embedding, input weights and bias folded into one gate table (each token's input
      * projection, computed once at load), gathered per token, and the recurrence as a Scan whose
-     * body is one step of both directions. Less arithmetic per token, a fixed cost per step:
-     * faster on CPU from about 11 rows a call, slower below (README, "Folded gates" and "Call
-     * costs").
+     * body is one step of both directions. Less arithmetic per token, a fixed cost per step: on
+     * CPU faster for wide calls, slower for narrow ones, so the cost model picks per call
+     * (docs/lab/speed.md, "Folded gates" and "Call costs").
      */
     FOLDED
   }
@@ -215,9 +214,8 @@ final class OnnxGraph {
   /**
    * {@code [2V, 4H]}: row {@code d * V + token} is that token's embedding times direction
    * {@code d}'s input weights plus its bias, in ONNX gate order. Accumulated in double and
-   * rounded once: on the v2 bundle's validation split that keeps the largest difference from DL4J
-   * where the fused layout has it (6.0e-6; a float sum gave 6.6e-6), for about 1 s at load
-   * instead of 0.2-0.4 s with a 19,000-token vocabulary.
+   * rounded once, which keeps the folded layout as close to DL4J as the fused one at the price of
+   * a slower load (docs/lab/speed.md, "Folded gates").
    */
   private static TensorProto gateTable(Weights w) {
     float[][] embedding = w.embedding();

@@ -107,8 +107,8 @@ public final class OnnxNetwork implements ScoringNetwork {
 
   /**
    * What calls cost on the fused and the folded layout. The built-in figures were fitted by {@code
-   * ops/jmh-bench --call-costs} on an AVX2 CPU, one thread (docs/benchmarks.md): the folded layout
-   * does less per row-step but pays a fixed cost per step, so it wins from about a dozen rows.
+   * ops/jmh-bench --call-costs} on an AVX2 CPU, one thread (docs/lab/speed.md, "Call costs"): the
+   * folded layout does less per row-step but pays a fixed cost per step, so it wins on wide calls.
    * {@link EngineOptions#callCosts()} sets them for another host or a network of another size.
    *
    * @param fused a call on the fused layout

@@ -31,7 +31,8 @@ public record LinearConfig(double c, int wordFeatures, int charFeatures, int min
   }
 
   /**
-   * Returns the defaults (chosen by cross-validation on the shared Jigsaw rows; see the README).
+   * Returns the defaults (chosen by cross-validation on the shared Jigsaw rows; docs/model.md, "How
+   * the model works").
    *
    * @return the default configuration
    */

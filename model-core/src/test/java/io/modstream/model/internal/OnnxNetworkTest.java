@@ -42,8 +42,8 @@ class OnnxNetworkTest {
 
   /**
    * The blend reads the network's log-odds, so a probability of 1e-6 must be right to a few digits,
-   * not to 1e-7: ONNX Runtime's CPU Sigmoid was off by ~10% there (8.05e-7 for 7.33e-7), which moved
-   * final scores by 6e-6. The graph now ends at the logits and the sigmoid is taken in Java.
+   * not to 1e-7. ONNX Runtime's CPU Sigmoid is not (docs/model.md, "Engines"), so the graph ends at
+   * the logits and the sigmoid is taken in Java.
    */
   @Test
   void smallProbabilitiesKeepTheirRelativePrecision() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written scanner finds what the tokenizer's regular expression (below, as it was
- * matched until 2026-11-24) finds: the same spans, by the same alternative.
+ * matched before the scanner replaced it) finds: the same spans, by the same alternative.
  */
 class TokenScannerTest {
 
