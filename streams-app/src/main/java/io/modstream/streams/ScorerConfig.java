@@ -58,7 +58,10 @@ public final class ScorerConfig extends AbstractConfig {
   public static final String TEXT_MAX_BYTES = "text.max.bytes";
   /** Scoring replicas (network copies). */
   public static final String SCORING_REPLICAS = "scoring.replicas";
-  /** The default scoring.replicas: two, which score faster than one even on a 2-core machine (docs/benchmarks.md). */
+  /**
+   * The default scoring.replicas: two, which score faster than one even on a small machine
+   * (docs/lab/speed.md, "Where the time goes").
+   */
   public static final int DEFAULT_SCORING_REPLICAS = 2;
   /** Kafka Streams threads unless kafka.num.stream.threads says otherwise. */
   public static final int DEFAULT_STREAM_THREADS = 2;
@@ -219,10 +222,9 @@ public final class ScorerConfig extends AbstractConfig {
     // An idle stream thread blocks in poll() for poll.ms and runs wall-clock punctuators only
     // between polls: keep it below the batch wait so partial batches are not held back.
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, Math.max(1L, getLong(BATCH_MAX_WAIT_MS) / 2)));
-    // Two stream threads: while one scores a batch the other can consume and produce. On 2 cores
-    // saturated throughput was the same as with one within this machine's noise, and half-load
-    // p99 latency lower in both comparisons (docs/lab/speed.md). kafka.num.stream.threads
-    // overrides it.
+    // Two stream threads: while one scores a batch the other can consume and produce (the
+    // comparisons with one: docs/lab/speed.md, "One stream thread, a trade-off").
+    // kafka.num.stream.threads overrides it.
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
     // The topology has no global state, so this changes nothing but silences the warning Kafka
     // Streams 4.x logs at every StreamsConfig while it is off (it becomes the default in 5.0):

@@ -47,7 +47,7 @@ public final class TopicSetup {
   /**
    * Waits until every partition of new topics has a leader: producing before that fails with
    * NOT_LEADER_OR_FOLLOWER, and an idempotent producer can then get stuck retrying
-   * OUT_OF_ORDER_SEQUENCE_NUMBER (seen here with Kafka 4.3.1 on a single broker).
+   * OUT_OF_ORDER_SEQUENCE_NUMBER (as with a single-node Kafka 4.3 broker).
    */
   private static void awaitLeaders(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();

@@ -85,7 +85,7 @@ public final class ItSupport {
   /**
    * An idempotent producer with one request in flight: on a topic created moments earlier the
    * single-node 4.3.1 broker can fail the first batch while accepting later ones, and the
-   * producer then retries it forever with OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI here).
+   * producer then retries it forever with OUT_OF_ORDER_SEQUENCE_NUMBER.
    */
   public static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * partition (the tools' {@code count} shares its {@code ModelReleases.recordCount}): kafka-clients
  * 4.0-4.3 log "Not updating last stable offset for partition ... as it is no longer assigned" for
  * every offset listed by a consumer that has not assigned the partition (KAFKA-20449), which
- * filled the local stack's trainer log with 12 lines every 10 s.
+ * filled the local stack's trainer log at every count.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 @Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
