@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The served call ({@link ModerationModel#score(List)}, calls of 256 real comments by default)
- * with each ONNX graph layout, alternated round by round in one JVM. On a host whose speed drifts
- * by +-15-20% within minutes, separate JMH runs cannot resolve a 10% difference; rounds taken
- * back to back, in alternating order, share the drift, so their ratio can.
+ * with each ONNX graph layout, alternated round by round in one JVM. A shared host's speed drifts
+ * within minutes by more than the layouts differ, so separate JMH runs cannot tell them apart;
+ * rounds taken back to back, in alternating order, share the drift, so their ratio can.
  *
  * <p>Usage (via {@code ops/jmh-bench --compare-layouts}): {@code [REPLICAS [ROUNDS [LAYOUT,...
  * [BATCH]]]]}, default {@code 2 10 fused,auto 256}; the first layout is the baseline of the ratios,

@@ -27,10 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The network alone on one thread, per engine and batch size: {@value #ROWS} real encoded
  * comments per invocation, in calls of {@code batch} consecutive comments as the streams app makes
- * them, each call length-grouped and padded as served. Reported per comment. (Until 2026-11-24
- * all {@value #ROWS} went into one call with {@code batch} as its largest group, so comments were
- * grouped by length across the whole pool: that understated small calls: 189 us per comment at 32
- * that way, 267 now.)
+ * them, each call length-grouped and padded as served. Reported per comment. Grouping by length
+ * across the whole pool instead would flatter small calls: their lengths would match better than
+ * the app's ever do.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
