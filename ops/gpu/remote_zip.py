@@ -2,8 +2,8 @@
 
   python3 ops/gpu/remote_zip.py URL SUFFIX OUT_DIR
 
-fetches only the central directory and the entries whose names end with SUFFIX, so one 741 KB
-library comes out of a 362 MB jar without downloading it.
+fetches only the central directory and the entries whose names end with SUFFIX, so a small
+library comes out of a jar hundreds of times its size without downloading the jar.
 """
 import io
 import os

@@ -15,7 +15,7 @@ package io.modstream.model.text;
  *
  * <p>with, in scheme 1, words of {@code [\p{N}_]{0,32}\p{L}[\p{L}\p{M}\p{N}_]*} before the
  * apostrophe part (scheme 2's words may hold the symbols that disguise letters). Matched by hand
- * because the regular expression took more than half of tokenizing (JMH, docs/speed.md);
+ * because the regular expression dominated tokenizing (docs/lab/speed.md, "The tokenizer by hand");
  * {@code TokenScannerTest} holds the pattern and checks that both find the same spans on real
  * comments and on random text made to hit every bound. Each alternative is tried in order at
  * each start, and none can backtrack into a different span: every run in the pattern is of a
