@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.modstream.model.internal.LinearModel;
+import io.modstream.model.internal.LinearModelFormat;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Sha256;
 import java.io.ByteArrayInputStream;
@@ -183,7 +184,7 @@ public final class ModelBundle {
     files.put(VOCABULARY_FILE, vocabBytes.toByteArray());
     if (linear != null) {
       ByteArrayOutputStream linearBytes = new ByteArrayOutputStream(1 << 20);
-      linear.write(linearBytes);
+      LinearModelFormat.write(linear, linearBytes);
       files.put(LINEAR_FILE, linearBytes.toByteArray());
     }
     files.put(INFO_FILE, JSON.writeValueAsBytes(info));
@@ -299,7 +300,7 @@ public final class ModelBundle {
     LinearModel linear = null;
     if (info.formatVersion() >= 2) {
       try {
-        linear = LinearModel.read(new ByteArrayInputStream(files.get(LINEAR_FILE)));
+        linear = LinearModelFormat.read(new ByteArrayInputStream(files.get(LINEAR_FILE)));
       } catch (IOException e) {
         throw new InvalidBundleException(dir + ": " + LINEAR_FILE + ": " + e.getMessage(), e);
       }
