@@ -8,24 +8,24 @@ import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.OnnxNetwork;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
-import java.util.ArrayList;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+
+
+
+
+
+
 
 /**
  * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format
  * 2 bundle blends its LSTM with its linear model and calibrates the blend ({@link
  * ScoreCalibration}); a format 1 bundle serves its network's probabilities.
- * With several replicas, a call of at least {@value #MIN_SPLIT_ROWS} rows per replica is split
+ * With several replicas, a call of at least {@value ShareScheduler#MIN_SPLIT_ROWS} rows per replica is split
  * into one share per replica, each tokenized and scored on its own thread (on CUDA each share is
  * only tokenized there, and the network scores the whole call at once). The network runs on
  * an {@link InferenceEngine} (ONNX Runtime by default; DL4J is the reference). Thread-safe: it holds a fixed
@@ -45,9 +45,7 @@ public final class ModerationModel {
   private final DecisionPolicy policy;
   private final LinearModel linear;
   private final int tokenLimit;
-  private final int replicaCount;
-  /** Threads that score a call's extra shares; null with one replica. */
-  private final ExecutorService helpers;
+  private final ShareScheduler scheduler;
   /**
    * Whether the network scores a split call's rows in one go (cut at {@code maxBatch}) after the
    * shares are tokenized, rather than each share its own. Small calls waste a GPU (docs/gpu.md);
@@ -90,26 +88,9 @@ public final class ModerationModel {
     this.policy = DecisionPolicy.of(info);
     this.linear = bundle.linear();
     this.tokenLimit = linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
-    this.replicaCount = replicaCount;
     this.wholeCalls = wholeCalls;
-    if (replicaCount == 1) {
-      this.helpers = null;
-    } else {
-      // Idle helpers exit after 30 s, so a model replaced by a hot swap leaves no threads behind.
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(
-          replicaCount - 1, replicaCount - 1, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "modstream-scoring-" + info.version());
-            t.setDaemon(true);
-            return t;
-          });
-      pool.allowCoreThreadTimeOut(true);
-      this.helpers = pool;
-    }
+    this.scheduler = new ShareScheduler(replicaCount, "modstream-scoring-" + info.version());
   }
-
-  /** A call is split across replicas only if each share gets at least this many rows. */
-  static final int MIN_SPLIT_ROWS = 32;
 
   /** The most tokens of a comment the linear model reads (training and serving alike). */
   public static final int LINEAR_MAX_TOKENS = 1_000;
@@ -192,50 +173,19 @@ public final class ModerationModel {
   public float[][] score(List<String> texts) throws InterruptedException {
     int n = texts.size();
     float[][] scores = new float[n][];
-    int shares = helpers == null ? 1 : Math.min(replicaCount, n / MIN_SPLIT_ROWS);
-    int[][] rows = shares(texts, Math.max(1, shares));
-    if (shares <= 1) {
-      Prepared all = prepare(texts, rows[0]);
-      finish(all, scoreRows(all.rows()), scores);
-      return scores;
-    }
+    int shares = scheduler.sharesFor(n);
+    int[][] rows = ShareScheduler.shares(texts, shares);
     // Each share tokenizes and runs the linear model on its own thread, and, unless the network
-    // takes whole calls, runs the network too, so all of a call's work is spread. The caller then
-    // runs the shares no helper has started yet itself: with several callers (stream threads)
-    // the helpers are busy with other calls' shares, and waiting for them would leave the caller
-    // idle. No thread holds a replica while it waits for another thread, so concurrent callers
-    // cannot deadlock.
+    // takes whole calls, runs the network too, so all of a call's work is spread.
     Prepared[] prepared = new Prepared[shares];
-    List<FutureTask<Void>> pending = new ArrayList<>(shares - 1);
-    for (int s = 1; s < shares; s++) {
-      int index = s;
-      FutureTask<Void> task = new FutureTask<>(() -> {
-        prepared[index] = prepare(texts, rows[index]);
-        if (!wholeCalls) {
-          finish(prepared[index], scoreRows(prepared[index].rows()), scores);
-        }
-        return null;
-      });
-      pending.add(task);
-      helpers.execute(task);
-    }
-    prepared[0] = prepare(texts, rows[0]);
-    if (!wholeCalls) {
-      finish(prepared[0], scoreRows(prepared[0].rows()), scores);
-    }
-    // Last first: the helpers take the queue's oldest. run() does nothing for a task already
-    // started or done, and a helper that dequeues a task the caller ran finds it done.
-    for (int k = pending.size() - 1; k >= 0; k--) {
-      pending.get(k).run();
-    }
-    for (FutureTask<Void> f : pending) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("scoring failed on a helper thread: " + e.getCause(), e.getCause());
+    boolean eachShareScores = shares == 1 || !wholeCalls;
+    scheduler.runAll(shares, s -> {
+      prepared[s] = prepare(texts, rows[s]);
+      if (eachShareScores) {
+        finish(prepared[s], scoreRows(prepared[s].rows()), scores);
       }
-    }
-    if (wholeCalls) {
+    });
+    if (!eachShareScores) {
       int[][] all = new int[n][];
       int at = 0;
       for (Prepared p : prepared) {
@@ -250,60 +200,6 @@ public final class ModerationModel {
       }
     }
     return scores;
-  }
-
-  /**
-   * Splits a call's rows into shares of about equal cost: longest first, each to the share with
-   * the least estimated cost so far ({@link #cost}); each share's rows in input order. Interleaved
-   * rows would leave real comments' shares unequal, and the lighter share's thread idle.
-   */
-  static int[][] shares(List<String> texts, int shares) {
-    int n = texts.size();
-    if (shares == 1) {
-      int[] all = new int[n];
-      Arrays.setAll(all, i -> i);
-      return new int[][] {all};
-    }
-    long[] byCost = new long[n];
-    for (int i = 0; i < n; i++) {
-      byCost[i] = (long) cost(texts.get(i)) << 32 | i;
-    }
-    Arrays.sort(byCost);
-    long[] load = new long[shares];
-    int[] owner = new int[n];
-    int[] counts = new int[shares];
-    for (int k = n - 1; k >= 0; k--) {
-      int lightest = 0;
-      for (int s = 1; s < shares; s++) {
-        if (load[s] < load[lightest]) {
-          lightest = s;
-        }
-      }
-      int row = (int) byCost[k];
-      owner[row] = lightest;
-      load[lightest] += byCost[k] >>> 32;
-      counts[lightest]++;
-    }
-    int[][] out = new int[shares][];
-    for (int s = 0; s < shares; s++) {
-      out[s] = new int[counts[s]];
-    }
-    int[] filled = new int[shares];
-    for (int row = 0; row < n; row++) {
-      out[owner[row]][filled[owner[row]]++] = row;
-    }
-    return out;
-  }
-
-  /**
-   * An estimate of what scoring a text costs, in units of its characters: tokenizing and the
-   * linear model read up to 3,000 characters, and the network, about twice as costly per
-   * character, its first 128 tokens (about 700 characters). An estimate from the JMH figures
-   * (docs/benchmarks.md), used only to balance shares.
-   */
-  static int cost(String text) {
-    int chars = text.length();
-    return Math.min(chars, 3_000) + 2 * Math.min(chars, 700);
   }
 
   /** A share's texts, tokenized: the network's rows and the linear model's log-odds (null without one). */

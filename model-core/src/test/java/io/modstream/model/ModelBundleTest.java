@@ -151,11 +151,11 @@ class ModelBundleTest {
     byte[] junk = "not a zip".getBytes(StandardCharsets.UTF_8);
     Files.write(out.resolve(ModelBundle.NETWORK_FILE), junk);
     String manifest = Files.readString(out.resolve(ModelBundle.MANIFEST_FILE));
-    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ModelBundle.JSON.readTree(manifest);
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) BundleDirectory.JSON.readTree(manifest);
     var entry = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(ModelBundle.NETWORK_FILE);
     entry.put("bytes", junk.length);
-    entry.put("sha256", io.modstream.model.internal.Sha256.of(junk));
-    Files.write(out.resolve(ModelBundle.MANIFEST_FILE), ModelBundle.JSON.writeValueAsBytes(tree));
+    entry.put("sha256", io.modstream.schemas.SafeFiles.sha256(junk));
+    Files.write(out.resolve(ModelBundle.MANIFEST_FILE), BundleDirectory.JSON.writeValueAsBytes(tree));
     assertThatThrownBy(() -> ModelBundle.load(out))
         .isInstanceOf(InvalidBundleException.class)
         .hasMessageContaining(ModelBundle.NETWORK_FILE)

@@ -83,7 +83,7 @@ class ModerationModelTest {
   void sharesHoldEveryRowOnceInInputOrderAndBalanceTheEstimatedCost() {
     List<String> texts = TestData.sample(300).texts();
     for (int shares = 1; shares <= 3; shares++) {
-      int[][] split = ModerationModel.shares(texts, shares);
+      int[][] split = ShareScheduler.shares(texts, shares);
       assertThat(split.length).isEqualTo(shares);
       List<Integer> seen = new ArrayList<>();
       long[] load = new long[shares];
@@ -91,11 +91,11 @@ class ModerationModelTest {
         assertThat(split[s]).as("share %d in input order", s).isSorted();
         for (int row : split[s]) {
           seen.add(row);
-          load[s] += ModerationModel.cost(texts.get(row));
+          load[s] += ShareScheduler.cost(texts.get(row));
         }
       }
       assertThat(seen).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, texts.size()).boxed().toList());
-      long heaviest = texts.stream().mapToLong(ModerationModel::cost).max().orElseThrow();
+      long heaviest = texts.stream().mapToLong(ShareScheduler::cost).max().orElseThrow();
       long spread = java.util.Arrays.stream(load).max().orElseThrow() - java.util.Arrays.stream(load).min().orElseThrow();
       // Longest first, each to the lightest share: no share ends more than one text behind.
       assertThat(spread).as("%d shares: loads %s", shares, java.util.Arrays.toString(load)).isLessThanOrEqualTo(heaviest);

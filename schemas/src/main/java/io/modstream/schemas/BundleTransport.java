@@ -4,15 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,7 +74,7 @@ public final class BundleTransport {
       for (Path file : files) {
         byte[] bytes = Files.readAllBytes(file);
         String fileName = file.getFileName().toString();
-        String sha = sha256(bytes);
+        String sha = SafeFiles.sha256(bytes);
         int count = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         for (int i = 0; i < count; i++) {
           int from = i * CHUNK_BYTES;
@@ -143,41 +137,23 @@ public final class BundleTransport {
     if (chunks.isEmpty()) {
       throw new IOException("no chunks of " + uri + " on topic " + topic + "; was the bundle published with BundleTransport?");
     }
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-    try {
-      for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
-        String file = e.getKey();
-        if (e.getValue().size() != counts.get(file)) {
-          throw new IOException(uri + ": " + file + " has " + e.getValue().size() + " of " + counts.get(file) + " chunks");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] chunk : e.getValue().values()) {
-          out.write(chunk);
-        }
-        byte[] bytes = out.toByteArray();
-        if (!sha256(bytes).equals(shas.get(file))) {
-          throw new IOException(uri + ": " + file + " does not match its SHA-256 after reassembly; refusing the bundle");
-        }
-        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-          throw new IOException(uri + ": refusing file name '" + file + "'");
-        }
-        Files.write(tmp.resolve(file), bytes);
+    Map<String, byte[]> files = new TreeMap<>();
+    for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
+      String file = e.getKey();
+      if (e.getValue().size() != counts.get(file)) {
+        throw new IOException(uri + ": " + file + " has " + e.getValue().size() + " of " + counts.get(file) + " chunks");
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (byte[] chunk : e.getValue().values()) {
+        out.write(chunk);
       }
-    } finally {
-      if (Files.exists(tmp)) {
-        try (Stream<Path> s = Files.walk(tmp)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
+      byte[] bytes = out.toByteArray();
+      if (!SafeFiles.sha256(bytes).equals(shas.get(file))) {
+        throw new IOException(uri + ": " + file + " does not match its SHA-256 after reassembly; refusing the bundle");
       }
+      files.put(file, bytes);
     }
+    SafeFiles.writeDirectory(target, files, null);
     return target;
   }
 
@@ -214,13 +190,5 @@ public final class BundleTransport {
       throw new IOException("bundle chunk " + r.key() + " lacks header " + name);
     }
     return new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * stream thread; the swap itself is one reference write. A release that fails is refused and
  * logged, and the current model keeps serving.
  */
+@SuppressWarnings("try") // close() waits for the follower thread, so it may be interrupted
 public final class ReleaseFollower implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);

@@ -212,6 +212,7 @@ public final class ScorerConfig extends AbstractConfig {
    *
    * @return the properties for {@code KafkaStreams}
    */
+  @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, see below
   public Properties streamsProperties() {
     Properties p = new Properties();
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS)));

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * topology, the Kafka Streams client and the release follower. {@code main} and the integration
  * tests run instances through this class.
  */
+@SuppressWarnings("try") // close() waits for the follower and Kafka Streams, so it may be interrupted
 public final class ScoringService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);

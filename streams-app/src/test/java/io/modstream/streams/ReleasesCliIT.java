@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Operators roll back and pin releases from the trainer CLI; a running instance follows. */
 @ExtendWith(KafkaBrokerExtension.class)
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@SuppressWarnings("try") // ScoringService.close() may throw InterruptedException
 class ReleasesCliIT {
 
   @Test

@@ -34,6 +34,7 @@ class ScorerConfigTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG
   void theStreamThreadsPartitionAssignorsSeeTheGlobalHandlerSettingToo() {
     Properties p = new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties();
     // Each stream thread's partition assignor builds a StreamsConfig from its main consumer's

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import io.modstream.model.internal.Sha256;
+import io.modstream.schemas.SafeFiles;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -43,7 +43,7 @@ public final class LabelledCsv {
   public static LabelledDataset read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       LabelledDataset parsed = read(in, file.toString());
-      return new LabelledDataset(parsed.labels(), parsed.rows(), file.toString(), Sha256.of(file));
+      return new LabelledDataset(parsed.labels(), parsed.rows(), file.toString(), SafeFiles.sha256(file));
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(
           file.toString(), null, "no such data file; pass a Jigsaw-format CSV (plain or .gz)");

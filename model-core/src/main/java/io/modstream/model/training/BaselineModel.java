@@ -6,6 +6,7 @@ import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.text.Tokenizer;
 import io.modstream.model.internal.LinearModel;
+import io.modstream.model.internal.LinearTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +41,7 @@ public final class BaselineModel {
     for (LabelledComment row : data.rows()) {
       docs.add(tokenizer.tokenize(row.text(), ModerationModel.LINEAR_MAX_TOKENS));
     }
-    return new BaselineModel(data.labels(), LinearModel.train(docs, data.truth(), config));
+    return new BaselineModel(data.labels(), LinearTrainer.train(docs, data.truth(), config));
   }
 
   /**

@@ -16,6 +16,7 @@ import io.modstream.model.text.VocabularyBuilder;
 import io.modstream.model.internal.Blending;
 import io.modstream.model.internal.LengthBatches;
 import io.modstream.model.internal.LinearModel;
+import io.modstream.model.internal.LinearTrainer;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Scoring;
 import java.io.IOException;
@@ -222,7 +223,7 @@ public final class ModelTrainer {
       long started = System.nanoTime();
       LOG.info("training the linear model (TF-IDF word 1-2-grams and char 2-5-grams, {} labels)", labels.size());
       trainTokens = linearTokens(tokenizer, vocabulary, train);
-      linear = LinearModel.train(trainTokens, train.truth(), linearConfig);
+      linear = LinearTrainer.train(trainTokens, train.truth(), linearConfig);
       LOG.info("linear model: {} features, trained in {} s", linear.features(), Math.round((System.nanoTime() - started) / 1e9));
     }
     if (linear != null) {
@@ -242,7 +243,7 @@ public final class ModelTrainer {
         all.addAll(validationTokens);
         boolean[][] allTruth = java.util.stream.Stream.of(train.truth(), validationTruth)
             .flatMap(Arrays::stream).toArray(boolean[][]::new);
-        linear = LinearModel.train(all, allTruth, linearConfig);
+        linear = LinearTrainer.train(all, allTruth, linearConfig);
         LOG.info("linear model refitted on all {} rows in {} s", all.size(), Math.round((System.nanoTime() - started) / 1e9));
       }
       for (int i = 0; i < scores.length; i++) {

@@ -48,7 +48,7 @@ class LabelledCsvTest {
     Files.write(file, bytes.toByteArray());
     LabelledDataset data = LabelledCsv.read(file);
     assertThat(data.size()).isEqualTo(3);
-    assertThat(data.sha256()).hasSize(64).isEqualTo(io.modstream.model.internal.Sha256.of(bytes.toByteArray()));
+    assertThat(data.sha256()).hasSize(64).isEqualTo(io.modstream.schemas.SafeFiles.sha256(bytes.toByteArray()));
   }
 
   @Test

@@ -29,7 +29,7 @@ class LinearModelTest {
       docs.add(doc);
       truth.add(new boolean[] {toxic, false});
     }
-    return LinearModel.train(docs, truth.toArray(boolean[][]::new), CONFIG);
+    return LinearTrainer.train(docs, truth.toArray(boolean[][]::new), CONFIG);
   }
 
   @Test
@@ -46,19 +46,19 @@ class LinearModelTest {
   void writeAndReadGiveTheSameScores() throws IOException {
     LinearModel model = trained();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    model.write(out);
-    LinearModel read = LinearModel.read(new ByteArrayInputStream(out.toByteArray()));
+    LinearModelFormat.write(model, out);
+    LinearModel read = LinearModelFormat.read(new ByteArrayInputStream(out.toByteArray()));
     List<String> doc = List.of("please", "stupid", "edit");
     assertThat(read.logits(doc)).containsExactly(model.logits(doc));
     assertThat(read.features()).isEqualTo(model.features());
     ByteArrayOutputStream again = new ByteArrayOutputStream();
-    read.write(again);
+    LinearModelFormat.write(read, again);
     assertThat(again.toByteArray()).as("IDF and weights come back out of the packed rows unchanged").isEqualTo(out.toByteArray());
   }
 
   @Test
   void garbageIsRefused() {
-    assertThatThrownBy(() -> LinearModel.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
+    assertThatThrownBy(() -> LinearModelFormat.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
         .isInstanceOf(IOException.class).hasMessageContaining("not a modstream linear model");
   }
 }

@@ -24,13 +24,18 @@ class ProfileTopTest {
 
   /** Two stream threads (10 samples) and a producer thread that only waited (100 samples). */
   private static final String PROFILE = String.join("\n",
-      "[app-StreamThread-1 tid=11];java/lang/Thread.run;io/modstream/streams/ScoringProcessor.process;"
+      "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
+          + "io/modstream/streams/ScoringProcessor.process;"
           + "ai/onnxruntime/OrtSession.run;Java_ai_onnxruntime_OrtSession_run 6",
-      "[app-StreamThread-1 tid=11];java/lang/Thread.run;io/modstream/streams/ScoringProcessor.process;"
-          + "java/util/concurrent/FutureTask.get;java/util/concurrent/FutureTask.awaitDone;__futex_abstimed_wait_common 2",
-      "[app-StreamThread-2 tid=12];java/lang/Thread.run;io/modstream/streams/ScoringProcessor.process;"
+      "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
+          + "io/modstream/streams/ScoringProcessor.process;"
+          + "java/util/concurrent/FutureTask.get;java/util/concurrent/FutureTask.awaitDone;"
+          + "__futex_abstimed_wait_common 2",
+      "[app-StreamThread-2 tid=12];java/lang/Thread.run;"
+          + "io/modstream/streams/ScoringProcessor.process;"
           + "io/modstream/model/internal/LinearModel.score 2",
-      "[kafka-producer-network-thread | app-1 tid=13];java/lang/Thread.run;sun/nio/ch/EPoll.wait;epoll_wait 100",
+      "[kafka-producer-network-thread | app-1 tid=13];java/lang/Thread.run;"
+          + "sun/nio/ch/EPoll.wait;epoll_wait 100",
       "");
 
   @BeforeAll

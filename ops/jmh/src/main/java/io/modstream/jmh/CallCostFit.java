@@ -1,9 +1,10 @@
 package io.modstream.jmh;
 
 import io.modstream.model.EngineOptions;
+import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
-import io.modstream.model.internal.OnnxNetwork;
+import io.modstream.model.testing.Engines;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,10 +41,10 @@ public final class CallCostFit {
     ModelRuntime.configureNativeThreads(1);
     ModelBundle bundle = BenchInputs.bundle();
     String[] layouts = {"fused", "folded"};
-    OnnxNetwork[] networks = new OnnxNetwork[layouts.length];
+    Engines.Network[] networks = new Engines.Network[layouts.length];
     for (int k = 0; k < layouts.length; k++) {
       EngineOptions options = EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layouts[k]));
-      networks[k] = OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), false, options));
+      networks[k] = Engines.network(bundle, InferenceEngine.ONNX, options);
     }
     int vocabulary = bundle.vocabulary().size();
     Random random = new Random(7);

@@ -3,7 +3,7 @@ package io.modstream.jmh;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.text.Tokenizer;
-import io.modstream.model.internal.LinearModel;
+import io.modstream.model.testing.Engines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +27,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class LinearModelBenchmark {
 
-  private LinearModel linear;
+  private Engines.Linear linear;
   private List<List<String>> tokens;
   private int next;
 
   @Setup
   public void setUp() {
     ModelBundle bundle = BenchInputs.bundle();
-    linear = bundle.linear();
-    if (linear == null) {
-      throw new IllegalStateException("the bundle has no linear model (format 1)");
-    }
+    linear = Engines.linear(bundle);
     Tokenizer tokenizer = Tokenizer.forScheme(bundle.info().tokenizerScheme());
     tokens = new ArrayList<>();
     for (String text : BenchInputs.texts()) {

@@ -6,9 +6,8 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.text.TextEncoder;
 import io.modstream.model.text.Tokenizer;
-import io.modstream.model.internal.OnnxNetwork;
-import io.modstream.model.internal.Scoring;
-import io.modstream.model.internal.ScoringNetwork;
+import io.modstream.model.testing.Engines;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,9 +50,8 @@ public class NetworkBenchmark {
   @Param({"1", "32", "256"})
   public int batch;
 
-  private ScoringNetwork network;
+  private Engines.Network network;
   private int[][][] calls;
-  private int labels;
 
   @Setup
   public void setUp() {
@@ -64,9 +62,7 @@ public class NetworkBenchmark {
     InferenceEngine inference = InferenceEngine.of(oneLayout ? engine.substring(0, engine.lastIndexOf('-')) : engine);
     EngineOptions options = EngineOptions.DEFAULT.withRecurrence(
         oneLayout ? EngineOptions.Recurrence.of(layout) : EngineOptions.Recurrence.AUTO);
-    network = inference == InferenceEngine.DL4J
-        ? bundle.newNetwork()
-        : OnnxNetwork.replica(OnnxNetwork.load(bundle.network(), inference == InferenceEngine.ONNX_CUDA, options));
+    network = Engines.network(bundle, inference, options);
     TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
         bundle.info().maxLength());
     List<String> texts = BenchInputs.texts().subList(0, ROWS);
@@ -76,9 +72,8 @@ public class NetworkBenchmark {
     }
     calls = new int[(ROWS + batch - 1) / batch][][];
     for (int c = 0; c < calls.length; c++) {
-      calls[c] = java.util.Arrays.copyOfRange(rows, c * batch, Math.min(ROWS, (c + 1) * batch));
+      calls[c] = Arrays.copyOfRange(rows, c * batch, Math.min(ROWS, (c + 1) * batch));
     }
-    labels = bundle.info().labels().size();
   }
 
   @Benchmark
@@ -86,7 +81,7 @@ public class NetworkBenchmark {
   public float[][] score() {
     float[][] last = null;
     for (int[][] call : calls) {
-      last = Scoring.score(network, call, batch, labels);
+      last = network.score(call, batch);
     }
     return last;
   }

@@ -226,6 +226,7 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("try") // the socket is opened only to test that the port is free
   private static int previousPort(Properties previous, String listener) throws IOException {
     String listeners = previous.getProperty("listeners", "");
     for (String l : listeners.split(",")) {
