@@ -24,7 +24,9 @@ public enum InferenceEngine {
    */
   DL4J_FLOAT64("dl4j-float64");
 
-  /** The engine used when none is named: the fastest on CPU (docs/lab/2026-11-24-cpu-benchmarks.md). */
+  /**
+   * The engine used when none is named: the fastest on CPU (docs/lab/2026-11-24-cpu-benchmarks.md).
+   */
   public static final InferenceEngine DEFAULT = ONNX;
 
   private final String id;
@@ -57,7 +59,9 @@ public enum InferenceEngine {
       }
     }
     throw new IllegalArgumentException(
-        "unknown inference engine '" + id + "'; use one of "
+        "unknown inference engine '"
+            + id
+            + "'; use one of "
             + Arrays.stream(values()).map(InferenceEngine::id).collect(Collectors.joining(", ")));
   }
 

@@ -8,10 +8,10 @@ public final class ModelRuntime {
   private ModelRuntime() {}
 
   /**
-   * Sets the engine's native (OpenMP) thread count unless the OMP_NUM_THREADS environment
-   * variable already does. One native thread per scoring or training thread is fastest: more
-   * only compete for the same cores (docs/operations.md, "JVM settings"). Call before loading or
-   * training a model.
+   * Sets the engine's native (OpenMP) thread count unless the OMP_NUM_THREADS environment variable
+   * already does. One native thread per scoring or training thread is fastest: more only compete
+   * for the same cores (docs/operations.md, "JVM settings"). Call before loading or training a
+   * model.
    *
    * @param threads native threads, at least 1
    */

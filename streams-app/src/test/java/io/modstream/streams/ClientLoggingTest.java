@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The app's logging (its simplelogger.properties) while no broker answers: kafka-clients 4.3 log
- * "Rebootstrapping with [...]" at INFO on every poll of every client, which floods the app's log for
- * as long as the broker is gone (docs/operations.md, "Logs"). The clients' connection warnings, far
- * fewer, still say that the broker is gone.
+ * "Rebootstrapping with [...]" at INFO on every poll of every client, which floods the app's log
+ * for as long as the broker is gone (docs/operations.md, "Logs"). The clients' connection warnings,
+ * far fewer, still say that the broker is gone.
  */
 class ClientLoggingTest {
 
@@ -25,19 +25,30 @@ class ClientLoggingTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    String logged = ItSupport.stderrOf(() -> {
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-          Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort, ConsumerConfig.GROUP_ID_CONFIG, "logging-test"),
-          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        consumer.subscribe(List.of("comments"));
-        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < end) {
-          consumer.poll(Duration.ofMillis(200));
-        }
-      }
-      return null;
-    }).text();
-    assertThat(logged).as("the clients still warn that no broker answers").contains("could not be established");
+    String logged =
+        ItSupport.stderrOf(
+                () -> {
+                  try (KafkaConsumer<byte[], byte[]> consumer =
+                      new KafkaConsumer<>(
+                          Map.of(
+                              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                              "127.0.0.1:" + closedPort,
+                              ConsumerConfig.GROUP_ID_CONFIG,
+                              "logging-test"),
+                          new ByteArrayDeserializer(),
+                          new ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of("comments"));
+                    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (System.nanoTime() < end) {
+                      consumer.poll(Duration.ofMillis(200));
+                    }
+                  }
+                  return null;
+                })
+            .text();
+    assertThat(logged)
+        .as("the clients still warn that no broker answers")
+        .contains("could not be established");
     // without the settings even this one consumer logs such a line at nearly every poll
     assertThat(logged.lines().filter(l -> l.contains("Rebootstrapping"))).as(logged).isEmpty();
   }
