@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A {@link ModelBundle} on disk: a directory of the bundle's files and a manifest with the size
- * and SHA-256 of each, written atomically and verified before anything is parsed.
+ * A {@link ModelBundle} on disk: a directory of the bundle's files and a manifest with the size and
+ * SHA-256 of each, written atomically and verified before anything is parsed.
  */
 final class BundleDirectory {
 
@@ -74,8 +74,12 @@ final class BundleDirectory {
     files.put(INFO_FILE, JSON.writeValueAsBytes(bundle.info()));
 
     Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
-    files.forEach((name, bytes) -> entries.put(name, new Manifest.Entry(bytes.length, SafeFiles.sha256(bytes))));
-    byte[] manifest = JSON.writeValueAsBytes(new Manifest(MANIFEST_FORMAT, bundle.info().formatVersion(), entries));
+    files.forEach(
+        (name, bytes) ->
+            entries.put(name, new Manifest.Entry(bytes.length, SafeFiles.sha256(bytes))));
+    byte[] manifest =
+        JSON.writeValueAsBytes(
+            new Manifest(MANIFEST_FORMAT, bundle.info().formatVersion(), entries));
 
     files.put(MANIFEST_FILE, manifest);
     SafeFiles.writeDirectory(dir, files, MANIFEST_FILE);
@@ -127,17 +131,29 @@ final class BundleDirectory {
     try {
       info = JSON.readValue(files.get(INFO_FILE), BundleInfo.class);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidBundleException(dir + ": " + INFO_FILE + " is not a valid bundle description: " + e.getMessage(), e);
+      throw new InvalidBundleException(
+          dir + ": " + INFO_FILE + " is not a valid bundle description: " + e.getMessage(), e);
     }
     if (info.formatVersion() != manifestVersion(files)) {
       throw new InvalidBundleException(
-          dir + ": " + INFO_FILE + " says format " + info.formatVersion() + " but the manifest says "
-              + manifestVersion(files) + "; the bundle was altered, re-copy it");
+          dir
+              + ": "
+              + INFO_FILE
+              + " says format "
+              + info.formatVersion()
+              + " but the manifest says "
+              + manifestVersion(files)
+              + "; the bundle was altered, re-copy it");
     }
     if ((info.formatVersion() >= 2) != (info.calibration() != null)) {
       throw new InvalidBundleException(
-          dir + ": a format " + info.formatVersion() + " bundle must " + (info.formatVersion() >= 2 ? "" : "not ")
-              + "have a calibration in " + INFO_FILE);
+          dir
+              + ": a format "
+              + info.formatVersion()
+              + " bundle must "
+              + (info.formatVersion() >= 2 ? "" : "not ")
+              + "have a calibration in "
+              + INFO_FILE);
     }
     try {
       Tokenizer.forScheme(info.tokenizerScheme());
@@ -146,7 +162,9 @@ final class BundleDirectory {
     }
     Vocabulary vocabulary;
     try {
-      vocabulary = Vocabulary.read(new StringReader(new String(files.get(VOCABULARY_FILE), StandardCharsets.UTF_8)));
+      vocabulary =
+          Vocabulary.read(
+              new StringReader(new String(files.get(VOCABULARY_FILE), StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new InvalidBundleException(dir + ": " + VOCABULARY_FILE + ": " + e.getMessage(), e);
     }
@@ -176,8 +194,8 @@ final class BundleDirectory {
   }
 
   /**
-   * Returns the SHA-256 of a saved bundle's manifest after verifying the bundle; the manifest
-   * holds every file's digest, so this identifies the whole bundle.
+   * Returns the SHA-256 of a saved bundle's manifest after verifying the bundle; the manifest holds
+   * every file's digest, so this identifies the whole bundle.
    *
    * @param dir a bundle directory
    * @return the digest in hex
@@ -190,49 +208,85 @@ final class BundleDirectory {
 
   private static Map<String, byte[]> verify(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new InvalidBundleException(dir + " is not a directory; pass the directory a trainer wrote with --out");
+      throw new InvalidBundleException(
+          dir + " is not a directory; pass the directory a trainer wrote with --out");
     }
     Path manifestFile = dir.resolve(MANIFEST_FILE);
     Manifest manifest;
     try {
       manifest = JSON.readValue(Files.readAllBytes(manifestFile), Manifest.class);
     } catch (NoSuchFileException e) {
-      throw new InvalidBundleException(dir + " has no " + MANIFEST_FILE + ": not a model bundle, or an incomplete copy");
+      throw new InvalidBundleException(
+          dir + " has no " + MANIFEST_FILE + ": not a model bundle, or an incomplete copy");
     } catch (JsonProcessingException e) {
-      throw new InvalidBundleException(dir + ": " + MANIFEST_FILE + " is corrupt (" + e.getOriginalMessage() + "); re-copy the bundle", e);
+      throw new InvalidBundleException(
+          dir
+              + ": "
+              + MANIFEST_FILE
+              + " is corrupt ("
+              + e.getOriginalMessage()
+              + "); re-copy the bundle",
+          e);
     }
     if (!MANIFEST_FORMAT.equals(manifest.format()) || manifest.files() == null) {
-      throw new InvalidBundleException(dir + ": " + MANIFEST_FILE + " is not a modstream bundle manifest");
+      throw new InvalidBundleException(
+          dir + ": " + MANIFEST_FILE + " is not a modstream bundle manifest");
     }
     if (manifest.formatVersion() < 1 || manifest.formatVersion() > FORMAT_VERSION) {
       throw new InvalidBundleException(
-          dir + ": bundle format " + manifest.formatVersion() + " is not supported (this build reads 1 to "
-              + FORMAT_VERSION + "); retrain or upgrade modstream");
+          dir
+              + ": bundle format "
+              + manifest.formatVersion()
+              + " is not supported (this build reads 1 to "
+              + FORMAT_VERSION
+              + "); retrain or upgrade modstream");
     }
     Map<String, byte[]> contents = new LinkedHashMap<>();
-    String[] requiredFiles = manifest.formatVersion() >= 2
-        ? new String[] {NETWORK_FILE, LINEAR_FILE, VOCABULARY_FILE, INFO_FILE}
-        : new String[] {NETWORK_FILE, VOCABULARY_FILE, INFO_FILE};
+    String[] requiredFiles =
+        manifest.formatVersion() >= 2
+            ? new String[] {NETWORK_FILE, LINEAR_FILE, VOCABULARY_FILE, INFO_FILE}
+            : new String[] {NETWORK_FILE, VOCABULARY_FILE, INFO_FILE};
     for (String required : requiredFiles) {
       Manifest.Entry entry = manifest.files().get(required);
       if (entry == null) {
-        throw new InvalidBundleException(dir + ": " + MANIFEST_FILE + " does not list " + required + "; the bundle is incomplete");
+        throw new InvalidBundleException(
+            dir
+                + ": "
+                + MANIFEST_FILE
+                + " does not list "
+                + required
+                + "; the bundle is incomplete");
       }
       Path file = dir.resolve(required);
       if (!Files.isRegularFile(file)) {
-        throw new InvalidBundleException(dir + ": " + required + " is missing; the bundle is incomplete, re-copy it");
+        throw new InvalidBundleException(
+            dir + ": " + required + " is missing; the bundle is incomplete, re-copy it");
       }
       byte[] bytes = Files.readAllBytes(file);
       if (bytes.length != entry.bytes()) {
         throw new InvalidBundleException(
-            dir + ": " + required + " has " + bytes.length + " bytes but the manifest says " + entry.bytes()
-                + (bytes.length < entry.bytes() ? "; the file is truncated" : "; the file was modified")
+            dir
+                + ": "
+                + required
+                + " has "
+                + bytes.length
+                + " bytes but the manifest says "
+                + entry.bytes()
+                + (bytes.length < entry.bytes()
+                    ? "; the file is truncated"
+                    : "; the file was modified")
                 + ", re-copy the bundle");
       }
       String actual = SafeFiles.sha256(bytes);
       if (!actual.equals(entry.sha256())) {
         throw new InvalidBundleException(
-            dir + ": " + required + " has SHA-256 " + actual + " but the manifest says " + entry.sha256()
+            dir
+                + ": "
+                + required
+                + " has SHA-256 "
+                + actual
+                + " but the manifest says "
+                + entry.sha256()
                 + "; the file was altered or corrupted, re-copy the bundle");
       }
       contents.put(required, bytes);

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param thresholds per-label decision thresholds: a score at or above flags the label
  * @param tokenizerScheme the {@link Tokenizer#SCHEME_VERSION} the model was trained with
  * @param maxLength the most tokens scored per comment
- * @param calibration how the network's and the linear model's outputs become one calibrated
- *     score (format 2); null in format 1 bundles, which serve the network's probabilities
+ * @param calibration how the network's and the linear model's outputs become one calibrated score
+ *     (format 2); null in format 1 bundles, which serve the network's probabilities
  * @param provenance how the model was made
  */
 public record BundleInfo(
@@ -38,11 +38,17 @@ public record BundleInfo(
     Objects.requireNonNull(provenance, "provenance");
     if (labels.isEmpty() || labels.size() != thresholds.size()) {
       throw new IllegalArgumentException(
-          labels.size() + " labels and " + thresholds.size() + " thresholds; need one threshold per label");
+          labels.size()
+              + " labels and "
+              + thresholds.size()
+              + " thresholds; need one threshold per label");
     }
     if (calibration != null && calibration.slopes().size() != labels.size()) {
       throw new IllegalArgumentException(
-          "calibration has " + calibration.slopes().size() + " labels, the bundle " + labels.size());
+          "calibration has "
+              + calibration.slopes().size()
+              + " labels, the bundle "
+              + labels.size());
     }
     if (maxLength < 1) {
       throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength);

@@ -20,6 +20,7 @@ public final class DecisionPolicy {
   private final List<String> labels;
   private final ScoreCalibration calibration;
   private final double[] thresholds;
+
   /** The flagged-label list of every subset of labels, by bit mask; null above the cache size. */
   private final List<List<String>> flaggedByMask;
 
@@ -72,7 +73,8 @@ public final class DecisionPolicy {
    */
   public List<String> flagged(float[] scores) {
     if (scores.length != labels.size()) {
-      throw new IllegalArgumentException(scores.length + " scores for " + labels.size() + " labels");
+      throw new IllegalArgumentException(
+          scores.length + " scores for " + labels.size() + " labels");
     }
     int mask = 0;
     List<String> slow = flaggedByMask == null ? new ArrayList<>() : null;

@@ -7,13 +7,13 @@ import java.util.Objects;
 /**
  * Settings of the ONNX Runtime engines that change how, not what, they compute: which graph layout
  * runs the recurrence, what a call costs on each (so a call picks the cheaper), and whether CUDA
- * may multiply in TF32. The defaults suit the CPU engine on the hardware the costs were fitted
- * on; {@code ops/jmh-bench --call-costs} fits them for another host. Immutable.
+ * may multiply in TF32. The defaults suit the CPU engine on the hardware the costs were fitted on;
+ * {@code ops/jmh-bench --call-costs} fits them for another host. Immutable.
  *
  * @param recurrence which layout runs the recurrence
- * @param callCosts what a call costs on each layout, six microsecond figures ({@code
- *     FUSED_CALL, FUSED_STEP, FUSED_ROW_STEP, FOLDED_CALL, FOLDED_STEP, FOLDED_ROW_STEP}); empty
- *     for the built-in CPU figures (none on CUDA, where calls are cut at the batch size)
+ * @param callCosts what a call costs on each layout, six microsecond figures ({@code FUSED_CALL,
+ *     FUSED_STEP, FUSED_ROW_STEP, FOLDED_CALL, FOLDED_STEP, FOLDED_ROW_STEP}); empty for the
+ *     built-in CPU figures (none on CUDA, where calls are cut at the batch size)
  * @param cudaTf32 whether CUDA matrix products may use TF32 (faster, less exact)
  */
 public record EngineOptions(Recurrence recurrence, List<Double> callCosts, boolean cudaTf32) {
@@ -23,7 +23,9 @@ public record EngineOptions(Recurrence recurrence, List<Double> callCosts, boole
 
   /** Which graph layout runs the network's recurrence. */
   public enum Recurrence {
-    /** On the CPU both layouts, each call on the cheaper by the call costs; on CUDA the fused one. */
+    /**
+     * On the CPU both layouts, each call on the cheaper by the call costs; on CUDA the fused one.
+     */
     AUTO,
     /** One fused LSTM operator per direction (one cuDNN kernel on CUDA). */
     FUSED,
@@ -66,7 +68,8 @@ public record EngineOptions(Recurrence recurrence, List<Double> callCosts, boole
       throw new IllegalArgumentException(
           "call costs take six numbers (FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,"
               + "FOLDED_STEP,FOLDED_ROW_STEP in microseconds, as ops/jmh-bench --call-costs prints"
-              + " them), got " + callCosts.size());
+              + " them), got "
+              + callCosts.size());
     }
     for (int i = 0; i < callCosts.size(); i++) {
       double us = callCosts.get(i);
@@ -74,7 +77,8 @@ public record EngineOptions(Recurrence recurrence, List<Double> callCosts, boole
       if (!Double.isFinite(us) || us < 0 || (rowStep && us == 0)) {
         throw new IllegalArgumentException(
             "call costs need a call >= 0, a step >= 0 and a row-step > 0 microseconds for each"
-                + " layout, got " + callCosts);
+                + " layout, got "
+                + callCosts);
       }
     }
   }
@@ -97,7 +101,9 @@ public record EngineOptions(Recurrence recurrence, List<Double> callCosts, boole
         us[i] = Double.parseDouble(parts[i].trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "call costs: '" + parts[i].trim() + "' is not a number (six comma-separated"
+            "call costs: '"
+                + parts[i].trim()
+                + "' is not a number (six comma-separated"
                 + " microsecond figures)",
             e);
       }

@@ -57,7 +57,9 @@ public enum InferenceEngine {
       }
     }
     throw new IllegalArgumentException(
-        "unknown inference engine '" + id + "'; use one of "
+        "unknown inference engine '"
+            + id
+            + "'; use one of "
             + Arrays.stream(values()).map(InferenceEngine::id).collect(Collectors.joining(", ")));
   }
 

@@ -3,8 +3,8 @@ package io.modstream.model;
 import java.io.IOException;
 
 /**
- * A model bundle that cannot be used: missing, incomplete, truncated, tampered with, or written
- * by an incompatible version. The message says which file is at fault and what to do.
+ * A model bundle that cannot be used: missing, incomplete, truncated, tampered with, or written by
+ * an incompatible version. The message says which file is at fault and what to do.
  */
 public final class InvalidBundleException extends IOException {
 

@@ -1,36 +1,40 @@
 package io.modstream.model;
 
-import io.modstream.model.text.Vocabulary;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
+import io.modstream.model.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * A trained model as one immutable value: network weights, linear model, vocabulary, tokenizer
- * scheme, labels, calibration, thresholds and provenance. On disk it is a directory holding
- * {@value #NETWORK_FILE}, {@value #LINEAR_FILE} (format 2), {@value #VOCABULARY_FILE}, {@value
- * #INFO_FILE} and a {@value #MANIFEST_FILE} with the size and SHA-256
- * of each; {@link #load(Path)} verifies all of them before it parses anything, so a truncated or
- * tampered bundle is refused with a message naming the file. Other files in the directory (such
- * as evaluation reports) are ignored.
+ * scheme, labels, calibration, thresholds and provenance. On disk it is a directory holding {@value
+ * #NETWORK_FILE}, {@value #LINEAR_FILE} (format 2), {@value #VOCABULARY_FILE}, {@value #INFO_FILE}
+ * and a {@value #MANIFEST_FILE} with the size and SHA-256 of each; {@link #load(Path)} verifies all
+ * of them before it parses anything, so a truncated or tampered bundle is refused with a message
+ * naming the file. Other files in the directory (such as evaluation reports) are ignored.
  */
 public final class ModelBundle {
 
   /**
-   * The layout version written by this build: 2 adds the linear model and the calibration.
-   * Format 1 bundles (network only) still load and serve.
+   * The layout version written by this build: 2 adds the linear model and the calibration. Format 1
+   * bundles (network only) still load and serve.
    */
   public static final int FORMAT_VERSION = 2;
+
   /** The checksum manifest. */
   public static final String MANIFEST_FILE = "manifest.json";
+
   /** The DL4J network (configuration and weights). */
   public static final String NETWORK_FILE = "network.zip";
+
   /** The vocabulary, one token per line. */
   public static final String VOCABULARY_FILE = "vocabulary.txt";
+
   /** The linear model (format 2). */
   public static final String LINEAR_FILE = "linear.bin";
+
   /** The {@link BundleInfo} as JSON. */
   public static final String INFO_FILE = "bundle.json";
 
@@ -47,16 +51,21 @@ public final class ModelBundle {
    * @param network the trained network
    * @param linear the linear model, or null for a format 1 bundle
    */
-  public ModelBundle(BundleInfo info, Vocabulary vocabulary, LstmNetwork network, LinearModel linear) {
+  public ModelBundle(
+      BundleInfo info, Vocabulary vocabulary, LstmNetwork network, LinearModel linear) {
     this.info = Objects.requireNonNull(info, "info");
     this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
     this.network = Objects.requireNonNull(network, "network");
     if ((linear == null) != (info.calibration() == null)) {
-      throw new IllegalArgumentException("a bundle has both a linear model and a calibration, or neither");
+      throw new IllegalArgumentException(
+          "a bundle has both a linear model and a calibration, or neither");
     }
     if (linear != null && linear.labels() != info.labels().size()) {
       throw new IllegalArgumentException(
-          "the linear model scores " + linear.labels() + " labels, the bundle has " + info.labels().size());
+          "the linear model scores "
+              + linear.labels()
+              + " labels, the bundle has "
+              + info.labels().size());
     }
     this.linear = linear;
   }
@@ -111,9 +120,19 @@ public final class ModelBundle {
     }
     BundleInfo i = info;
     return new ModelBundle(
-        new BundleInfo(i.formatVersion(), i.name(), version, i.labels(), i.thresholds(), i.tokenizerScheme(),
-            i.maxLength(), i.provenance(), i.calibration()),
-        vocabulary, network, linear);
+        new BundleInfo(
+            i.formatVersion(),
+            i.name(),
+            version,
+            i.labels(),
+            i.thresholds(),
+            i.tokenizerScheme(),
+            i.maxLength(),
+            i.provenance(),
+            i.calibration()),
+        vocabulary,
+        network,
+        linear);
   }
 
   /**
@@ -172,8 +191,8 @@ public final class ModelBundle {
   }
 
   /**
-   * Returns the SHA-256 of a saved bundle's manifest after verifying the bundle; the manifest
-   * holds every file's digest, so this identifies the whole bundle.
+   * Returns the SHA-256 of a saved bundle's manifest after verifying the bundle; the manifest holds
+   * every file's digest, so this identifies the whole bundle.
    *
    * @param dir a bundle directory
    * @return the digest in hex

@@ -1,36 +1,29 @@
 package io.modstream.model;
 
-import io.modstream.model.text.TextEncoder;
-import io.modstream.model.text.Tokenizer;
-import io.modstream.model.text.Vocabulary;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.OnnxNetwork;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
-
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.text.Tokenizer;
+import io.modstream.model.text.Vocabulary;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
-
-
-
-
-
-
 /**
- * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format
- * 2 bundle blends its LSTM with its linear model and calibrates the blend ({@link
- * ScoreCalibration}); a format 1 bundle serves its network's probabilities.
- * With several replicas, a call of at least {@value ShareScheduler#MIN_SPLIT_ROWS} rows per replica is split
- * into one share per replica, each tokenized and scored on its own thread (on CUDA each share is
- * only tokenized there, and the network scores the whole call at once). The network runs on
- * an {@link InferenceEngine} (ONNX Runtime by default; DL4J is the reference). Thread-safe: it holds a fixed
- * number of network replicas and each share of a call borrows one, so up to
- * that many callers score in parallel and the rest wait. Immutable apart from that pool.
+ * Scores comments with a bundle: texts in, one calibrated score per label per text out. A format 2
+ * bundle blends its LSTM with its linear model and calibrates the blend ({@link ScoreCalibration});
+ * a format 1 bundle serves its network's probabilities. With several replicas, a call of at least
+ * {@value ShareScheduler#MIN_SPLIT_ROWS} rows per replica is split into one share per replica, each
+ * tokenized and scored on its own thread (on CUDA each share is only tokenized there, and the
+ * network scores the whole call at once). The network runs on an {@link InferenceEngine} (ONNX
+ * Runtime by default; DL4J is the reference). Thread-safe: it holds a fixed number of network
+ * replicas and each share of a call borrows one, so up to that many callers score in parallel and
+ * the rest wait. Immutable apart from that pool.
  */
 public final class ModerationModel {
 
@@ -46,10 +39,11 @@ public final class ModerationModel {
   private final LinearModel linear;
   private final int tokenLimit;
   private final ShareScheduler scheduler;
+
   /**
    * Whether the network scores a split call's rows in one go (cut at {@code maxBatch}) after the
-   * shares are tokenized, rather than each share its own. Small calls waste a GPU (docs/gpu.md);
-   * on a CPU a share's network work is what the split spreads over the cores.
+   * shares are tokenized, rather than each share its own. Small calls waste a GPU (docs/gpu.md); on
+   * a CPU a share's network work is what the split spreads over the cores.
    */
   private final boolean wholeCalls;
 
@@ -68,7 +62,8 @@ public final class ModerationModel {
     }
     this.info = bundle.info();
     this.encoder =
-        new TextEncoder(Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
+        new TextEncoder(
+            Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
     this.engine = Objects.requireNonNull(engine, "engine");
     this.replicas = new ArrayBlockingQueue<>(replicaCount);
     if (engine == InferenceEngine.DL4J || engine == InferenceEngine.DL4J_FLOAT64) {
@@ -87,7 +82,8 @@ public final class ModerationModel {
     this.maxBatch = maxBatch;
     this.policy = DecisionPolicy.of(info);
     this.linear = bundle.linear();
-    this.tokenLimit = linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
+    this.tokenLimit =
+        linear == null ? info.maxLength() : Math.max(info.maxLength(), LINEAR_MAX_TOKENS);
     this.wholeCalls = wholeCalls;
     this.scheduler = new ShareScheduler(replicaCount, "modstream-scoring-" + info.version());
   }
@@ -129,10 +125,11 @@ public final class ModerationModel {
    * @param maxBatch the most comments per network call
    * @param engine what runs the network
    * @return the model
-   * @throws IllegalStateException if the engine cannot load the network (for example CUDA without
-   *     a GPU)
+   * @throws IllegalStateException if the engine cannot load the network (for example CUDA without a
+   *     GPU)
    */
-  public static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine) {
+  public static ModerationModel of(
+      ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine) {
     return of(bundle, replicas, maxBatch, engine, EngineOptions.DEFAULT);
   }
 
@@ -150,16 +147,33 @@ public final class ModerationModel {
    * @throws IllegalStateException if the engine cannot load the network
    */
   public static ModerationModel of(
-      ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine, EngineOptions options) {
+      ModelBundle bundle,
+      int replicas,
+      int maxBatch,
+      InferenceEngine engine,
+      EngineOptions options) {
     return new ModerationModel(
-        Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine,
-        Objects.requireNonNull(options, "options"), engine == InferenceEngine.ONNX_CUDA);
+        Objects.requireNonNull(bundle, "bundle"),
+        replicas,
+        maxBatch,
+        engine,
+        Objects.requireNonNull(options, "options"),
+        engine == InferenceEngine.ONNX_CUDA);
   }
 
-  /** As {@link #of(ModelBundle, int, int, InferenceEngine)}, choosing how a split call uses the network (tests). */
-  static ModerationModel of(ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine, boolean wholeCalls) {
+  /**
+   * As {@link #of(ModelBundle, int, int, InferenceEngine)}, choosing how a split call uses the
+   * network (tests).
+   */
+  static ModerationModel of(
+      ModelBundle bundle, int replicas, int maxBatch, InferenceEngine engine, boolean wholeCalls) {
     return new ModerationModel(
-        Objects.requireNonNull(bundle, "bundle"), replicas, maxBatch, engine, EngineOptions.DEFAULT, wholeCalls);
+        Objects.requireNonNull(bundle, "bundle"),
+        replicas,
+        maxBatch,
+        engine,
+        EngineOptions.DEFAULT,
+        wholeCalls);
   }
 
   /**
@@ -179,12 +193,14 @@ public final class ModerationModel {
     // takes whole calls, runs the network too, so all of a call's work is spread.
     Prepared[] prepared = new Prepared[shares];
     boolean eachShareScores = shares == 1 || !wholeCalls;
-    scheduler.runAll(shares, s -> {
-      prepared[s] = prepare(texts, rows[s]);
-      if (eachShareScores) {
-        finish(prepared[s], scoreRows(prepared[s].rows()), scores);
-      }
-    });
+    scheduler.runAll(
+        shares,
+        s -> {
+          prepared[s] = prepare(texts, rows[s]);
+          if (eachShareScores) {
+            finish(prepared[s], scoreRows(prepared[s].rows()), scores);
+          }
+        });
     if (!eachShareScores) {
       int[][] all = new int[n][];
       int at = 0;
@@ -202,7 +218,10 @@ public final class ModerationModel {
     return scores;
   }
 
-  /** A share's texts, tokenized: the network's rows and the linear model's log-odds (null without one). */
+  /**
+   * A share's texts, tokenized: the network's rows and the linear model's log-odds (null without
+   * one).
+   */
   private record Prepared(int[] share, int[][] rows, double[][] linearLogits) {}
 
   /** Tokenizes a share's texts and runs the linear model on them. */
@@ -213,8 +232,10 @@ public final class ModerationModel {
     Vocabulary vocabulary = encoder.vocabulary();
     for (int k = 0; k < count; k++) {
       // Resolved once, for both models.
-      List<String> tokens = encoder.tokenizer().tokenize(texts.get(share[k]), tokenLimit).stream()
-          .map(vocabulary::resolve).toList();
+      List<String> tokens =
+          encoder.tokenizer().tokenize(texts.get(share[k]), tokenLimit).stream()
+              .map(vocabulary::resolve)
+              .toList();
       if (linear != null) {
         linearLogits[k] = linear.logits(tokens);
       }
@@ -236,7 +257,9 @@ public final class ModerationModel {
     }
   }
 
-  /** Turns a share's network probabilities and linear log-odds into {@code scores} by the policy. */
+  /**
+   * Turns a share's network probabilities and linear log-odds into {@code scores} by the policy.
+   */
   private void finish(Prepared prepared, float[][] out, float[][] scores) {
     int[] share = prepared.share();
     double[][] linearLogits = prepared.linearLogits();

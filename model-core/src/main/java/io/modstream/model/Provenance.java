@@ -17,8 +17,8 @@ import java.util.Map;
  * @param epochs the epoch whose weights were kept and how many ran
  * @param environment library versions, JVM, OS and architecture of the training run
  * @param linear the linear model's settings; null for format 1 bundles, which have none
- * @param sources training rows per origin (for example base data and each feedback source), or
- *     null when all rows came from the data file
+ * @param sources training rows per origin (for example base data and each feedback source), or null
+ *     when all rows came from the data file
  */
 public record Provenance(
     String trainedAt,

@@ -3,11 +3,11 @@ package io.modstream.model;
 import java.util.List;
 
 /**
- * How a bundle turns its two models' outputs into one calibrated score per label: the network's
- * and the linear model's log-odds are blended with {@code networkWeight}, then Platt-scaled per
- * label, {@code score = sigmoid(slope * (w * logit(network) + (1 - w) * linear) + intercept)}. The
- * slopes are positive, so scores keep the blend's order (ROC-AUC unchanged) while a score reads
- * as the probability the label applies, measured on the validation split. Immutable.
+ * How a bundle turns its two models' outputs into one calibrated score per label: the network's and
+ * the linear model's log-odds are blended with {@code networkWeight}, then Platt-scaled per label,
+ * {@code score = sigmoid(slope * (w * logit(network) + (1 - w) * linear) + intercept)}. The slopes
+ * are positive, so scores keep the blend's order (ROC-AUC unchanged) while a score reads as the
+ * probability the label applies, measured on the validation split. Immutable.
  *
  * @param networkWeight the LSTM's share of the blend, in [0, 1]
  * @param slopes per label, positive
@@ -23,16 +23,23 @@ public record ScoreCalibration(double networkWeight, List<Double> slopes, List<D
     slopes = List.copyOf(slopes);
     intercepts = List.copyOf(intercepts);
     if (slopes.size() != intercepts.size() || slopes.isEmpty()) {
-      throw new IllegalArgumentException(slopes.size() + " slopes and " + intercepts.size() + " intercepts; need one of each per label");
+      throw new IllegalArgumentException(
+          slopes.size()
+              + " slopes and "
+              + intercepts.size()
+              + " intercepts; need one of each per label");
     }
     for (double s : slopes) {
       if (!(s > 0) || Double.isInfinite(s)) {
-        throw new IllegalArgumentException("calibration slopes must be positive and finite (scores keep their order), got " + slopes);
+        throw new IllegalArgumentException(
+            "calibration slopes must be positive and finite (scores keep their order), got "
+                + slopes);
       }
     }
     for (double b : intercepts) {
       if (!Double.isFinite(b)) {
-        throw new IllegalArgumentException("calibration intercepts must be finite, got " + intercepts);
+        throw new IllegalArgumentException(
+            "calibration intercepts must be finite, got " + intercepts);
       }
     }
   }

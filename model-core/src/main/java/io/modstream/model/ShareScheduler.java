@@ -26,6 +26,7 @@ final class ShareScheduler {
   }
 
   private final int replicas;
+
   /** Threads that run a call's extra shares; null with one replica. */
   private final ExecutorService helpers;
 
@@ -37,7 +38,11 @@ final class ShareScheduler {
       // Idle helpers exit after 30 s, so a model replaced by a hot swap leaves no threads behind.
       ThreadPoolExecutor pool =
           new ThreadPoolExecutor(
-              replicas - 1, replicas - 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+              replicas - 1,
+              replicas - 1,
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
               r -> {
                 Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
@@ -57,8 +62,8 @@ final class ShareScheduler {
    * Runs every share of a call and returns when all are done: share 0 on the calling thread, the
    * others offered to the helpers. The caller then runs the shares no helper has started yet
    * itself: with several callers (stream threads) the helpers are busy with other calls' shares,
-   * and waiting for them would leave the caller idle. A task must not wait for another thread
-   * while it holds a replica, so concurrent callers cannot deadlock.
+   * and waiting for them would leave the caller idle. A task must not wait for another thread while
+   * it holds a replica, so concurrent callers cannot deadlock.
    *
    * @param shares how many shares, from {@link #sharesFor}
    * @param task the work of one share
@@ -98,9 +103,9 @@ final class ShareScheduler {
   }
 
   /**
-   * Splits a call's rows into shares of about equal cost: longest first, each to the share with
-   * the least estimated cost so far ({@link #cost}); each share's rows in input order. Interleaved
-   * rows would leave real comments' shares unequal, and the lighter share's thread idle.
+   * Splits a call's rows into shares of about equal cost: longest first, each to the share with the
+   * least estimated cost so far ({@link #cost}); each share's rows in input order. Interleaved rows
+   * would leave real comments' shares unequal, and the lighter share's thread idle.
    */
   static int[][] shares(List<String> texts, int shares) {
     int n = texts.size();
@@ -141,10 +146,10 @@ final class ShareScheduler {
   }
 
   /**
-   * An estimate of what scoring a text costs, in units of its characters: tokenizing and the
-   * linear model read up to 3,000 characters, and the network, about twice as costly per
-   * character, its first 128 tokens (about 700 characters). An estimate from the JMH figures
-   * (docs/benchmarks.md), used only to balance shares.
+   * An estimate of what scoring a text costs, in units of its characters: tokenizing and the linear
+   * model read up to 3,000 characters, and the network, about twice as costly per character, its
+   * first 128 tokens (about 700 characters). An estimate from the JMH figures (docs/benchmarks.md),
+   * used only to balance shares.
    */
   static int cost(String text) {
     int chars = text.length();

@@ -28,7 +28,8 @@ class DecisionPolicyTest {
       assertThat(v.scoresByLabel().keySet()).containsExactlyElementsOf(bundle.info().labels());
       for (int j = 0; j < scores[i].length; j++) {
         assertThat(v.score(j)).isEqualTo(scores[i][j]);
-        assertThat(v.scoresByLabel().get(bundle.info().labels().get(j))).isEqualTo((double) scores[i][j]);
+        assertThat(v.scoresByLabel().get(bundle.info().labels().get(j)))
+            .isEqualTo((double) scores[i][j]);
       }
     }
   }
@@ -43,15 +44,34 @@ class DecisionPolicyTest {
     BundleInfo six = bundle.info();
     List<String> labels = IntStream.range(0, 12).mapToObj(j -> "label" + j).toList();
     List<Double> thresholds = IntStream.range(0, 12).mapToObj(j -> 0.3 + j * 0.05).toList();
-    checkEverySubset(new BundleInfo(six.formatVersion(), six.name(), six.version(), labels, thresholds,
-        six.tokenizerScheme(), six.maxLength(), six.provenance(), null));
+    checkEverySubset(
+        new BundleInfo(
+            six.formatVersion(),
+            six.name(),
+            six.version(),
+            labels,
+            thresholds,
+            six.tokenizerScheme(),
+            six.maxLength(),
+            six.provenance(),
+            null));
   }
 
   @Test
   void withoutACalibrationTheNetworksProbabilityIsTheScore() {
     BundleInfo i = bundle.info();
-    DecisionPolicy policy = DecisionPolicy.of(new BundleInfo(i.formatVersion(), i.name(), i.version(),
-        i.labels(), i.thresholds(), i.tokenizerScheme(), i.maxLength(), i.provenance(), null));
+    DecisionPolicy policy =
+        DecisionPolicy.of(
+            new BundleInfo(
+                i.formatVersion(),
+                i.name(),
+                i.version(),
+                i.labels(),
+                i.thresholds(),
+                i.tokenizerScheme(),
+                i.maxLength(),
+                i.provenance(),
+                null));
     assertThat(policy.score(0, 0.25f, 3.0)).isEqualTo(0.25f);
     DecisionPolicy calibrated = DecisionPolicy.of(i);
     assertThat(calibrated.score(0, 0.25f, 3.0)).isEqualTo(i.calibration().apply(0, 0.25f, 3.0));
@@ -60,7 +80,8 @@ class DecisionPolicyTest {
   @Test
   void scoresOfAnotherLengthAreRefused() {
     DecisionPolicy policy = DecisionPolicy.of(bundle.info());
-    assertThatThrownBy(() -> policy.flagged(new float[2])).hasMessageContaining("2 scores for 6 labels");
+    assertThatThrownBy(() -> policy.flagged(new float[2]))
+        .hasMessageContaining("2 scores for 6 labels");
   }
 
   /** For every subset of labels, scores just above their thresholds and just below the rest. */

@@ -34,8 +34,12 @@ class InferenceEngineTest {
     for (int batch : new int[] {1, 7, 64}) {
       float[][] reference = ModerationModel.of(bundle, 1, batch, InferenceEngine.DL4J).score(texts);
       float[][] onnx = ModerationModel.of(bundle, 2, batch, InferenceEngine.ONNX).score(texts);
-      assertThat(maxDifference(reference, onnx)).as("batch %d", batch).isLessThanOrEqualTo(TOLERANCE);
-      assertThat(spread(reference)).as("the network's scores vary, so agreement means something").isGreaterThan(0.1);
+      assertThat(maxDifference(reference, onnx))
+          .as("batch %d", batch)
+          .isLessThanOrEqualTo(TOLERANCE);
+      assertThat(spread(reference))
+          .as("the network's scores vary, so agreement means something")
+          .isGreaterThan(0.1);
     }
   }
 

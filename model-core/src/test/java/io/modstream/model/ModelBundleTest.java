@@ -54,22 +54,34 @@ class ModelBundleTest {
   }
 
   @Test
-  void aBundleSavedUnderAnotherVersionScoresTheSameAndIsAnotherBundle(@TempDir Path dir) throws Exception {
+  void aBundleSavedUnderAnotherVersionScoresTheSameAndIsAnotherBundle(@TempDir Path dir)
+      throws Exception {
     Path original = saved(dir);
     ModelBundle again = bundle.withVersion("again");
     Path out = dir.resolve("again");
     String digest = again.save(out);
     ModelBundle loaded = ModelBundle.load(out);
     assertThat(loaded.info().version()).isEqualTo("again");
-    assertThat(loaded.info()).isEqualTo(new BundleInfo(bundle.info().formatVersion(), bundle.info().name(), "again",
-        bundle.info().labels(), bundle.info().thresholds(), bundle.info().tokenizerScheme(), bundle.info().maxLength(),
-        bundle.info().provenance(), bundle.info().calibration()));
+    assertThat(loaded.info())
+        .isEqualTo(
+            new BundleInfo(
+                bundle.info().formatVersion(),
+                bundle.info().name(),
+                "again",
+                bundle.info().labels(),
+                bundle.info().thresholds(),
+                bundle.info().tokenizerScheme(),
+                bundle.info().maxLength(),
+                bundle.info().provenance(),
+                bundle.info().calibration()));
     assertThat(bundle.info().version()).isNotEqualTo("again");
     float[][] after = ModerationModel.of(loaded).score(FIXED);
     for (int i = 0; i < FIXED.size(); i++) {
       assertThat(after[i]).as("comment %d", i).containsExactly(before[i]);
     }
-    assertThat(digest).isEqualTo(ModelBundle.digest(out)).isNotEqualTo(ModelBundle.digest(original));
+    assertThat(digest)
+        .isEqualTo(ModelBundle.digest(out))
+        .isNotEqualTo(ModelBundle.digest(original));
     assertThatThrownBy(() -> bundle.withVersion(" ")).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -116,29 +128,41 @@ class ModelBundleTest {
   }
 
   @Test
-  void theCalibrationIsStoredAndAFormat2BundleWithoutItsLinearModelIsRefused(@TempDir Path dir) throws IOException {
+  void theCalibrationIsStoredAndAFormat2BundleWithoutItsLinearModelIsRefused(@TempDir Path dir)
+      throws IOException {
     Path out = saved(dir);
     assertThat(bundle.info().formatVersion()).isEqualTo(2);
-    assertThat(ModelBundle.load(out).info().calibration()).isNotNull().isEqualTo(bundle.info().calibration());
-    assertThat(Files.readString(out.resolve(ModelBundle.INFO_FILE))).contains("\"calibration\"", "\"slopes\"", "\"networkWeight\"");
+    assertThat(ModelBundle.load(out).info().calibration())
+        .isNotNull()
+        .isEqualTo(bundle.info().calibration());
+    assertThat(Files.readString(out.resolve(ModelBundle.INFO_FILE)))
+        .contains("\"calibration\"", "\"slopes\"", "\"networkWeight\"");
     Files.delete(out.resolve(ModelBundle.LINEAR_FILE));
-    assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining(ModelBundle.LINEAR_FILE).hasMessageContaining("missing");
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .hasMessageContaining(ModelBundle.LINEAR_FILE)
+        .hasMessageContaining("missing");
   }
 
   @Test
   void missingFilesAndManifestsAreRefused(@TempDir Path dir) throws IOException {
     Path out = saved(dir);
     Files.delete(out.resolve(ModelBundle.INFO_FILE));
-    assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining(ModelBundle.INFO_FILE).hasMessageContaining("missing");
+    assertThatThrownBy(() -> ModelBundle.load(out))
+        .hasMessageContaining(ModelBundle.INFO_FILE)
+        .hasMessageContaining("missing");
     Files.delete(out.resolve(ModelBundle.MANIFEST_FILE));
     assertThatThrownBy(() -> ModelBundle.load(out)).hasMessageContaining("no manifest.json");
-    assertThatThrownBy(() -> ModelBundle.load(dir.resolve("nowhere"))).hasMessageContaining("not a directory");
+    assertThatThrownBy(() -> ModelBundle.load(dir.resolve("nowhere")))
+        .hasMessageContaining("not a directory");
   }
 
   @Test
   void aCorruptManifestIsRefused(@TempDir Path dir) throws IOException {
     Path out = saved(dir);
-    Files.writeString(out.resolve(ModelBundle.MANIFEST_FILE), "{\"format\": \"modstream-model-bundle\", \"files\": {", StandardCharsets.UTF_8);
+    Files.writeString(
+        out.resolve(ModelBundle.MANIFEST_FILE),
+        "{\"format\": \"modstream-model-bundle\", \"files\": {",
+        StandardCharsets.UTF_8);
     assertThatThrownBy(() -> ModelBundle.load(out))
         .isInstanceOf(InvalidBundleException.class)
         .hasMessageContaining("corrupt");
@@ -146,16 +170,21 @@ class ModelBundleTest {
 
   @Test
   void aConsistentlyRewrittenFileThatIsNotANetworkIsRefused(@TempDir Path dir) throws IOException {
-    // Someone replaced network.zip and updated the manifest to match: checksums pass, parsing must not.
+    // Someone replaced network.zip and updated the manifest to match: checksums pass, parsing must
+    // not.
     Path out = saved(dir);
     byte[] junk = "not a zip".getBytes(StandardCharsets.UTF_8);
     Files.write(out.resolve(ModelBundle.NETWORK_FILE), junk);
     String manifest = Files.readString(out.resolve(ModelBundle.MANIFEST_FILE));
-    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) BundleDirectory.JSON.readTree(manifest);
-    var entry = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(ModelBundle.NETWORK_FILE);
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) BundleDirectory.JSON.readTree(manifest);
+    var entry =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            tree.get("files").get(ModelBundle.NETWORK_FILE);
     entry.put("bytes", junk.length);
     entry.put("sha256", io.modstream.schemas.SafeFiles.sha256(junk));
-    Files.write(out.resolve(ModelBundle.MANIFEST_FILE), BundleDirectory.JSON.writeValueAsBytes(tree));
+    Files.write(
+        out.resolve(ModelBundle.MANIFEST_FILE), BundleDirectory.JSON.writeValueAsBytes(tree));
     assertThatThrownBy(() -> ModelBundle.load(out))
         .isInstanceOf(InvalidBundleException.class)
         .hasMessageContaining(ModelBundle.NETWORK_FILE)

@@ -1,12 +1,12 @@
 package io.modstream.model;
 
-import io.modstream.model.evaluation.EvaluationReport;
-import io.modstream.model.text.TextEncoder;
-import io.modstream.model.text.Tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.testing.TestData;
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -23,16 +23,26 @@ class ModerationModelTest {
     ScoreCalibration calibration = bundle.info().calibration();
     assertThat(calibration).isNotNull();
     Tokenizer tokenizer = Tokenizer.forScheme(bundle.info().tokenizerScheme());
-    TextEncoder encoder = new TextEncoder(tokenizer, bundle.vocabulary(), bundle.info().maxLength());
+    TextEncoder encoder =
+        new TextEncoder(tokenizer, bundle.vocabulary(), bundle.info().maxLength());
     ModerationModel model = ModerationModel.of(bundle);
     for (String text : List.of("you are a stupid 1d10t", "Thanks for fixing the citation.")) {
-      List<String> tokens = tokenizer.tokenize(text, ModerationModel.LINEAR_MAX_TOKENS).stream().map(bundle.vocabulary()::resolve).toList();
+      List<String> tokens =
+          tokenizer.tokenize(text, ModerationModel.LINEAR_MAX_TOKENS).stream()
+              .map(bundle.vocabulary()::resolve)
+              .toList();
       double[] linear = bundle.linear().logits(tokens);
-      float[] network = io.modstream.model.internal.Scoring.score(
-          bundle.newNetwork(), new int[][] {encoder.encodeTokens(tokens)}, 1, bundle.info().labels().size())[0];
+      float[] network =
+          io.modstream.model.internal.Scoring.score(
+              bundle.newNetwork(),
+              new int[][] {encoder.encodeTokens(tokens)},
+              1,
+              bundle.info().labels().size())[0];
       float[] served = model.score(List.of(text))[0];
       for (int j = 0; j < served.length; j++) {
-        assertThat(served[j]).as("%s, label %d", text, j).isCloseTo(calibration.apply(j, network[j], linear[j]), within(1e-6f));
+        assertThat(served[j])
+            .as("%s, label %d", text, j)
+            .isCloseTo(calibration.apply(j, network[j], linear[j]), within(1e-6f));
         assertThat(served[j]).isNotEqualTo(network[j]);
       }
     }
@@ -65,18 +75,23 @@ class ModerationModelTest {
     }
   }
 
-  /** As on CUDA: the shares are tokenized on their threads, the network scores the call's rows at once. */
+  /**
+   * As on CUDA: the shares are tokenized on their threads, the network scores the call's rows at
+   * once.
+   */
   @Test
   void aSplitCallWhoseNetworkTakesTheWholeCallGivesTheSameScores() throws Exception {
     List<String> texts = TestData.sample(300).texts();
     float[][] one = ModerationModel.of(bundle, 1, 64).score(texts);
     for (int replicas : new int[] {2, 3}) {
-      float[][] whole = ModerationModel.of(bundle, replicas, 64, InferenceEngine.DEFAULT, true).score(texts);
+      float[][] whole =
+          ModerationModel.of(bundle, replicas, 64, InferenceEngine.DEFAULT, true).score(texts);
       for (int i = 0; i < texts.size(); i++) {
         assertThat(whole[i]).as("%d replicas, text %d", replicas, i).containsExactly(one[i]);
       }
     }
-    assertThat(ModerationModel.of(bundle, 3, 64, InferenceEngine.DEFAULT, true).score(List.of())).isEmpty();
+    assertThat(ModerationModel.of(bundle, 3, 64, InferenceEngine.DEFAULT, true).score(List.of()))
+        .isEmpty();
   }
 
   @Test
@@ -94,11 +109,17 @@ class ModerationModelTest {
           load[s] += ShareScheduler.cost(texts.get(row));
         }
       }
-      assertThat(seen).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, texts.size()).boxed().toList());
+      assertThat(seen)
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.IntStream.range(0, texts.size()).boxed().toList());
       long heaviest = texts.stream().mapToLong(ShareScheduler::cost).max().orElseThrow();
-      long spread = java.util.Arrays.stream(load).max().orElseThrow() - java.util.Arrays.stream(load).min().orElseThrow();
+      long spread =
+          java.util.Arrays.stream(load).max().orElseThrow()
+              - java.util.Arrays.stream(load).min().orElseThrow();
       // Longest first, each to the lightest share: no share ends more than one text behind.
-      assertThat(spread).as("%d shares: loads %s", shares, java.util.Arrays.toString(load)).isLessThanOrEqualTo(heaviest);
+      assertThat(spread)
+          .as("%d shares: loads %s", shares, java.util.Arrays.toString(load))
+          .isLessThanOrEqualTo(heaviest);
     }
   }
 
@@ -121,7 +142,9 @@ class ModerationModelTest {
     float[][] manyBatches = ModerationModel.of(bundle, 1, 7).score(texts);
     for (int i = 0; i < texts.size(); i++) {
       for (int j = 0; j < oneBatch[i].length; j++) {
-        assertThat(manyBatches[i][j]).as("row %d label %d", i, j).isCloseTo(oneBatch[i][j], within(1e-5f));
+        assertThat(manyBatches[i][j])
+            .as("row %d label %d", i, j)
+            .isCloseTo(oneBatch[i][j], within(1e-5f));
       }
     }
   }

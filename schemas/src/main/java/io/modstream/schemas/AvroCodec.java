@@ -61,15 +61,16 @@ public final class AvroCodec<T extends SpecificRecord> {
 
   /**
    * Returns a codec that also reads the given writer schemas: a consumer deployed before a
-   * producer's schema change learns the new schema this way (for example from a schema file
-   * shipped with the producer) and keeps reading.
+   * producer's schema change learns the new schema this way (for example from a schema file shipped
+   * with the producer) and keeps reading.
    *
    * @param type a generated record class
    * @param writerSchemas further versions of the record's schema
    * @param <T> the record type
    * @return the codec
    */
-  public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, List<Schema> writerSchemas) {
+  public static <T extends SpecificRecord> AvroCodec<T> of(
+      Class<T> type, List<Schema> writerSchemas) {
     return new AvroCodec<>(type, List.copyOf(writerSchemas));
   }
 
@@ -85,8 +86,12 @@ public final class AvroCodec<T extends SpecificRecord> {
       return encoder.encode(record).array();
     } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
       throw new RecordEncodingException(
-          "cannot encode " + schema.getName() + ": " + e.getMessage()
-              + " (a required field is unset or has the wrong type)", e);
+          "cannot encode "
+              + schema.getName()
+              + ": "
+              + e.getMessage()
+              + " (a required field is unset or has the wrong type)",
+          e);
     }
   }
 
@@ -105,18 +110,27 @@ public final class AvroCodec<T extends SpecificRecord> {
     } catch (MissingSchemaException e) {
       throw new RecordDecodingException(
           RecordDecodingException.Reason.UNKNOWN_SCHEMA,
-          "bytes were written with a " + schema.getName() + " schema this reader does not know ("
-              + e.getMessage() + "); add the writer's .avsc to this reader's known schemas"
-              + " (schemas/src/main/resources/io/modstream/schemas/history) and redeploy", e);
+          "bytes were written with a "
+              + schema.getName()
+              + " schema this reader does not know ("
+              + e.getMessage()
+              + "); add the writer's .avsc to this reader's known schemas"
+              + " (schemas/src/main/resources/io/modstream/schemas/history) and redeploy",
+          e);
     } catch (BadHeaderException e) {
       throw new RecordDecodingException(
           RecordDecodingException.Reason.NOT_AVRO,
-          "not an Avro single-object encoded " + schema.getName() + " (" + e.getMessage()
-              + "); producers must write with AvroCodec/AvroSerde", e);
+          "not an Avro single-object encoded "
+              + schema.getName()
+              + " ("
+              + e.getMessage()
+              + "); producers must write with AvroCodec/AvroSerde",
+          e);
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException(
           RecordDecodingException.Reason.CORRUPT,
-          "corrupt or truncated " + schema.getName() + " record (" + bytes.length + " bytes): " + e, e);
+          "corrupt or truncated " + schema.getName() + " record (" + bytes.length + " bytes): " + e,
+          e);
     }
   }
 
@@ -143,7 +157,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
         try (InputStream in = AvroCodec.class.getResourceAsStream(HISTORY + file)) {
           if (in == null) {
-            throw new IllegalStateException("schema history lists " + file + " but it is not on the class path");
+            throw new IllegalStateException(
+                "schema history lists " + file + " but it is not on the class path");
           }
           Schema s = new Schema.Parser().parse(in);
           if (s.getFullName().equals(fullName)) {
@@ -152,7 +167,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read the bundled schema history: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the bundled schema history: " + e.getMessage(), e);
     }
     return schemas;
   }

@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param <T> the record type
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class AvroSerde<T extends SpecificRecord>
+    implements Serde<T>, Serializer<T>, Deserializer<T> {
 
   private final AvroCodec<T> codec;
 

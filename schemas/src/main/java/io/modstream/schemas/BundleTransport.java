@@ -26,13 +26,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Carries a model bundle directory through Kafka, so instances on other hosts can fetch it
- * without a shared filesystem. Each file is cut into chunks of at most {@value #CHUNK_BYTES} bytes,
- * keyed {@code <name>/<version>/<file>/<index>} (unique keys, so a compacted topic keeps them all),
- * with headers naming the file, the chunk index and count, and the file's SHA-256. A fetch
- * reassembles the files into a local directory, checks every file's SHA-256, and moves the
- * directory into place only when all files are complete. The bundle URI is {@code
- * kafka://<topic>/<name>/<version>}.
+ * Carries a model bundle directory through Kafka, so instances on other hosts can fetch it without
+ * a shared filesystem. Each file is cut into chunks of at most {@value #CHUNK_BYTES} bytes, keyed
+ * {@code <name>/<version>/<file>/<index>} (unique keys, so a compacted topic keeps them all), with
+ * headers naming the file, the chunk index and count, and the file's SHA-256. A fetch reassembles
+ * the files into a local directory, checks every file's SHA-256, and moves the directory into place
+ * only when all files are complete. The bundle URI is {@code kafka://<topic>/<name>/<version>}.
  */
 public final class BundleTransport {
 
@@ -59,18 +58,25 @@ public final class BundleTransport {
    * @throws ExecutionException if the broker refuses a chunk
    * @throws InterruptedException if interrupted
    */
-  public static String publish(String bootstrapServers, String topic, Path dir, String name, String version)
+  public static String publish(
+      String bootstrapServers, String topic, Path dir, String name, String version)
       throws IOException, ExecutionException, InterruptedException {
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * CHUNK_BYTES);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            2 * CHUNK_BYTES);
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (Path file : files) {
         byte[] bytes = Files.readAllBytes(file);
         String fileName = file.getFileName().toString();
@@ -78,13 +84,16 @@ public final class BundleTransport {
         int count = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         for (int i = 0; i < count; i++) {
           int from = i * CHUNK_BYTES;
-          byte[] chunk = java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES));
+          byte[] chunk =
+              java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES));
           RecordHeaders h = new RecordHeaders();
           h.add(FILE, fileName.getBytes(StandardCharsets.UTF_8));
           h.add(INDEX, Integer.toString(i).getBytes(StandardCharsets.UTF_8));
           h.add(COUNT, Integer.toString(count).getBytes(StandardCharsets.UTF_8));
           h.add(SHA, sha.getBytes(StandardCharsets.UTF_8));
-          producer.send(new ProducerRecord<>(topic, null, name + "/" + version + "/" + fileName + "/" + i, chunk, h));
+          producer.send(
+              new ProducerRecord<>(
+                  topic, null, name + "/" + version + "/" + fileName + "/" + i, chunk, h));
         }
       }
       producer.flush();
@@ -116,8 +125,11 @@ public final class BundleTransport {
     Map<String, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
     Map<String, String> shas = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ModelReleases.consumerConfig(bootstrapServers),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            ModelReleases.consumerConfig(bootstrapServers),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       List<TopicPartition> parts = ModelReleases.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
@@ -128,20 +140,35 @@ public final class BundleTransport {
             continue;
           }
           String file = header(r, FILE);
-          chunks.computeIfAbsent(file, f -> new TreeMap<>()).put(Integer.parseInt(header(r, INDEX)), r.value());
+          chunks
+              .computeIfAbsent(file, f -> new TreeMap<>())
+              .put(Integer.parseInt(header(r, INDEX)), r.value());
           shas.put(file, header(r, SHA));
           counts.put(file, Integer.parseInt(header(r, COUNT)));
         }
       }
     }
     if (chunks.isEmpty()) {
-      throw new IOException("no chunks of " + uri + " on topic " + topic + "; was the bundle published with BundleTransport?");
+      throw new IOException(
+          "no chunks of "
+              + uri
+              + " on topic "
+              + topic
+              + "; was the bundle published with BundleTransport?");
     }
     Map<String, byte[]> files = new TreeMap<>();
     for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
       String file = e.getKey();
       if (e.getValue().size() != counts.get(file)) {
-        throw new IOException(uri + ": " + file + " has " + e.getValue().size() + " of " + counts.get(file) + " chunks");
+        throw new IOException(
+            uri
+                + ": "
+                + file
+                + " has "
+                + e.getValue().size()
+                + " of "
+                + counts.get(file)
+                + " chunks");
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (byte[] chunk : e.getValue().values()) {
@@ -149,7 +176,11 @@ public final class BundleTransport {
       }
       byte[] bytes = out.toByteArray();
       if (!SafeFiles.sha256(bytes).equals(shas.get(file))) {
-        throw new IOException(uri + ": " + file + " does not match its SHA-256 after reassembly; refusing the bundle");
+        throw new IOException(
+            uri
+                + ": "
+                + file
+                + " does not match its SHA-256 after reassembly; refusing the bundle");
       }
       files.put(file, bytes);
     }
@@ -158,9 +189,9 @@ public final class BundleTransport {
   }
 
   /**
-   * Returns the local directory of a released bundle: a {@code file:} URI as is, a {@code
-   * kafka:} URI fetched into {@code cache}. The caller still verifies the bundle against the
-   * release's digest.
+   * Returns the local directory of a released bundle: a {@code file:} URI as is, a {@code kafka:}
+   * URI fetched into {@code cache}. The caller still verifies the bundle against the release's
+   * digest.
    *
    * @param bootstrapServers the cluster, for kafka: URIs
    * @param uri the release's bundle URI
@@ -181,7 +212,10 @@ public final class BundleTransport {
     if ("kafka".equals(parsed.getScheme())) {
       return fetch(bootstrapServers, uri, cache);
     }
-    throw new IOException("bundle URI '" + uri + "' is not supported; use file: (shared store) or kafka: (BundleTransport)");
+    throw new IOException(
+        "bundle URI '"
+            + uri
+            + "' is not supported; use file: (shared store) or kafka: (BundleTransport)");
   }
 
   private static String header(ConsumerRecord<?, ?> r, String name) throws IOException {

@@ -28,9 +28,12 @@ public final class ModelReleases {
    */
   public static Map<String, Object> consumerConfig(String bootstrapServers) {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+        false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed");
   }
 
   /**
@@ -55,10 +58,12 @@ public final class ModelReleases {
    * @throws IllegalStateException if the topic does not exist
    * @throws org.apache.kafka.common.errors.TimeoutException if the cluster does not answer in time
    */
-  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
+  public static List<TopicPartition> partitions(
+      KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
+      throw new IllegalStateException(
+          "topic '" + topic + "' does not exist; create it with 'streams-app create-topics'");
     }
     return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
   }
@@ -94,7 +99,10 @@ public final class ModelReleases {
    */
   public static ModelRelease latest(String bootstrapServers, String topic, String modelName) {
     try (KafkaConsumer<String, ModelRelease> c =
-        new KafkaConsumer<>(consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class))) {
+        new KafkaConsumer<>(
+            consumerConfig(bootstrapServers),
+            new StringDeserializer(),
+            AvroSerde.of(ModelRelease.class))) {
       List<TopicPartition> parts = partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
@@ -122,10 +130,14 @@ public final class ModelReleases {
    */
   public static void publish(String bootstrapServers, String topic, ModelRelease release)
       throws ExecutionException, InterruptedException {
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true);
     try (KafkaProducer<String, ModelRelease> producer =
         new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(ModelRelease.class))) {
       producer.send(new ProducerRecord<>(topic, release.getModelName(), release)).get();

@@ -4,8 +4,8 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Bytes that cannot be decoded into a record. A Kafka {@link SerializationException}, so a
- * consumer's or Kafka Streams' deserialization error handling sees it; {@link #reason()} tells
- * the cases apart (for dead-letter headers, metrics and logs).
+ * consumer's or Kafka Streams' deserialization error handling sees it; {@link #reason()} tells the
+ * cases apart (for dead-letter headers, metrics and logs).
  */
 public final class RecordDecodingException extends SerializationException {
 

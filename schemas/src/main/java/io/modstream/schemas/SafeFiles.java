@@ -17,9 +17,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 digests and directories that appear whole or not at all: what model bundles need
- * wherever they are written (the trainer's output, a release store, a bundle reassembled from
- * Kafka).
+ * SHA-256 digests and directories that appear whole or not at all: what model bundles need wherever
+ * they are written (the trainer's output, a release store, a bundle reassembled from Kafka).
  */
 public final class SafeFiles {
 
@@ -57,8 +56,8 @@ public final class SafeFiles {
    *
    * @param dir the directory to create; it must not exist or must be empty
    * @param files file name to content, written in this order
-   * @param last a file of {@code files} to write after all others (a manifest: a reader that
-   *     finds it finds every file it lists), or null
+   * @param last a file of {@code files} to write after all others (a manifest: a reader that finds
+   *     it finds every file it lists), or null
    * @throws IOException on write failure, or if a file name is not a plain name
    */
   public static void writeDirectory(Path dir, Map<String, byte[]> files, String last)

@@ -6,9 +6,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * One topic of the pipeline: its name, the serdes of its records (keys are always strings), how
- * it is partitioned and its topic-level settings. The defaults live in {@link Topics}; a
- * deployment that renames a topic takes {@link #withName}. Immutable.
+ * One topic of the pipeline: its name, the serdes of its records (keys are always strings), how it
+ * is partitioned and its topic-level settings. The defaults live in {@link Topics}; a deployment
+ * that renames a topic takes {@link #withName}. Immutable.
  *
  * @param <V> the record value type
  * @param name the topic name

@@ -15,6 +15,7 @@ public final class Topics {
   private static final String WEEK_MS = Long.toString(7L * 24 * 3600 * 1000);
   private static final String MONTH_MS = Long.toString(30L * 24 * 3600 * 1000);
   private static final Map<String, String> WEEK = Map.of(TopicConfig.RETENTION_MS_CONFIG, WEEK_MS);
+
   /** Durable records (feedback, releases, bundle chunks): the latest per key wins. */
   private static final Map<String, String> COMPACTED =
       Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -36,7 +37,9 @@ public final class Topics {
    */
   public static final TopicSpec<byte[]> DEAD_LETTERS =
       new TopicSpec<>(
-          "comments-dlq", Serdes.ByteArray(), false,
+          "comments-dlq",
+          Serdes.ByteArray(),
+          false,
           Map.of(TopicConfig.RETENTION_MS_CONFIG, MONTH_MS));
 
   /** {@link Feedback} records; compacted, the latest verdict per comment wins. */

@@ -17,7 +17,9 @@ class AvroSerdeTest {
 
   @Test
   void everyContractRoundTrips() {
-    roundTrip(Comment.class, Comment.newBuilder().setCommentId("c").setText("hi").setCreatedAt(T).build());
+    roundTrip(
+        Comment.class,
+        Comment.newBuilder().setCommentId("c").setText("hi").setCreatedAt(T).build());
     roundTrip(
         LabelEvent.class,
         LabelEvent.newBuilder()
@@ -72,13 +74,25 @@ class AvroSerdeTest {
     AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
     assertThatThrownBy(() -> codec.decode("{\"text\":\"json\"}".getBytes()))
         .isInstanceOf(RecordDecodingException.class)
-        .satisfies(e -> assertThat(((RecordDecodingException) e).reason()).isEqualTo(RecordDecodingException.Reason.NOT_AVRO));
-    byte[] good = codec.encode(Comment.newBuilder().setCommentId("c-1").setText("a longer text").setCreatedAt(T).build());
+        .satisfies(
+            e ->
+                assertThat(((RecordDecodingException) e).reason())
+                    .isEqualTo(RecordDecodingException.Reason.NOT_AVRO));
+    byte[] good =
+        codec.encode(
+            Comment.newBuilder()
+                .setCommentId("c-1")
+                .setText("a longer text")
+                .setCreatedAt(T)
+                .build());
     byte[] truncated = Arrays.copyOf(good, good.length - 6);
     assertThatThrownBy(() -> codec.decode(truncated))
         .isInstanceOf(RecordDecodingException.class)
         .hasMessageContaining("truncated")
-        .satisfies(e -> assertThat(((RecordDecodingException) e).reason()).isEqualTo(RecordDecodingException.Reason.CORRUPT));
+        .satisfies(
+            e ->
+                assertThat(((RecordDecodingException) e).reason())
+                    .isEqualTo(RecordDecodingException.Reason.CORRUPT));
   }
 
   @Test
@@ -92,7 +106,12 @@ class AvroSerdeTest {
 
   @Test
   void everySchemaFieldIsDocumented() {
-    for (Schema s : List.of(Comment.getClassSchema(), LabelEvent.getClassSchema(), Feedback.getClassSchema(), ModelRelease.getClassSchema())) {
+    for (Schema s :
+        List.of(
+            Comment.getClassSchema(),
+            LabelEvent.getClassSchema(),
+            Feedback.getClassSchema(),
+            ModelRelease.getClassSchema())) {
       assertThat(s.getDoc()).as(s.getName()).isNotBlank();
       for (Schema.Field f : s.getFields()) {
         assertThat(f.doc()).as(s.getName() + "." + f.name()).isNotBlank();

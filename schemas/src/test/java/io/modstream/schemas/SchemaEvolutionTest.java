@@ -43,7 +43,8 @@ class SchemaEvolutionTest {
     Schema v2 = load("/evolution/Comment-v2.avsc");
     byte[] oldBytes = AvroCodec.of(Comment.class).encode(comment());
 
-    BinaryMessageDecoder<GenericRecord> newReader = new BinaryMessageDecoder<>(GenericData.get(), v2);
+    BinaryMessageDecoder<GenericRecord> newReader =
+        new BinaryMessageDecoder<>(GenericData.get(), v2);
     newReader.addSchema(Comment.getClassSchema());
     GenericRecord decoded = newReader.decode(oldBytes);
 
@@ -65,7 +66,8 @@ class SchemaEvolutionTest {
     newer.put("created_at", CREATED.toEpochMilli());
     newer.put("metadata", Map.of());
     newer.put("reply_to", "c-1");
-    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+    byte[] newBytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
 
     Comment decoded = AvroCodec.of(Comment.class, List.of(v2)).decode(newBytes);
 
@@ -83,14 +85,17 @@ class SchemaEvolutionTest {
     newer.put("text", "x");
     newer.put("created_at", 0L);
     newer.put("metadata", Map.of());
-    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+    byte[] newBytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
 
     assertThatThrownBy(() -> AvroCodec.of(Comment.class).decode(newBytes))
         .isInstanceOf(RecordDecodingException.class)
         .hasMessageContaining("does not know")
         .hasMessageContaining("history")
-        .satisfies(e -> assertThat(((RecordDecodingException) e).reason())
-            .isEqualTo(RecordDecodingException.Reason.UNKNOWN_SCHEMA));
+        .satisfies(
+            e ->
+                assertThat(((RecordDecodingException) e).reason())
+                    .isEqualTo(RecordDecodingException.Reason.UNKNOWN_SCHEMA));
   }
 
   @Test
@@ -100,10 +105,12 @@ class SchemaEvolutionTest {
     newer.put("comment_id", "c-4");
     newer.put("text", "t");
     newer.put("labels", Map.of("toxic", true));
-    newer.put("source", new GenericData.EnumSymbol(v2.getField("source").schema(), "TRUSTED_FLAGGER"));
+    newer.put(
+        "source", new GenericData.EnumSymbol(v2.getField("source").schema(), "TRUSTED_FLAGGER"));
     newer.put("reviewer_id", "r-1");
     newer.put("created_at", CREATED.toEpochMilli());
-    byte[] newBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
+    byte[] newBytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(newer).array();
 
     Feedback decoded = AvroCodec.of(Feedback.class, List.of(v2)).decode(newBytes);
 

@@ -12,11 +12,23 @@ class TopicsTest {
 
   @Test
   void theDefaultNamesAreThePublishedOnes() {
-    assertThat(List.of(Topics.COMMENTS.name(), Topics.COMMENT_LABELS.name(), Topics.DEAD_LETTERS.name(),
-            Topics.COMMENT_FEEDBACK.name(), Topics.MODEL_RELEASES.name(), Topics.MODEL_BUNDLES.name()))
-        .containsExactly("comments", "comment-labels", "comments-dlq", "comment-feedback", "model-releases",
+    assertThat(
+            List.of(
+                Topics.COMMENTS.name(),
+                Topics.COMMENT_LABELS.name(),
+                Topics.DEAD_LETTERS.name(),
+                Topics.COMMENT_FEEDBACK.name(),
+                Topics.MODEL_RELEASES.name(),
+                Topics.MODEL_BUNDLES.name()))
+        .containsExactly(
+            "comments",
+            "comment-labels",
+            "comments-dlq",
+            "comment-feedback",
+            "model-releases",
             "model-bundles");
-    assertThat(Topics.flagged(Topics.FLAGGED_PREFIX, "threat").name()).isEqualTo("comments-flagged-threat");
+    assertThat(Topics.flagged(Topics.FLAGGED_PREFIX, "threat").name())
+        .isEqualTo("comments-flagged-threat");
   }
 
   @Test
@@ -26,16 +38,30 @@ class TopicsTest {
     assertThat(Topics.MODEL_RELEASES.partitions(6)).isEqualTo(1);
     assertThat(Topics.DEAD_LETTERS.partitions(6)).isEqualTo(1);
     assertThat(Topics.COMMENT_FEEDBACK.configs()).containsEntry("cleanup.policy", "compact");
-    assertThat(Topics.COMMENTS.configs()).containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
+    assertThat(Topics.COMMENTS.configs())
+        .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
   }
 
   @Test
   void aTopicsSerdesRoundTripItsRecords() {
-    Comment c = Comment.newBuilder().setCommentId("c1").setText("hello").setCreatedAt(Instant.EPOCH).build();
+    Comment c =
+        Comment.newBuilder()
+            .setCommentId("c1")
+            .setText("hello")
+            .setCreatedAt(Instant.EPOCH)
+            .build();
     byte[] bytes = Topics.COMMENTS.valueSerde().serializer().serialize(Topics.COMMENTS.name(), c);
-    assertThat(Topics.COMMENTS.valueSerde().deserializer().deserialize(Topics.COMMENTS.name(), bytes)).isEqualTo(c);
-    assertThat(Topics.COMMENTS.keySerde().deserializer().deserialize("comments",
-        Topics.COMMENTS.keySerde().serializer().serialize("comments", "c1"))).isEqualTo("c1");
+    assertThat(
+            Topics.COMMENTS.valueSerde().deserializer().deserialize(Topics.COMMENTS.name(), bytes))
+        .isEqualTo(c);
+    assertThat(
+            Topics.COMMENTS
+                .keySerde()
+                .deserializer()
+                .deserialize(
+                    "comments",
+                    Topics.COMMENTS.keySerde().serializer().serialize("comments", "c1")))
+        .isEqualTo("c1");
   }
 
   @Test

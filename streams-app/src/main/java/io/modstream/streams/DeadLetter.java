@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Why a record went to the dead-letter topic, and the headers that say so. The DLQ record keeps
- * the original key and value bytes; its headers carry the reason, a human-readable detail and
- * the source topic, partition and offset ({@link DeadLetterHeaders}).
+ * Why a record went to the dead-letter topic, and the headers that say so. The DLQ record keeps the
+ * original key and value bytes; its headers carry the reason, a human-readable detail and the
+ * source topic, partition and offset ({@link DeadLetterHeaders}).
  */
 public enum DeadLetter {
   /** The value was null (a tombstone is not a comment). */
@@ -25,12 +25,16 @@ public enum DeadLetter {
 
   /** Header with the {@link DeadLetter} name. */
   public static final String REASON_HEADER = DeadLetterHeaders.REASON;
+
   /** Header with a human-readable explanation. */
   public static final String DETAIL_HEADER = DeadLetterHeaders.DETAIL;
+
   /** Header with the source topic. */
   public static final String TOPIC_HEADER = DeadLetterHeaders.TOPIC;
+
   /** Header with the source partition (decimal). */
   public static final String PARTITION_HEADER = DeadLetterHeaders.PARTITION;
+
   /** Header with the source offset (decimal). */
   public static final String OFFSET_HEADER = DeadLetterHeaders.OFFSET;
 

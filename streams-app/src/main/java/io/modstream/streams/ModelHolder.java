@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one reference to the model being served. A batch reads it once and is scored entirely by
- * that model, so replacing it (the hot-swap issue) can never split a batch across versions.
+ * The one reference to the model being served. A batch reads it once and is scored entirely by that
+ * model, so replacing it (the hot-swap issue) can never split a batch across versions.
  */
 public final class ModelHolder {
 

@@ -18,7 +18,12 @@ record PendingComment(String key, String text, long timestamp, long enqueuedAtMs
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     byte[] t = text.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(4 + k.length + 4 + t.length + 16)
-        .putInt(k.length).put(k).putInt(t.length).put(t).putLong(timestamp).putLong(enqueuedAtMs)
+        .putInt(k.length)
+        .put(k)
+        .putInt(t.length)
+        .put(t)
+        .putLong(timestamp)
+        .putLong(enqueuedAtMs)
         .array();
   }
 
@@ -29,6 +34,9 @@ record PendingComment(String key, String text, long timestamp, long enqueuedAtMs
     byte[] t = new byte[b.getInt()];
     b.get(t);
     return new PendingComment(
-        new String(k, StandardCharsets.UTF_8), new String(t, StandardCharsets.UTF_8), b.getLong(), b.getLong());
+        new String(k, StandardCharsets.UTF_8),
+        new String(t, StandardCharsets.UTF_8),
+        b.getLong(),
+        b.getLong());
   }
 }

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the {@code model-releases} topic in every instance (a consumer with no group, assigned
- * every partition) and swaps the served model when a new release of this instance's model
- * arrives. Loading, verification and warm-up run on this follower's own thread, never on a
- * stream thread; the swap itself is one reference write. A release that fails is refused and
- * logged, and the current model keeps serving.
+ * every partition) and swaps the served model when a new release of this instance's model arrives.
+ * Loading, verification and warm-up run on this follower's own thread, never on a stream thread;
+ * the swap itself is one reference write. A release that fails is refused and logged, and the
+ * current model keeps serving.
  */
 @SuppressWarnings("try") // close() waits for the follower thread, so it may be interrupted
 public final class ReleaseFollower implements AutoCloseable {
@@ -39,12 +39,21 @@ public final class ReleaseFollower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  ReleaseFollower(String bootstrapServers, String topic, String modelName, ModelHolder models, ReleaseLoader loader) {
+  ReleaseFollower(
+      String bootstrapServers,
+      String topic,
+      String modelName,
+      ModelHolder models,
+      ReleaseLoader loader) {
     this.topic = Objects.requireNonNull(topic);
     this.modelName = Objects.requireNonNull(modelName);
     this.models = models;
     this.loader = loader;
-    this.consumer = new KafkaConsumer<>(ModelReleases.consumerConfig(bootstrapServers), new StringDeserializer(), AvroSerde.of(ModelRelease.class));
+    this.consumer =
+        new KafkaConsumer<>(
+            ModelReleases.consumerConfig(bootstrapServers),
+            new StringDeserializer(),
+            AvroSerde.of(ModelRelease.class));
     this.thread = new Thread(this::run, "release-follower");
     this.thread.setDaemon(true);
   }
@@ -94,15 +103,24 @@ public final class ReleaseFollower implements AutoCloseable {
       ModerationModel next = loader.load(release);
       models.swap(next);
       swaps.incrementAndGet();
-      LOG.info("swapped model {} {} -> {} ({} ms to fetch, verify, load and warm up)", release.getModelName(),
-          current, release.getVersion(), (System.nanoTime() - started) / 1_000_000);
+      LOG.info(
+          "swapped model {} {} -> {} ({} ms to fetch, verify, load and warm up)",
+          release.getModelName(),
+          current,
+          release.getVersion(),
+          (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       lastRefused.set(release.getVersion() + ": " + e.getMessage());
-      LOG.error("refused release {} {}; still serving {}: {}", release.getModelName(), release.getVersion(), current, e.getMessage());
+      LOG.error(
+          "refused release {} {}; still serving {}: {}",
+          release.getModelName(),
+          release.getVersion(),
+          current,
+          e.getMessage());
       return false;
     }
   }

@@ -18,8 +18,8 @@ import java.util.function.Function;
  */
 final class ReleaseLoader {
 
-  private static final List<String> WARM_UP = List.of(
-      "Thanks for fixing the citation.", "you are an idiot", "I will find you", "ok");
+  private static final List<String> WARM_UP =
+      List.of("Thanks for fixing the citation.", "you are an idiot", "I will find you", "ok");
 
   private final List<String> labels;
   private final Function<ModelBundle, ModerationModel> models;
@@ -34,7 +34,11 @@ final class ReleaseLoader {
    * @param bootstrapServers the cluster, for bundles carried through Kafka
    * @param cache where bundles fetched from Kafka are reassembled
    */
-  ReleaseLoader(List<String> labels, Function<ModelBundle, ModerationModel> models, String bootstrapServers, Path cache) {
+  ReleaseLoader(
+      List<String> labels,
+      Function<ModelBundle, ModerationModel> models,
+      String bootstrapServers,
+      Path cache) {
     this.labels = labels == null ? null : List.copyOf(labels);
     this.bootstrapServers = bootstrapServers;
     this.cache = cache;
@@ -52,17 +56,41 @@ final class ReleaseLoader {
     Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), cache);
     String digest = ModelBundle.digest(dir);
     if (!digest.equals(release.getBundleSha256())) {
-      throw new InvalidBundleException("bundle " + dir + " has manifest SHA-256 " + digest + " but release "
-          + release.getVersion() + " says " + release.getBundleSha256() + "; refusing it");
+      throw new InvalidBundleException(
+          "bundle "
+              + dir
+              + " has manifest SHA-256 "
+              + digest
+              + " but release "
+              + release.getVersion()
+              + " says "
+              + release.getBundleSha256()
+              + "; refusing it");
     }
     ModelBundle bundle = ModelBundle.load(dir);
-    if (!bundle.info().version().equals(release.getVersion()) || !bundle.info().name().equals(release.getModelName())) {
-      throw new InvalidBundleException("bundle " + dir + " holds " + bundle.info().name() + " " + bundle.info().version()
-          + ", not the released " + release.getModelName() + " " + release.getVersion());
+    if (!bundle.info().version().equals(release.getVersion())
+        || !bundle.info().name().equals(release.getModelName())) {
+      throw new InvalidBundleException(
+          "bundle "
+              + dir
+              + " holds "
+              + bundle.info().name()
+              + " "
+              + bundle.info().version()
+              + ", not the released "
+              + release.getModelName()
+              + " "
+              + release.getVersion());
     }
     if (labels != null && !bundle.info().labels().equals(labels)) {
-      throw new InvalidBundleException("release " + release.getVersion() + " scores labels " + bundle.info().labels()
-          + " but this instance routes " + labels + "; a label change needs a restart with the new model");
+      throw new InvalidBundleException(
+          "release "
+              + release.getVersion()
+              + " scores labels "
+              + bundle.info().labels()
+              + " but this instance routes "
+              + labels
+              + "; a label change needs a restart with the new model");
     }
     ModerationModel model = models.apply(bundle);
     model.score(WARM_UP);

@@ -1,5 +1,8 @@
 package io.modstream.streams;
 
+import io.modstream.model.EngineOptions;
+import io.modstream.model.InferenceEngine;
+import io.modstream.schemas.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -10,9 +13,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import io.modstream.model.EngineOptions;
-import io.modstream.model.InferenceEngine;
-import io.modstream.schemas.Topics;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -25,121 +25,289 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The streams app's configuration: a properties file with environment variables laid over it
  * ({@code MODSTREAM_BATCH_SIZE} sets {@code batch.size}: prefix {@code MODSTREAM_}, upper case,
- * dots as underscores; variables that name no key are ignored, as other tools share the prefix). Every key has a default, a doc string and a validator; keys starting
- * with {@code kafka.} pass through to Kafka Streams and its clients with the prefix removed.
+ * dots as underscores; variables that name no key are ignored, as other tools share the prefix).
+ * Every key has a default, a doc string and a validator; keys starting with {@code kafka.} pass
+ * through to Kafka Streams and its clients with the prefix removed.
  */
 public final class ScorerConfig extends AbstractConfig {
 
   /** Kafka bootstrap servers. */
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
   /** Kafka Streams application id (consumer group, state and internal topic prefix). */
   public static final String APPLICATION_ID = "application.id";
+
   /** Path of the model bundle directory to serve. */
   public static final String MODEL_PATH = "model.path";
+
   /** Name of the served model; releases of other models are ignored. */
   public static final String MODEL_NAME = "model.name";
+
   /** Topic of model releases. */
   public static final String RELEASES_TOPIC = "releases.topic";
+
   /** Whether to follow releases and swap models live. */
   public static final String RELEASES_FOLLOW = "releases.follow";
+
   /** Source topic. */
   public static final String TOPIC_COMMENTS = "topic.comments";
+
   /** Label event topic. */
   public static final String TOPIC_LABELS = "topic.labels";
+
   /** Prefix of the per-label topics. */
   public static final String TOPIC_FLAGGED_PREFIX = "topic.flagged.prefix";
+
   /** Dead-letter topic. */
   public static final String TOPIC_DLQ = "topic.dlq";
+
   /** Most comments per scoring call. */
   public static final String BATCH_SIZE = "batch.size";
+
   /** Longest a comment waits for its batch to fill. */
   public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+
   /** Largest comment text accepted, in UTF-8 bytes. */
   public static final String TEXT_MAX_BYTES = "text.max.bytes";
+
   /** Scoring replicas (network copies). */
   public static final String SCORING_REPLICAS = "scoring.replicas";
-  /** The default scoring.replicas: two, which score faster than one even on a 2-core machine (docs/benchmarks.md). */
+
+  /**
+   * The default scoring.replicas: two, which score faster than one even on a 2-core machine
+   * (docs/benchmarks.md).
+   */
   public static final int DEFAULT_SCORING_REPLICAS = 2;
+
   /** Kafka Streams threads unless kafka.num.stream.threads says otherwise. */
   public static final int DEFAULT_STREAM_THREADS = 2;
+
   /** What runs the network. */
   public static final String SCORING_ENGINE = "scoring.engine";
+
   /** Native (OpenMP) threads. */
   public static final String NATIVE_THREADS = "native.threads";
+
   /** Which ONNX graph layout runs the recurrence. */
   public static final String ONNX_RECURRENCE = "scoring.onnx.recurrence";
+
   /** What a call costs on each ONNX layout. */
   public static final String ONNX_CALL_COSTS = "scoring.onnx.call.costs";
+
   /** Whether onnx-cuda may multiply in TF32. */
   public static final String ONNX_CUDA_TF32 = "scoring.onnx.cuda.tf32";
+
   /** Processing guarantee. */
   public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+
   /** Commit interval. */
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+
   /** Kafka Streams state directory. */
   public static final String STATE_DIR = "state.dir";
+
   /** Prefix of keys passed to Kafka. */
   public static final String KAFKA_PREFIX = "kafka.";
+
   /** Prefix of environment variables read over the file. */
   public static final String ENV_PREFIX = "MODSTREAM_";
 
   static final ConfigDef DEFINITION =
       new ConfigDef()
-          .define(BOOTSTRAP_SERVERS, Type.LIST, "127.0.0.1:9092", Importance.HIGH,
+          .define(
+              BOOTSTRAP_SERVERS,
+              Type.LIST,
+              "127.0.0.1:9092",
+              Importance.HIGH,
               "Kafka bootstrap servers, host:port[,host:port...].")
-          .define(APPLICATION_ID, Type.STRING, "modstream-scorer", new ConfigDef.NonEmptyString(), Importance.HIGH,
-              "Kafka Streams application id: instances with the same id share the work; it prefixes the consumer group, state directory and internal topics.")
-          .define(MODEL_PATH, Type.STRING, "", Importance.HIGH,
-              "Directory of the model bundle to serve at start (written by 'trainer train --out DIR'). Empty: serve the latest release of model.name (needs releases.follow=true).")
-          .define(MODEL_NAME, Type.STRING, "", Importance.MEDIUM,
-              "Model whose releases this instance follows. Empty: the name recorded in the bundle at model.path.")
-          .define(RELEASES_TOPIC, Type.STRING, Topics.MODEL_RELEASES.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(
+              APPLICATION_ID,
+              Type.STRING,
+              "modstream-scorer",
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Kafka Streams application id: instances with the same id share the work; it prefixes"
+                  + " the consumer group, state directory and internal topics.")
+          .define(
+              MODEL_PATH,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "Directory of the model bundle to serve at start (written by 'trainer train --out"
+                  + " DIR'). Empty: serve the latest release of model.name (needs"
+                  + " releases.follow=true).")
+          .define(
+              MODEL_NAME,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Model whose releases this instance follows. Empty: the name recorded in the bundle"
+                  + " at model.path.")
+          .define(
+              RELEASES_TOPIC,
+              Type.STRING,
+              Topics.MODEL_RELEASES.name(),
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
               "Compacted topic of ModelRelease records that every instance follows.")
-          .define(RELEASES_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
-              "Swap to each new release of model.name while running (fetch, verify, load and warm up off the stream threads, then one atomic swap). false: serve model.path until restarted.")
-          .define(TOPIC_COMMENTS, Type.STRING, Topics.COMMENTS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(
+              RELEASES_FOLLOW,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Swap to each new release of model.name while running (fetch, verify, load and warm"
+                  + " up off the stream threads, then one atomic swap). false: serve model.path"
+                  + " until restarted.")
+          .define(
+              TOPIC_COMMENTS,
+              Type.STRING,
+              Topics.COMMENTS.name(),
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
               "Source topic of Comment records, keyed by comment id.")
-          .define(TOPIC_LABELS, Type.STRING, Topics.COMMENT_LABELS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          .define(
+              TOPIC_LABELS,
+              Type.STRING,
+              Topics.COMMENT_LABELS.name(),
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
               "Topic of LabelEvent records, one per scored comment, same key as the comment.")
-          .define(TOPIC_FLAGGED_PREFIX, Type.STRING, Topics.FLAGGED_PREFIX, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-              "Prefix of the per-label topics: a comment flagged with label L also goes to <prefix>L (its LabelEvent).")
-          .define(TOPIC_DLQ, Type.STRING, Topics.DEAD_LETTERS.name(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-              "Dead-letter topic: records that cannot be scored, with their original bytes and the reason in headers.")
-          .define(BATCH_SIZE, Type.INT, 256, Range.between(1, 65_536), Importance.MEDIUM,
-              "Comments a task buffers before its batch is scored at once; the call also takes the waiting comments of the stream thread's other tasks.")
+          .define(
+              TOPIC_FLAGGED_PREFIX,
+              Type.STRING,
+              Topics.FLAGGED_PREFIX,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Prefix of the per-label topics: a comment flagged with label L also goes to"
+                  + " <prefix>L (its LabelEvent).")
+          .define(
+              TOPIC_DLQ,
+              Type.STRING,
+              Topics.DEAD_LETTERS.name(),
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Dead-letter topic: records that cannot be scored, with their original bytes and the"
+                  + " reason in headers.")
+          .define(
+              BATCH_SIZE,
+              Type.INT,
+              256,
+              Range.between(1, 65_536),
+              Importance.MEDIUM,
+              "Comments a task buffers before its batch is scored at once; the call also takes the"
+                  + " waiting comments of the stream thread's other tasks.")
           // 5 ms, not 50: a partial batch adds little latency at moderate load, with no measurable
           // saturated cost, and the idle app's short polls cost little CPU (docs/lab/speed.md,
           // "Latency").
-          .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(1, 600_000), Importance.MEDIUM,
-              "Longest a buffered comment waits for its batch to fill before the partial batch is scored (wall clock); 5 keeps partial batches from adding latency at moderate load without measurable throughput loss.")
-          .define(TEXT_MAX_BYTES, Type.INT, 65_536, Range.between(1, 16 * 1024 * 1024), Importance.MEDIUM,
-              "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter topic with reason TEXT_TOO_LARGE.")
-          .define(SCORING_REPLICAS, Type.INT, DEFAULT_SCORING_REPLICAS, Range.between(1, 64), Importance.LOW,
-              "Network replicas scoring in parallel, one thread each: a batch of at least 32 comments per replica is split into one share per replica, tokenized and (on the CPU engines) scored on its own thread; with onnx-cuda the shares are tokenized in parallel and the batch is scored in one network call. With the onnx engines the replicas share one copy of the weights.")
-          .define(SCORING_ENGINE, Type.STRING, InferenceEngine.DEFAULT.id(),
-              ValidString.in(Arrays.stream(InferenceEngine.values())
-                  .filter(e -> e != InferenceEngine.DL4J_FLOAT64) // a check's reference, not a serving engine
-                  .map(InferenceEngine::id).toArray(String[]::new)),
+          .define(
+              BATCH_MAX_WAIT_MS,
+              Type.LONG,
+              5L,
+              Range.between(1, 600_000),
               Importance.MEDIUM,
-              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest CPU engine), dl4j (Deeplearning4j, the training engine and the reference) or onnx-cuda (ONNX Runtime on CUDA device 0; needs the -Pgpu build, see docs/gpu.md). 'trainer verify-engine' checks an engine's scores against dl4j's.")
-          .define(NATIVE_THREADS, Type.INT, 1, Range.between(1, 256), Importance.LOW,
-              "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1, since parallelism comes from the scoring replicas and the stream threads, and more native threads would compete with them for the cores.")
-          .define(ONNX_RECURRENCE, Type.STRING, EngineOptions.Recurrence.AUTO.id(),
-              ValidString.in(Arrays.stream(EngineOptions.Recurrence.values())
-                  .map(EngineOptions.Recurrence::id).toArray(String[]::new)),
+              "Longest a buffered comment waits for its batch to fill before the partial batch is"
+                  + " scored (wall clock); 5 keeps partial batches from adding latency at moderate"
+                  + " load without measurable throughput loss.")
+          .define(
+              TEXT_MAX_BYTES,
+              Type.INT,
+              65_536,
+              Range.between(1, 16 * 1024 * 1024),
+              Importance.MEDIUM,
+              "Largest comment text accepted, in UTF-8 bytes; larger comments go to the dead-letter"
+                  + " topic with reason TEXT_TOO_LARGE.")
+          .define(
+              SCORING_REPLICAS,
+              Type.INT,
+              DEFAULT_SCORING_REPLICAS,
+              Range.between(1, 64),
               Importance.LOW,
-              "Which ONNX graph layout runs the LSTM's recurrence: auto (on the CPU both, each call on the one scoring.onnx.call.costs makes cheaper; on CUDA the fused one), fused or folded.")
-          .define(ONNX_CALL_COSTS, Type.STRING, "", new CallCostsValidator(), Importance.LOW,
-              "What a call costs on each ONNX layout, six microsecond figures FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP, as 'ops/jmh-bench --call-costs' prints them for a host. Empty: the built-in CPU figures (none on CUDA, where batches are cut at batch.size).")
-          .define(ONNX_CUDA_TF32, Type.BOOLEAN, false, Importance.LOW,
-              "Let onnx-cuda multiply in TF32 on GPUs that have it: faster, but scores move further from DL4J's than the engines' 1e-5 agreement.")
-          .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
-              "exactly_once_v2 (no lost or duplicated event after a crash) or at_least_once (lower latency, duplicates possible after a crash).")
-          .define(COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.between(1, 600_000), Importance.LOW,
-              "How often Kafka Streams commits; with exactly_once_v2 events become visible to read_committed consumers at each commit, so an event waits half of it on average. 50 (Kafka Streams' exactly-once default is 100) keeps read_committed latency low without measurable throughput loss.")
-          .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/modstream-streams", Importance.LOW,
-              "Kafka Streams state directory (the comment buffer is restored from its changelog topic, so this may be ephemeral).");
+              "Network replicas scoring in parallel, one thread each: a batch of at least 32"
+                  + " comments per replica is split into one share per replica, tokenized and (on"
+                  + " the CPU engines) scored on its own thread; with onnx-cuda the shares are"
+                  + " tokenized in parallel and the batch is scored in one network call. With the"
+                  + " onnx engines the replicas share one copy of the weights.")
+          .define(
+              SCORING_ENGINE,
+              Type.STRING,
+              InferenceEngine.DEFAULT.id(),
+              ValidString.in(
+                  Arrays.stream(InferenceEngine.values())
+                      .filter(
+                          e ->
+                              e
+                                  != InferenceEngine
+                                      .DL4J_FLOAT64) // a check's reference, not a serving engine
+                      .map(InferenceEngine::id)
+                      .toArray(String[]::new)),
+              Importance.MEDIUM,
+              "What runs the network: onnx (ONNX Runtime on the CPU, the fastest CPU engine), dl4j"
+                  + " (Deeplearning4j, the training engine and the reference) or onnx-cuda (ONNX"
+                  + " Runtime on CUDA device 0; needs the -Pgpu build, see docs/gpu.md). 'trainer"
+                  + " verify-engine' checks an engine's scores against dl4j's.")
+          .define(
+              NATIVE_THREADS,
+              Type.INT,
+              1,
+              Range.between(1, 256),
+              Importance.LOW,
+              "Native (OpenMP) threads of the model engine when OMP_NUM_THREADS is unset; 1, since"
+                  + " parallelism comes from the scoring replicas and the stream threads, and more"
+                  + " native threads would compete with them for the cores.")
+          .define(
+              ONNX_RECURRENCE,
+              Type.STRING,
+              EngineOptions.Recurrence.AUTO.id(),
+              ValidString.in(
+                  Arrays.stream(EngineOptions.Recurrence.values())
+                      .map(EngineOptions.Recurrence::id)
+                      .toArray(String[]::new)),
+              Importance.LOW,
+              "Which ONNX graph layout runs the LSTM's recurrence: auto (on the CPU both, each call"
+                  + " on the one scoring.onnx.call.costs makes cheaper; on CUDA the fused one),"
+                  + " fused or folded.")
+          .define(
+              ONNX_CALL_COSTS,
+              Type.STRING,
+              "",
+              new CallCostsValidator(),
+              Importance.LOW,
+              "What a call costs on each ONNX layout, six microsecond figures"
+                  + " FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP,"
+                  + " as 'ops/jmh-bench --call-costs' prints them for a host. Empty: the built-in"
+                  + " CPU figures (none on CUDA, where batches are cut at batch.size).")
+          .define(
+              ONNX_CUDA_TF32,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Let onnx-cuda multiply in TF32 on GPUs that have it: faster, but scores move further"
+                  + " from DL4J's than the engines' 1e-5 agreement.")
+          .define(
+              PROCESSING_GUARANTEE,
+              Type.STRING,
+              StreamsConfig.EXACTLY_ONCE_V2,
+              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+              Importance.MEDIUM,
+              "exactly_once_v2 (no lost or duplicated event after a crash) or at_least_once (lower"
+                  + " latency, duplicates possible after a crash).")
+          .define(
+              COMMIT_INTERVAL_MS,
+              Type.LONG,
+              50L,
+              Range.between(1, 600_000),
+              Importance.LOW,
+              "How often Kafka Streams commits; with exactly_once_v2 events become visible to"
+                  + " read_committed consumers at each commit, so an event waits half of it on"
+                  + " average. 50 (Kafka Streams' exactly-once default is 100) keeps read_committed"
+                  + " latency low without measurable throughput loss.")
+          .define(
+              STATE_DIR,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/modstream-streams",
+              Importance.LOW,
+              "Kafka Streams state directory (the comment buffer is restored from its changelog"
+                  + " topic, so this may be ephemeral).");
 
   private final Map<String, Object> kafkaOverrides;
 
@@ -152,24 +320,38 @@ public final class ScorerConfig extends AbstractConfig {
   public ScorerConfig(Map<?, ?> props) {
     super(DEFINITION, props, false);
     Map<String, Object> overrides = new HashMap<>();
-    props.forEach((k, v) -> {
-      String key = k.toString();
-      if (key.startsWith(KAFKA_PREFIX)) {
-        overrides.put(key.substring(KAFKA_PREFIX.length()), v);
-      } else if (!DEFINITION.names().contains(key)) {
-        throw new ConfigException(key, v, "unknown key; Kafka settings take the prefix '" + KAFKA_PREFIX
-            + "' (for example kafka." + key + "), see the configuration reference in the README");
-      }
-    });
+    props.forEach(
+        (k, v) -> {
+          String key = k.toString();
+          if (key.startsWith(KAFKA_PREFIX)) {
+            overrides.put(key.substring(KAFKA_PREFIX.length()), v);
+          } else if (!DEFINITION.names().contains(key)) {
+            throw new ConfigException(
+                key,
+                v,
+                "unknown key; Kafka settings take the prefix '"
+                    + KAFKA_PREFIX
+                    + "' (for example kafka."
+                    + key
+                    + "), see the configuration reference in the README");
+          }
+        });
     this.kafkaOverrides = Map.copyOf(overrides);
     String modelPath = getString(MODEL_PATH);
     if (modelPath.isBlank()) {
       if (!getBoolean(RELEASES_FOLLOW) || getString(MODEL_NAME).isBlank()) {
-        throw new ConfigException(MODEL_PATH, "", "no model to serve; set model.path (or MODSTREAM_MODEL_PATH) to a bundle directory"
-            + " from 'trainer train --out DIR', or set model.name with releases.follow=true to serve the latest release");
+        throw new ConfigException(
+            MODEL_PATH,
+            "",
+            "no model to serve; set model.path (or MODSTREAM_MODEL_PATH) to a bundle directory from"
+                + " 'trainer train --out DIR', or set model.name with releases.follow=true to serve"
+                + " the latest release");
       }
     } else if (!Files.isDirectory(Path.of(modelPath))) {
-      throw new ConfigException(MODEL_PATH, modelPath, "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
+      throw new ConfigException(
+          MODEL_PATH,
+          modelPath,
+          "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
     }
   }
 
@@ -192,14 +374,16 @@ public final class ScorerConfig extends AbstractConfig {
     }
     // The environment is shared with other tools (MODSTREAM_JAVA_OPTS, ...): take only the
     // variables that name a configuration key; unknown keys in the file stay errors.
-    env.forEach((k, v) -> {
-      if (k.startsWith(ENV_PREFIX)) {
-        String key = k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        if (DEFINITION.names().contains(key) || key.startsWith(KAFKA_PREFIX)) {
-          props.put(key, v);
-        }
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(ENV_PREFIX)) {
+            String key =
+                k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (DEFINITION.names().contains(key) || key.startsWith(KAFKA_PREFIX)) {
+              props.put(key, v);
+            }
+          }
+        });
     return new ScorerConfig(props);
   }
 
@@ -219,7 +403,8 @@ public final class ScorerConfig extends AbstractConfig {
     p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
     // An idle stream thread blocks in poll() for poll.ms and runs wall-clock punctuators only
     // between polls: keep it below the batch wait so partial batches are not held back.
-    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, Math.max(1L, getLong(BATCH_MAX_WAIT_MS) / 2)));
+    p.put(
+        StreamsConfig.POLL_MS_CONFIG, Math.min(100L, Math.max(1L, getLong(BATCH_MAX_WAIT_MS) / 2)));
     // Two stream threads: while one scores a batch the other can consume and produce. On 2 cores
     // saturated throughput was the same as with one within this machine's noise, and half-load
     // p99 latency lower in both comparisons (docs/lab/speed.md). kafka.num.stream.threads
@@ -230,7 +415,10 @@ public final class ScorerConfig extends AbstractConfig {
     // the app's own, and one per stream thread, whose partition assignor builds a StreamsConfig
     // from the main consumer's configs, which carry only main.consumer.-prefixed extras.
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+    p.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     p.putAll(kafkaOverrides);
     return p;
   }
@@ -278,14 +466,26 @@ public final class ScorerConfig extends AbstractConfig {
    * @return the table
    */
   public static String referenceTable() {
-    StringBuilder sb = new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
     for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-      sb.append("| `").append(key.name).append("` | ").append(key.type.toString().toLowerCase(Locale.ROOT))
-          .append(" | ").append(key.hasDefault() ? "`" + displayDefault(key) + "`" : "")
-          .append(" | ").append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
-          .append(" | ").append(key.documentation).append(" |\n");
+      sb.append("| `")
+          .append(key.name)
+          .append("` | ")
+          .append(key.type.toString().toLowerCase(Locale.ROOT))
+          .append(" | ")
+          .append(key.hasDefault() ? "`" + displayDefault(key) + "`" : "")
+          .append(" | ")
+          .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|"))
+          .append(" | ")
+          .append(key.documentation)
+          .append(" |\n");
     }
-    sb.append("| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g. `kafka.linger.ms=5`. `num.stream.threads` defaults to 2 here, so that one thread can consume and produce while the other scores a batch. |\n");
+    sb.append(
+        "| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g."
+            + " `kafka.linger.ms=5`. `num.stream.threads` defaults to 2 here, so that one thread"
+            + " can consume and produce while the other scores a batch. |\n");
     return sb.toString();
   }
 }

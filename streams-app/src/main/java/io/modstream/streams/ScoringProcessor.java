@@ -28,20 +28,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Validates comments, buffers them in a changelog-backed store and scores them in batches: when
- * {@code batch.size} comments are buffered, or when the oldest has waited {@code
- * batch.max.wait.ms} (wall clock). A due batch is scored together with the waiting comments of the
- * other tasks of the same stream thread ({@link ThreadBatch}), by one model read once from the
- * {@link ModelHolder}; each task forwards its own results. Each comment yields one {@link
- * LabelEvent} on the labels sink and one more on the sink of every label it is flagged with.
- * Invalid input goes to the dead-letter sink.
+ * {@code batch.size} comments are buffered, or when the oldest has waited {@code batch.max.wait.ms}
+ * (wall clock). A due batch is scored together with the waiting comments of the other tasks of the
+ * same stream thread ({@link ThreadBatch}), by one model read once from the {@link ModelHolder};
+ * each task forwards its own results. Each comment yields one {@link LabelEvent} on the labels sink
+ * and one more on the sink of every label it is flagged with. Invalid input goes to the dead-letter
+ * sink.
  *
  * <p>Why a store and not a list: Kafka Streams commits the offsets of records already handed to
  * {@code process()}, so a comment buffered in memory at a commit would be lost in a crash. In the
  * store, the buffered comment is written to the changelog in the same transaction as the offset
- * commit (exactly_once_v2), and restored on restart. The store is only read back at {@code
- * init()}; in between, the same comments are held in memory in sequence order, with their scores
- * once scored. A comment leaves the store only when its events are forwarded, so a comment scored
- * for this task by another task's call but not yet forwarded is scored again after a crash.
+ * commit (exactly_once_v2), and restored on restart. The store is only read back at {@code init()};
+ * in between, the same comments are held in memory in sequence order, with their scores once
+ * scored. A comment leaves the store only when its events are forwarded, so a comment scored for
+ * this task by another task's call but not yet forwarded is scored again after a crash.
  */
 final class ScoringProcessor
     implements Processor<String, byte[], String, Object>, ThreadBatch.Member {
@@ -59,8 +59,10 @@ final class ScoringProcessor
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, byte[]> buffer;
   private ThreadBatch batch;
+
   /** The buffered comments in sequence order: the scored ones first, then the unscored. */
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
   private long nextSequence;
   private int unscored;
   private long oldestUnscoredMs = Long.MAX_VALUE;
@@ -81,7 +83,12 @@ final class ScoringProcessor
     }
   }
 
-  ScoringProcessor(ModelHolder models, int batchSize, long maxWaitMs, int maxTextBytes, Map<String, String> flaggedSinks) {
+  ScoringProcessor(
+      ModelHolder models,
+      int batchSize,
+      long maxWaitMs,
+      int maxTextBytes,
+      Map<String, String> flaggedSinks) {
     this.models = models;
     this.batchSize = batchSize;
     this.maxWaitMs = maxWaitMs;
@@ -111,16 +118,27 @@ final class ScoringProcessor
       }
     }
     if (unscored > 0) {
-      LOG.info("task {}: {} buffered comments restored from the changelog", context.taskId(), unscored);
+      LOG.info(
+          "task {}: {} buffered comments restored from the changelog", context.taskId(), unscored);
     }
     // Metrics in group stream-modstream-metrics, tagged with the task id (JMX, and any
     // metrics.reporters configured with kafka.metric.reporters): score-batch-latency-avg/max and
     // -rate/-total per scoring call this task started, scored-comment-rate/-total,
     // dead-letter-rate/-total.
     String task = context.taskId().toString();
-    batchSensor = context.metrics().addLatencyRateTotalSensor(METRICS_SCOPE, task, "score-batch", Sensor.RecordingLevel.INFO);
-    scoredSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "scored-comment", Sensor.RecordingLevel.INFO);
-    deadLetterSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "dead-letter", Sensor.RecordingLevel.INFO);
+    batchSensor =
+        context
+            .metrics()
+            .addLatencyRateTotalSensor(
+                METRICS_SCOPE, task, "score-batch", Sensor.RecordingLevel.INFO);
+    scoredSensor =
+        context
+            .metrics()
+            .addRateTotalSensor(METRICS_SCOPE, task, "scored-comment", Sensor.RecordingLevel.INFO);
+    deadLetterSensor =
+        context
+            .metrics()
+            .addRateTotalSensor(METRICS_SCOPE, task, "dead-letter", Sensor.RecordingLevel.INFO);
     long tick = Math.max(1, maxWaitMs / 5);
     context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::onTick);
   }
@@ -143,9 +161,14 @@ final class ScoringProcessor
       deadLetter(record, DeadLetter.EMPTY_TEXT, "the comment text is empty or whitespace only");
       return;
     }
-    int bytes = text.length() <= maxTextBytes / 3 ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    int bytes =
+        text.length() <= maxTextBytes / 3
+            ? text.length()
+            : text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxTextBytes) {
-      deadLetter(record, DeadLetter.TEXT_TOO_LARGE,
+      deadLetter(
+          record,
+          DeadLetter.TEXT_TOO_LARGE,
           "the text has " + bytes + " UTF-8 bytes, more than text.max.bytes=" + maxTextBytes);
       return;
     }
@@ -225,7 +248,12 @@ final class ScoringProcessor
   public void acceptVerdicts(List<Verdict> verdicts, long decidedAtMs) {
     if (verdicts.size() != unscored) {
       throw new IllegalStateException(
-          "task " + context.taskId() + ": " + verdicts.size() + " verdicts for " + unscored
+          "task "
+              + context.taskId()
+              + ": "
+              + verdicts.size()
+              + " verdicts for "
+              + unscored
               + " unscored comments");
     }
     int scored = waiting.size() - unscored;
@@ -272,8 +300,16 @@ final class ScoringProcessor
     RecordMetadata source = context.recordMetadata().orElseThrow();
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     reason.addTo(headers, detail, source.topic(), source.partition(), source.offset());
-    context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers), ScoringTopology.DLQ_SINK);
+    context.forward(
+        new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
+        ScoringTopology.DLQ_SINK);
     deadLetterSensor.record();
-    LOG.debug("dead-lettered {}-{}@{}: {} ({})", source.topic(), source.partition(), source.offset(), reason, detail);
+    LOG.debug(
+        "dead-lettered {}-{}@{}: {} ({})",
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        reason,
+        detail);
   }
 }

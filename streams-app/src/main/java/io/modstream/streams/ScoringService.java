@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * topology, the Kafka Streams client and the release follower. {@code main} and the integration
  * tests run instances through this class.
  */
-@SuppressWarnings("try") // close() waits for the follower and Kafka Streams, so it may be interrupted
+@SuppressWarnings(
+    "try") // close() waits for the follower and Kafka Streams, so it may be interrupted
 public final class ScoringService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
@@ -51,26 +52,51 @@ public final class ScoringService implements AutoCloseable {
     ModerationModel model;
     if (!modelPath.isBlank()) {
       model = factory.apply(ModelBundle.load(Path.of(modelPath)));
-      LOG.info("serving {} {} from model.path {} on {} ({} replicas, batch {})", model.info().name(), model.info().version(),
-          modelPath, engine, replicas, batchSize);
+      LOG.info(
+          "serving {} {} from model.path {} on {} ({} replicas, batch {})",
+          model.info().name(),
+          model.info().version(),
+          modelPath,
+          engine,
+          replicas,
+          batchSize);
     } else {
       String name = cfg.getString(ScorerConfig.MODEL_NAME);
       ModelRelease latest = ModelReleases.latest(bootstrap, releases, name);
       if (latest == null) {
-        throw new IllegalStateException("model.path is empty and " + releases + " holds no release of '" + name
-            + "'; set model.path, or train a model and publish it with 'trainer release'");
+        throw new IllegalStateException(
+            "model.path is empty and "
+                + releases
+                + " holds no release of '"
+                + name
+                + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
       model = new ReleaseLoader(null, factory, bootstrap, cache).load(latest);
-      LOG.info("serving the latest release {} {} ({}) on {} ({} replicas, batch {})", name, latest.getVersion(),
-          latest.getBundleUri(), engine, replicas, batchSize);
+      LOG.info(
+          "serving the latest release {} {} ({}) on {} ({} replicas, batch {})",
+          name,
+          latest.getVersion(),
+          latest.getBundleUri(),
+          engine,
+          replicas,
+          batchSize);
     }
     models = new ModelHolder(model);
     topology = ScoringTopology.build(cfg, models);
     streams = new KafkaStreams(topology, cfg.streamsProperties());
-    String name = cfg.getString(ScorerConfig.MODEL_NAME).isBlank() ? model.info().name() : cfg.getString(ScorerConfig.MODEL_NAME);
-    follower = cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
-        ? new ReleaseFollower(bootstrap, releases, name, models, new ReleaseLoader(model.labels(), factory, bootstrap, cache))
-        : null;
+    String name =
+        cfg.getString(ScorerConfig.MODEL_NAME).isBlank()
+            ? model.info().name()
+            : cfg.getString(ScorerConfig.MODEL_NAME);
+    follower =
+        cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
+            ? new ReleaseFollower(
+                bootstrap,
+                releases,
+                name,
+                models,
+                new ReleaseLoader(model.labels(), factory, bootstrap, cache))
+            : null;
   }
 
   /** Starts scoring and, if configured, following releases. */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -22,19 +22,23 @@ import org.apache.kafka.streams.state.Stores;
  *   -> dlq-sink (comments-dlq)
  * </pre>
  *
- * Values are read as bytes and decoded in the processor, so a record that cannot be decoded
- * reaches the dead-letter topic with its original bytes and source position.
+ * Values are read as bytes and decoded in the processor, so a record that cannot be decoded reaches
+ * the dead-letter topic with its original bytes and source position.
  */
 public final class ScoringTopology {
 
   /** The source node. */
   public static final String SOURCE = "comments-source";
+
   /** The scoring processor. */
   public static final String PROCESSOR = "score-comments";
+
   /** The changelog-backed buffer of comments waiting for their batch. */
   public static final String BUFFER_STORE = "pending-comments";
+
   /** The label event sink. */
   public static final String LABELS_SINK = "labels-sink";
+
   /** The dead-letter sink. */
   public static final String DLQ_SINK = "dlq-sink";
 
@@ -68,23 +72,35 @@ public final class ScoringTopology {
     Serializer<LabelEvent> events = Topics.COMMENT_LABELS.valueSerde().serializer();
 
     Topology topology = new Topology();
-    topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(),
+    topology.addSource(
+        SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
         config.getString(ScorerConfig.TOPIC_COMMENTS));
-    topology.addProcessor(PROCESSOR,
-        () -> new ScoringProcessor(models, batchSize, maxWait, maxText, flaggedSinks), SOURCE);
+    topology.addProcessor(
+        PROCESSOR,
+        () -> new ScoringProcessor(models, batchSize, maxWait, maxText, flaggedSinks),
+        SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
             .withLoggingEnabled(Map.of())
             // A comment scored before the next commit never reaches the changelog with its
             // text: the cache folds its put and delete into one tombstone at the commit.
             .withCachingEnabled(),
         PROCESSOR);
-    topology.addSink(LABELS_SINK, config.getString(ScorerConfig.TOPIC_LABELS), keys, events, PROCESSOR);
+    topology.addSink(
+        LABELS_SINK, config.getString(ScorerConfig.TOPIC_LABELS), keys, events, PROCESSOR);
     String prefix = config.getString(ScorerConfig.TOPIC_FLAGGED_PREFIX);
-    flaggedSinks.forEach((label, sink) ->
-        topology.addSink(sink, Topics.flagged(prefix, label).name(), keys, events, PROCESSOR));
-    topology.addSink(DLQ_SINK, config.getString(ScorerConfig.TOPIC_DLQ), keys,
-        Topics.DEAD_LETTERS.valueSerde().serializer(), PROCESSOR);
+    flaggedSinks.forEach(
+        (label, sink) ->
+            topology.addSink(sink, Topics.flagged(prefix, label).name(), keys, events, PROCESSOR));
+    topology.addSink(
+        DLQ_SINK,
+        config.getString(ScorerConfig.TOPIC_DLQ),
+        keys,
+        Topics.DEAD_LETTERS.valueSerde().serializer(),
+        PROCESSOR);
     return topology;
   }
 }

@@ -20,14 +20,20 @@ import picocli.CommandLine.Option;
 @Command(
     name = "streams-app",
     mixinStandardHelpOptions = true,
-    description = {"Scores comments from Kafka with the configured model bundle and publishes label events."},
+    description = {
+      "Scores comments from Kafka with the configured model bundle and publishes label events."
+    },
     subcommands = {StreamsApp.CreateTopics.class, StreamsApp.ConfigReference.class})
 public final class StreamsApp implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file; MODSTREAM_* environment variables override it (see the README's configuration reference).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Properties file; MODSTREAM_* environment variables override it (see the README's"
+              + " configuration reference).")
   Path config;
 
   @Option(names = "--create-topics", description = "Create missing topics before starting.")
@@ -40,11 +46,12 @@ public final class StreamsApp implements Callable<Integer> {
    */
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new StreamsApp());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + e.getMessage());
-      LOG.debug("stack trace", e);
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + e.getMessage());
+          LOG.debug("stack trace", e);
+          return 1;
+        });
     System.exit(cli.execute(args));
   }
 
@@ -53,32 +60,43 @@ public final class StreamsApp implements Callable<Integer> {
     ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
     ScoringService service = new ScoringService(cfg);
     if (createTopics) {
-      TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-          TopicSetup.specs(cfg, service.models().current().labels()), 6);
+      TopicSetup.createMissing(
+          String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
+          TopicSetup.specs(cfg, service.models().current().labels()),
+          6);
     }
     LOG.info("topology:\n{}", service.topology().describe());
     KafkaStreams streams = service.streams();
     CountDownLatch done = new CountDownLatch(1);
     int[] exit = {0};
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; shutting down (buffered comments stay in the changelog and are scored after a restart)", e);
-      exit[0] = 1;
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> {
-      LOG.info("state {} -> {}", before, now);
-      if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-        done.countDown();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        service.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      done.countDown();
-    }, "streams-app-shutdown"));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error(
+              "stream thread failed; shutting down (buffered comments stay in the changelog and are"
+                  + " scored after a restart)",
+              e);
+          exit[0] = 1;
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("state {} -> {}", before, now);
+          if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            done.countDown();
+          }
+        });
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    service.close();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  done.countDown();
+                },
+                "streams-app-shutdown"));
     service.start();
     done.await();
     service.close();
@@ -86,13 +104,23 @@ public final class StreamsApp implements Callable<Integer> {
   }
 
   /** {@code streams-app create-topics}: creates the pipeline's missing topics and exits. */
-  @Command(name = "create-topics", mixinStandardHelpOptions = true,
-      description = "Creates the pipeline's topics that do not exist yet (existing ones are left alone).")
+  @Command(
+      name = "create-topics",
+      mixinStandardHelpOptions = true,
+      description =
+          "Creates the pipeline's topics that do not exist yet (existing ones are left alone).")
   static final class CreateTopics implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file (topic names, bootstrap servers, model.path).")
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "Properties file (topic names, bootstrap servers, model.path).")
     Path config;
 
-    @Option(names = "--partitions", description = "Partitions of the comment-keyed topics.", defaultValue = "6", showDefaultValue = CommandLine.Help.Visibility.ALWAYS)
+    @Option(
+        names = "--partitions",
+        description = "Partitions of the comment-keyed topics.",
+        defaultValue = "6",
+        showDefaultValue = CommandLine.Help.Visibility.ALWAYS)
     int partitions;
 
     @Override
@@ -100,18 +128,24 @@ public final class StreamsApp implements Callable<Integer> {
       ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
       String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
       if (modelPath.isBlank()) {
-        throw new IllegalArgumentException("create-topics needs model.path: the per-label topics follow the model's labels");
+        throw new IllegalArgumentException(
+            "create-topics needs model.path: the per-label topics follow the model's labels");
       }
       List<String> labels = ModelBundle.load(Path.of(modelPath)).info().labels();
-      List<String> created = TopicSetup.createMissing(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-          TopicSetup.specs(cfg, labels), partitions);
+      List<String> created =
+          TopicSetup.createMissing(
+              String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
+              TopicSetup.specs(cfg, labels),
+              partitions);
       System.out.println("created: " + created);
       return 0;
     }
   }
 
   /** {@code streams-app config-reference}: prints the configuration reference as Markdown. */
-  @Command(name = "config-reference", description = "Prints every configuration key with its default and description (Markdown).")
+  @Command(
+      name = "config-reference",
+      description = "Prints every configuration key with its default and description (Markdown).")
   static final class ConfigReference implements Callable<Integer> {
     @Override
     public Integer call() {

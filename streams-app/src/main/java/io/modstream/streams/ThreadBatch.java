@@ -14,8 +14,9 @@ import java.util.function.LongSupplier;
  * partitions on two stream threads a task at half load gathers only a few comments in {@code
  * batch.max.wait.ms}, and the model's cost per comment is highest in such small calls. When one
  * task's batch is due, the others' waiting comments ride along; each task forwards its own results
- * the next time it runs (a record, or its punctuation every {@code batch.max.wait.ms} / 5), in its own context, so events, store deletes and
- * offsets stay per task. Used only by its stream thread: not thread-safe, and needs not be.
+ * the next time it runs (a record, or its punctuation every {@code batch.max.wait.ms} / 5), in its
+ * own context, so events, store deletes and offsets stay per task. Used only by its stream thread:
+ * not thread-safe, and needs not be.
  */
 final class ThreadBatch {
 
@@ -34,7 +35,8 @@ final class ThreadBatch {
     void acceptVerdicts(List<Verdict> verdicts, long decidedAtMs);
   }
 
-  private static final ThreadLocal<ThreadBatch> OF_THREAD = ThreadLocal.withInitial(ThreadBatch::new);
+  private static final ThreadLocal<ThreadBatch> OF_THREAD =
+      ThreadLocal.withInitial(ThreadBatch::new);
 
   private final Set<Member> members = new LinkedHashSet<>();
 

@@ -14,17 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics of the pipeline as code: names, partitions and settings, created if missing. Used
- * by the local stack, the integration tests and {@code streams-app create-topics}.
+ * The topics of the pipeline as code: names, partitions and settings, created if missing. Used by
+ * the local stack, the integration tests and {@code streams-app create-topics}.
  */
 public final class TopicSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
   private TopicSetup() {}
 
   /**
-   * Returns the pipeline's topics for a configuration and a model's labels: the catalogue's
-   * ({@link Topics}) under the names the configuration gives them.
+   * Returns the pipeline's topics for a configuration and a model's labels: the catalogue's ({@link
+   * Topics}) under the names the configuration gives them.
    *
    * @param config the streams app configuration (topic names)
    * @param labels the labels, one flagged topic each
@@ -49,22 +50,29 @@ public final class TopicSetup {
    * NOT_LEADER_OR_FOLLOWER, and an idempotent producer can then get stuck retrying
    * OUT_OF_ORDER_SEQUENCE_NUMBER (seen here with Kafka 4.3.1 on a single broker).
    */
-  private static void awaitLeaders(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
+  private static void awaitLeaders(Admin admin, List<String> topics)
+      throws ExecutionException, InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
-        boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        boolean ready =
+            admin.describeTopics(topics).allTopicNames().get().values().stream()
+                .allMatch(
+                    d ->
+                        d.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         if (ready) {
           return;
         }
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
           throw e;
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topics " + topics + " have partitions without a leader after 30 s");
+        throw new IllegalStateException(
+            "topics " + topics + " have partitions without a leader after 30 s");
       }
       Thread.sleep(50);
     }
@@ -102,7 +110,10 @@ public final class TopicSetup {
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
       List<String> created = missing.stream().map(NewTopic::name).toList();
-      LOG.info("topics created: {} (replication {}); already present: {}", created, replication,
+      LOG.info(
+          "topics created: {} (replication {}); already present: {}",
+          created,
+          replication,
           specs.size() - created.size());
       return created;
     }

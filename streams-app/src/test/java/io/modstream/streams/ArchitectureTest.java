@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  private static final JavaClasses SERVICE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.modstream.streams");
+  private static final JavaClasses SERVICE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.modstream.streams");
 
   @Test
   void streamsAppDoesNotTouchTheEngine() {
@@ -45,8 +46,12 @@ class ArchitectureTest {
 
   private static ArchRule serviceMustNotUse(String... packages) {
     return noClasses()
-        .that().resideInAPackage("io.modstream.streams..")
-        .should().dependOnClassesThat().resideInAnyPackage(packages)
-        .because("the production jar ships the service only; tools and benchmark have their own jars");
+        .that()
+        .resideInAPackage("io.modstream.streams..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(packages)
+        .because(
+            "the production jar ships the service only; tools and benchmark have their own jars");
   }
 }

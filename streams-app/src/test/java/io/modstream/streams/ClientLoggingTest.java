@@ -25,19 +25,30 @@ class ClientLoggingTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    String logged = ItSupport.stderrOf(() -> {
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-          Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort, ConsumerConfig.GROUP_ID_CONFIG, "logging-test"),
-          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        consumer.subscribe(List.of("comments"));
-        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < end) {
-          consumer.poll(Duration.ofMillis(200));
-        }
-      }
-      return null;
-    }).text();
-    assertThat(logged).as("the clients still warn that no broker answers").contains("could not be established");
+    String logged =
+        ItSupport.stderrOf(
+                () -> {
+                  try (KafkaConsumer<byte[], byte[]> consumer =
+                      new KafkaConsumer<>(
+                          Map.of(
+                              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                              "127.0.0.1:" + closedPort,
+                              ConsumerConfig.GROUP_ID_CONFIG,
+                              "logging-test"),
+                          new ByteArrayDeserializer(),
+                          new ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of("comments"));
+                    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (System.nanoTime() < end) {
+                      consumer.poll(Duration.ofMillis(200));
+                    }
+                  }
+                  return null;
+                })
+            .text();
+    assertThat(logged)
+        .as("the clients still warn that no broker answers")
+        .contains("could not be established");
     // one consumer for 3 s here: 26 such lines without the settings (the app's dozen clients
     // polling in their loops wrote ~650 a second)
     assertThat(logged.lines().filter(l -> l.contains("Rebootstrapping"))).as(logged).isEmpty();

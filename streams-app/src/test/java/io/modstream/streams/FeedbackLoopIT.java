@@ -1,12 +1,12 @@
 package io.modstream.streams;
 
-import io.modstream.model.data.LabelledComment;
-import io.modstream.model.data.LabelledDataset;
-import io.modstream.model.training.TrainingConfig;
-import io.modstream.model.training.TrainingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modstream.model.data.LabelledComment;
+import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.testing.TestData;
+import io.modstream.model.training.TrainingConfig;
+import io.modstream.model.training.TrainingListener;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.Comment;
@@ -46,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 6,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @SuppressWarnings("try") // ScoringService.close() may throw InterruptedException
 class FeedbackLoopIT {
 
@@ -56,12 +59,16 @@ class FeedbackLoopIT {
 
   Env setUp(KafkaBrokerExtension.Broker broker, Path dir) throws Exception {
     String app = "loop-it-" + System.nanoTime();
-    Map<String, Object> settings = ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state"));
+    Map<String, Object> settings =
+        ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state"));
     settings.put(ScorerConfig.BATCH_SIZE, 16);
     ScorerConfig cfg = new ScorerConfig(settings);
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 2);
-    TopicSetup.createMissing(broker.bootstrapServers(),
-        List.of(Topics.COMMENT_FEEDBACK.withName(app + "-feedback")), 2);
+    TopicSetup.createMissing(
+        broker.bootstrapServers(),
+        TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()),
+        2);
+    TopicSetup.createMissing(
+        broker.bootstrapServers(), List.of(Topics.COMMENT_FEEDBACK.withName(app + "-feedback")), 2);
     Path t1 = dir.resolve("t1");
     TestData.tinyModel().bundle().save(t1);
     Path store = dir.resolve("store");
@@ -69,68 +76,124 @@ class FeedbackLoopIT {
     return new Env(app, broker.bootstrapServers(), cfg, store, store.resolve("decisions.jsonl"));
   }
 
-  Retrainer retrainer(Env env, Retrainer.Mode mode, Gate gate, int holdoutPercent) throws Exception {
+  Retrainer retrainer(Env env, Retrainer.Mode mode, Gate gate, int holdoutPercent)
+      throws Exception {
     Path canaries = env.store().resolve("canaries.csv");
     Files.writeString(canaries, "text,expected_flags\n\"you are a stupid fucking idiot\",toxic\n");
     TrainingConfig t = TestData.TINY;
-    TrainingConfig training = new TrainingConfig(t.embeddingDim(), t.lstmUnits(), t.denseUnits(), t.dropout(), t.maxLength(),
-        t.vocabMinFrequency(), t.vocabMaxSize(), t.batchSize(), 2, 2, t.learningRate(), 7L);
-    return new Retrainer(new Retrainer.Settings(env.bootstrap(), env.app() + "-feedback", env.app() + "-releases", "tiny",
-        TestData.samplePath(), env.store(), env.decisions(), mode, training, 0.25, holdoutPercent, 1000, 1.0, gate,
-        Canaries.read(canaries), null));
+    TrainingConfig training =
+        new TrainingConfig(
+            t.embeddingDim(),
+            t.lstmUnits(),
+            t.denseUnits(),
+            t.dropout(),
+            t.maxLength(),
+            t.vocabMinFrequency(),
+            t.vocabMaxSize(),
+            t.batchSize(),
+            2,
+            2,
+            t.learningRate(),
+            7L);
+    return new Retrainer(
+        new Retrainer.Settings(
+            env.bootstrap(),
+            env.app() + "-feedback",
+            env.app() + "-releases",
+            "tiny",
+            TestData.samplePath(),
+            env.store(),
+            env.decisions(),
+            mode,
+            training,
+            0.25,
+            holdoutPercent,
+            1000,
+            1.0,
+            gate,
+            Canaries.read(canaries),
+            null));
   }
 
   void publishFeedback(Env env, boolean flip) throws Exception {
     LabelledDataset sample = TestData.sample(600);
-    try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
-        new StringSerializer(), AvroSerde.of(Feedback.class))) {
+    try (KafkaProducer<String, Feedback> p =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                env.bootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                1),
+            new StringSerializer(),
+            AvroSerde.of(Feedback.class))) {
       int i = 0;
       for (LabelledComment row : sample.rows()) {
         Map<String, Boolean> labels = new HashMap<>();
         for (int j = 0; j < sample.labels().size(); j++) {
           labels.put(sample.labels().get(j), flip != row.label(j));
         }
-        p.send(new ProducerRecord<>(env.app() + "-feedback", row.id(), Feedback.newBuilder()
-            .setCommentId(row.id()).setText(row.text()).setLabels(labels)
-            .setSource(i % 3 == 0 ? FeedbackSource.USER_REPORT : FeedbackSource.MODERATOR_DECISION)
-            .setReviewerId("mod-" + (i++ % 25)).setCreatedAt(Instant.now()).build()));
+        p.send(
+            new ProducerRecord<>(
+                env.app() + "-feedback",
+                row.id(),
+                Feedback.newBuilder()
+                    .setCommentId(row.id())
+                    .setText(row.text())
+                    .setLabels(labels)
+                    .setSource(
+                        i % 3 == 0 ? FeedbackSource.USER_REPORT : FeedbackSource.MODERATOR_DECISION)
+                    .setReviewerId("mod-" + (i++ % 25))
+                    .setCreatedAt(Instant.now())
+                    .build()));
       }
     }
   }
 
   @Test
-  void feedbackBecomesAReleasedModelThatTheRunningAppSwapsTo(KafkaBrokerExtension.Broker broker, @TempDir Path dir)
-      throws Exception {
+  void feedbackBecomesAReleasedModelThatTheRunningAppSwapsTo(
+      KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     Env env = setUp(broker, dir);
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicInteger sent = new AtomicInteger();
     try (ScoringService app = new ScoringService(env.cfg())) {
       app.start();
       List<String> texts = TestData.sample(300).texts();
-      Thread producer = new Thread(() -> {
-        try (KafkaProducer<String, byte[]> p = ItSupport.producer(env.bootstrap())) {
-          while (producing.get()) {
-            int i = sent.getAndIncrement();
-            String text = texts.get(i % texts.size());
-            p.send(new ProducerRecord<>(env.app() + "-comments", "c-" + i, CODEC.encode(Comment.newBuilder()
-                .setCommentId("c-" + i).setText(text.isBlank() ? "blank" : text).setCreatedAt(Instant.now()).build())));
-            Thread.sleep(25);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread producer =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, byte[]> p = ItSupport.producer(env.bootstrap())) {
+                  while (producing.get()) {
+                    int i = sent.getAndIncrement();
+                    String text = texts.get(i % texts.size());
+                    p.send(
+                        new ProducerRecord<>(
+                            env.app() + "-comments",
+                            "c-" + i,
+                            CODEC.encode(
+                                Comment.newBuilder()
+                                    .setCommentId("c-" + i)
+                                    .setText(text.isBlank() ? "blank" : text)
+                                    .setCreatedAt(Instant.now())
+                                    .build())));
+                    Thread.sleep(25);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       producer.start();
       publishFeedback(env, false);
 
-      Retrainer.Decision decision = retrainer(env, Retrainer.Mode.FINE_TUNE, new Gate(0.05, 0.15), 20)
-          .runOnce(new TrainingListener() {});
+      Retrainer.Decision decision =
+          retrainer(env, Retrainer.Mode.FINE_TUNE, new Gate(0.05, 0.15), 20)
+              .runOnce(new TrainingListener() {});
       assertThat(decision.released()).as("decision %s", decision.record()).isTrue();
       assertThat(decision.championVersion()).isEqualTo("t1");
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!app.models().current().info().version().equals(decision.candidateVersion()) && System.nanoTime() < deadline) {
+      while (!app.models().current().info().version().equals(decision.candidateVersion())
+          && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
       assertThat(app.models().current().info().version()).isEqualTo(decision.candidateVersion());
@@ -139,9 +202,15 @@ class FeedbackLoopIT {
       producer.join();
 
       int total = sent.get();
-      List<ConsumerRecord<String, byte[]>> events = ItSupport.readUntil(env.bootstrap(), env.app() + "-labels",
-          Duration.ofSeconds(90), got -> got.size() >= total);
-      events = ItSupport.readUntil(env.bootstrap(), env.app() + "-labels", Duration.ofSeconds(4), got -> false);
+      List<ConsumerRecord<String, byte[]>> events =
+          ItSupport.readUntil(
+              env.bootstrap(),
+              env.app() + "-labels",
+              Duration.ofSeconds(90),
+              got -> got.size() >= total);
+      events =
+          ItSupport.readUntil(
+              env.bootstrap(), env.app() + "-labels", Duration.ofSeconds(4), got -> false);
       AvroSerde<LabelEvent> serde = AvroSerde.of(LabelEvent.class);
       List<String> keys = new ArrayList<>();
       Map<Integer, String> last = new HashMap<>();
@@ -152,27 +221,34 @@ class FeedbackLoopIT {
         perVersion.merge(v, 1, Integer::sum);
         String before = last.put(r.partition(), v);
         assertThat(before == null || before.equals(v) || before.equals("t1"))
-            .as("partition %d went from %s to %s", r.partition(), before, v).isTrue();
+            .as("partition %d went from %s to %s", r.partition(), before, v)
+            .isTrue();
       }
       assertThat(keys).hasSize(total).doesNotHaveDuplicates();
       assertThat(perVersion).containsOnlyKeys("t1", decision.candidateVersion());
-      assertThat(Files.readString(env.decisions())).contains("\"released\":true").contains("\"champion\"");
+      assertThat(Files.readString(env.decisions()))
+          .contains("\"released\":true")
+          .contains("\"champion\"");
     }
   }
 
   @Test
-  void aCandidateTrainedOnFlippedLabelsIsRejectedRecordedAndNeverServed(KafkaBrokerExtension.Broker broker,
-      @TempDir Path dir) throws Exception {
+  void aCandidateTrainedOnFlippedLabelsIsRejectedRecordedAndNeverServed(
+      KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     Env env = setUp(broker, dir);
     try (ScoringService app = new ScoringService(env.cfg())) {
       app.start();
       publishFeedback(env, true);
-      Retrainer.Decision decision = retrainer(env, Retrainer.Mode.FULL, new Gate(0.01, 0.05), 0)
-          .runOnce(new TrainingListener() {});
+      Retrainer.Decision decision =
+          retrainer(env, Retrainer.Mode.FULL, new Gate(0.01, 0.05), 0)
+              .runOnce(new TrainingListener() {});
       assertThat(decision.released()).as("decision %s", decision.record()).isFalse();
       assertThat(decision.reasons()).isNotEmpty();
       String record = Files.readString(env.decisions());
-      assertThat(record).contains("\"released\":false").contains("\"candidate\"").contains("\"champion\"")
+      assertThat(record)
+          .contains("\"released\":false")
+          .contains("\"candidate\"")
+          .contains("\"champion\"")
           .contains("mean_roc_auc");
       Thread.sleep(3000);
       assertThat(app.models().current().info().version()).isEqualTo("t1");

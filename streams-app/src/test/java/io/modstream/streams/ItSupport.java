@@ -30,15 +30,17 @@ public final class ItSupport {
   private ItSupport() {}
 
   /** What a body returned, and what it printed on the captured stream. */
-  public record Printed<T>(T value, String text) {
-  }
+  public record Printed<T>(T value, String text) {}
 
   /** Runs {@code body} with System.out captured. */
   public static <T> Printed<T> stdoutOf(Callable<T> body) throws Exception {
     return captured(false, body);
   }
 
-  /** Runs {@code body} with System.err captured (slf4j-simple, set to System.err, looks it up at each line). */
+  /**
+   * Runs {@code body} with System.err captured (slf4j-simple, set to System.err, looks it up at
+   * each line).
+   */
   public static <T> Printed<T> stderrOf(Callable<T> body) throws Exception {
     return captured(true, body);
   }
@@ -65,10 +67,11 @@ public final class ItSupport {
   }
 
   /**
-   * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never
-   * see each other's records.
+   * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never see
+   * each other's records.
    */
-  public static Map<String, Object> scorerSettings(String bootstrap, String app, java.nio.file.Path stateDir) {
+  public static Map<String, Object> scorerSettings(
+      String bootstrap, String app, java.nio.file.Path stateDir) {
     Map<String, Object> settings = new java.util.HashMap<>();
     settings.put(ScorerConfig.BOOTSTRAP_SERVERS, bootstrap);
     settings.put(ScorerConfig.APPLICATION_ID, app);
@@ -84,26 +87,40 @@ public final class ItSupport {
 
   /**
    * An idempotent producer with one request in flight: on a topic created moments earlier the
-   * single-node 4.3.1 broker can fail the first batch while accepting later ones, and the
-   * producer then retries it forever with OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI here).
+   * single-node 4.3.1 broker can fail the first batch while accepting later ones, and the producer
+   * then retries it forever with OUT_OF_ORDER_SEQUENCE_NUMBER (seen in CI here).
    */
   public static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
-        new StringSerializer(), new ByteArraySerializer());
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1),
+        new StringSerializer(),
+        new ByteArraySerializer());
   }
 
-  /** Reads a topic from the start, read_committed, until {@code done} holds or the timeout passes. */
+  /**
+   * Reads a topic from the start, read_committed, until {@code done} holds or the timeout passes.
+   */
   public static List<ConsumerRecord<String, byte[]>> readUntil(
-      String bootstrap, String topic, Duration timeout, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+      String bootstrap,
+      String topic,
+      Duration timeout,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(Set.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline && !done.test(out)) {

@@ -18,17 +18,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code trainer serve}'s feedback count (every 10 s) gives the right count without a warning per
  * partition (the tools' {@code count} shares its {@code ModelReleases.recordCount}): kafka-clients
  * 4.0-4.3 log "Not updating last stable offset for partition ... as it is no longer assigned" for
- * every offset listed by a consumer that has not assigned the partition (KAFKA-20449), which
- * filled the local stack's trainer log with 12 lines every 10 s.
+ * every offset listed by a consumer that has not assigned the partition (KAFKA-20449), which filled
+ * the local stack's trainer log with 12 lines every 10 s.
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 2,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OffsetQueriesIT {
 
   @Test
-  void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker) throws Exception {
+  void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker)
+      throws Exception {
     String topic = "offset-queries-it-" + System.nanoTime();
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            java.util.Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
     }
     try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
@@ -38,7 +45,8 @@ class OffsetQueriesIT {
     }
 
     ItSupport.Printed<Long> feedbackSize =
-        ItSupport.stderrOf(() -> FeedbackLog.size(broker.bootstrapServers(), topic, Duration.ofSeconds(30)));
+        ItSupport.stderrOf(
+            () -> FeedbackLog.size(broker.bootstrapServers(), topic, Duration.ofSeconds(30)));
     assertThat(feedbackSize.value()).isEqualTo(7L);
     assertThat(feedbackSize.text()).doesNotContain("no longer assigned");
   }

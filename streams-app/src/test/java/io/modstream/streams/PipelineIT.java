@@ -31,15 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** 2,000 comments, some malformed, through the real topology on a real broker. */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 6,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipelineIT {
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
-  private static final String[] BAD = {"NOT_AVRO", "NULL_VALUE", "EMPTY_TEXT", "TEXT_TOO_LARGE", "CORRUPT"};
+  private static final String[] BAD = {
+    "NOT_AVRO", "NULL_VALUE", "EMPTY_TEXT", "TEXT_TOO_LARGE", "CORRUPT"
+  };
 
   @Test
-  void everyGoodCommentGetsExactlyOneEventAndEveryBadOneIsDeadLettered(KafkaBrokerExtension.Broker broker, @TempDir Path dir)
-      throws Exception {
+  void everyGoodCommentGetsExactlyOneEventAndEveryBadOneIsDeadLettered(
+      KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     Path modelDir = dir.resolve("model");
     TestData.tinyModel().bundle().save(modelDir);
     String app = "pipeline-it-" + System.nanoTime();
@@ -56,12 +61,14 @@ class PipelineIT {
     settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
     ScorerConfig cfg = new ScorerConfig(settings);
     ModelHolder models = new ModelHolder(ModerationModel.of(ModelBundle.load(modelDir)));
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels()), 3);
+    TopicSetup.createMissing(
+        broker.bootstrapServers(), TopicSetup.specs(cfg, models.current().labels()), 3);
 
     Set<String> good = new HashSet<>();
     Map<String, String> expectedReason = new HashMap<>();
     List<String> texts = TestData.sample(2000).texts();
-    try (KafkaStreams streams = new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties());
+    try (KafkaStreams streams =
+            new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties());
         KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
       streams.start();
       for (int i = 0; i < 2000; i++) {
@@ -70,16 +77,18 @@ class PipelineIT {
         if (i % 40 == 7) {
           String reason = BAD[(i / 40) % BAD.length];
           expectedReason.put(key, reason);
-          value = switch (reason) {
-            case "NOT_AVRO" -> ("{\"comment_id\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
-            case "NULL_VALUE" -> null;
-            case "EMPTY_TEXT" -> encode(key, "   ");
-            case "TEXT_TOO_LARGE" -> encode(key, "a".repeat(5000));
-            default -> {
-              byte[] b = encode(key, texts.get(i) + " and then some more words");
-              yield java.util.Arrays.copyOf(b, b.length - 8);
-            }
-          };
+          value =
+              switch (reason) {
+                case "NOT_AVRO" ->
+                    ("{\"comment_id\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+                case "NULL_VALUE" -> null;
+                case "EMPTY_TEXT" -> encode(key, "   ");
+                case "TEXT_TOO_LARGE" -> encode(key, "a".repeat(5000));
+                default -> {
+                  byte[] b = encode(key, texts.get(i) + " and then some more words");
+                  yield java.util.Arrays.copyOf(b, b.length - 8);
+                }
+              };
         } else {
           String text = texts.get(i).isBlank() ? "blank sample row" : texts.get(i);
           if (text.getBytes(StandardCharsets.UTF_8).length > 4096) {
@@ -93,12 +102,20 @@ class PipelineIT {
       }
       producer.flush();
 
-      List<ConsumerRecord<String, byte[]>> events = ItSupport.readUntil(broker.bootstrapServers(),
-          cfg.getString(ScorerConfig.TOPIC_LABELS), Duration.ofSeconds(180), got -> got.size() >= good.size());
+      List<ConsumerRecord<String, byte[]>> events =
+          ItSupport.readUntil(
+              broker.bootstrapServers(),
+              cfg.getString(ScorerConfig.TOPIC_LABELS),
+              Duration.ofSeconds(180),
+              got -> got.size() >= good.size());
       // Keep reading briefly: a duplicate would arrive after the last expected event.
       events.addAll(extra(broker, cfg.getString(ScorerConfig.TOPIC_LABELS), events.size()));
-      List<ConsumerRecord<String, byte[]>> dead = ItSupport.readUntil(broker.bootstrapServers(),
-          cfg.getString(ScorerConfig.TOPIC_DLQ), Duration.ofSeconds(60), got -> got.size() >= expectedReason.size());
+      List<ConsumerRecord<String, byte[]>> dead =
+          ItSupport.readUntil(
+              broker.bootstrapServers(),
+              cfg.getString(ScorerConfig.TOPIC_DLQ),
+              Duration.ofSeconds(60),
+              got -> got.size() >= expectedReason.size());
 
       AvroSerde<LabelEvent> serde = AvroSerde.of(LabelEvent.class);
       List<String> keys = new ArrayList<>();
@@ -108,12 +125,18 @@ class PipelineIT {
         assertThat(e.getModelVersion()).isEqualTo("t1");
         keys.add(r.key());
       }
-      assertThat(keys).as("one event per good comment, no duplicates").hasSize(good.size()).doesNotHaveDuplicates();
+      assertThat(keys)
+          .as("one event per good comment, no duplicates")
+          .hasSize(good.size())
+          .doesNotHaveDuplicates();
       assertThat(new HashSet<>(keys)).isEqualTo(good);
 
       Map<String, String> reasons = new HashMap<>();
       for (ConsumerRecord<String, byte[]> r : dead) {
-        reasons.put(r.key(), new String(r.headers().lastHeader(DeadLetter.REASON_HEADER).value(), StandardCharsets.UTF_8));
+        reasons.put(
+            r.key(),
+            new String(
+                r.headers().lastHeader(DeadLetter.REASON_HEADER).value(), StandardCharsets.UTF_8));
         assertThat(r.headers().lastHeader(DeadLetter.OFFSET_HEADER)).isNotNull();
       }
       assertThat(dead).hasSize(expectedReason.size());
@@ -121,12 +144,15 @@ class PipelineIT {
     }
   }
 
-  private static List<ConsumerRecord<String, byte[]>> extra(KafkaBrokerExtension.Broker broker, String topic, int seen) {
-    List<ConsumerRecord<String, byte[]>> all = ItSupport.readUntil(broker.bootstrapServers(), topic, Duration.ofSeconds(3), got -> false);
+  private static List<ConsumerRecord<String, byte[]>> extra(
+      KafkaBrokerExtension.Broker broker, String topic, int seen) {
+    List<ConsumerRecord<String, byte[]>> all =
+        ItSupport.readUntil(broker.bootstrapServers(), topic, Duration.ofSeconds(3), got -> false);
     return all.subList(Math.min(seen, all.size()), all.size());
   }
 
   private static byte[] encode(String id, String text) {
-    return CODEC.encode(Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.now()).build());
+    return CODEC.encode(
+        Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.now()).build());
   }
 }

@@ -16,7 +16,9 @@ class ReadmeConfigReferenceTest {
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     for (String line : ScorerConfig.referenceTable().split("\n")) {
       assertThat(text)
-          .as("README.md is out of date: regenerate the table with 'java -jar streams-app/target/streams-app.jar config-reference'")
+          .as(
+              "README.md is out of date: regenerate the table with 'java -jar"
+                  + " streams-app/target/streams-app.jar config-reference'")
           .contains(line);
     }
   }

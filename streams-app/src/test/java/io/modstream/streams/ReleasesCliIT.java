@@ -14,15 +14,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Operators roll back and pin releases from the trainer CLI; a running instance follows. */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 6,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @SuppressWarnings("try") // ScoringService.close() may throw InterruptedException
 class ReleasesCliIT {
 
   @Test
-  void rollbackAndPinSwapTheRunningInstance(KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
+  void rollbackAndPinSwapTheRunningInstance(KafkaBrokerExtension.Broker broker, @TempDir Path dir)
+      throws Exception {
     String app = "releases-cli-it-" + System.nanoTime();
-    ScorerConfig cfg = new ScorerConfig(ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state")));
-    TopicSetup.createMissing(broker.bootstrapServers(), TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 1);
+    ScorerConfig cfg =
+        new ScorerConfig(
+            ItSupport.scorerSettings(broker.bootstrapServers(), app, dir.resolve("state")));
+    TopicSetup.createMissing(
+        broker.bootstrapServers(),
+        TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()),
+        1);
     Path store = dir.resolve("store");
     ReleaseStore releases = new ReleaseStore(store, broker.bootstrapServers(), app + "-releases");
     Path t1 = dir.resolve("t1");
@@ -35,8 +44,16 @@ class ReleasesCliIT {
     try (ScoringService instance = new ScoringService(cfg)) {
       instance.start();
       assertThat(version(instance)).isEqualTo("t2");
-      String[] common = {"--store", store.toString(), "--bootstrap", broker.bootstrapServers(), "--topic", app + "-releases",
-          "--model-name", "tiny"};
+      String[] common = {
+        "--store",
+        store.toString(),
+        "--bootstrap",
+        broker.bootstrapServers(),
+        "--topic",
+        app + "-releases",
+        "--model-name",
+        "tiny"
+      };
 
       assertThat(cli("releases", "rollback", common)).contains("released tiny t1 again");
       awaitVersion(instance, "t1");
@@ -44,7 +61,10 @@ class ReleasesCliIT {
 
       assertThat(cli("releases", "pin", "t2", common)).contains("released tiny t2 again");
       awaitVersion(instance, "t2");
-      assertThat(TrainerCli.commandLine().execute(concat(new String[] {"releases", "pin", "t9"}, common))).isEqualTo(1);
+      assertThat(
+              TrainerCli.commandLine()
+                  .execute(concat(new String[] {"releases", "pin", "t9"}, common)))
+          .isEqualTo(1);
       assertThat(version(instance)).isEqualTo("t2");
     }
   }
@@ -53,9 +73,12 @@ class ReleasesCliIT {
     return cli(command, action, null, common);
   }
 
-  private static String cli(String command, String action, String arg, String[] common) throws Exception {
-    String[] head = arg == null ? new String[] {command, action} : new String[] {command, action, arg};
-    ItSupport.Printed<Integer> run = ItSupport.stdoutOf(() -> TrainerCli.commandLine().execute(concat(head, common)));
+  private static String cli(String command, String action, String arg, String[] common)
+      throws Exception {
+    String[] head =
+        arg == null ? new String[] {command, action} : new String[] {command, action, arg};
+    ItSupport.Printed<Integer> run =
+        ItSupport.stdoutOf(() -> TrainerCli.commandLine().execute(concat(head, common)));
     assertThat(run.value()).as(run.text()).isZero();
     return run.text();
   }

@@ -22,8 +22,18 @@ class ScorerConfigTest {
   void environmentOverridesTheFileAndKafkaKeysPassThrough() throws Exception {
     Path file = dir.resolve("app.properties");
     Files.writeString(file, "model.path=" + dir + "\nbatch.size=64\nkafka.linger.ms=5\n");
-    ScorerConfig cfg = ScorerConfig.load(file, Map.of("MODSTREAM_BATCH_SIZE", "128", "MODSTREAM_KAFKA_NUM_STREAM_THREADS", "2", "HOME", "/root",
-        "MODSTREAM_JAVA_OPTS", "-Xmx1g"));
+    ScorerConfig cfg =
+        ScorerConfig.load(
+            file,
+            Map.of(
+                "MODSTREAM_BATCH_SIZE",
+                "128",
+                "MODSTREAM_KAFKA_NUM_STREAM_THREADS",
+                "2",
+                "HOME",
+                "/root",
+                "MODSTREAM_JAVA_OPTS",
+                "-Xmx1g"));
     assertThat(cfg.getInt(ScorerConfig.BATCH_SIZE)).isEqualTo(128);
     Properties p = cfg.streamsProperties();
     assertThat(p.get("linger.ms")).isEqualTo("5");
@@ -39,24 +49,39 @@ class ScorerConfigTest {
     Properties p = new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties();
     // Each stream thread's partition assignor builds a StreamsConfig from its main consumer's
     // configs, and Kafka Streams 4.x logs a WARN there while this setting is off.
-    Map<String, Object> consumer = new StreamsConfig(p).getMainConsumerConfigs("modstream-scorer", "client", 0);
-    assertThat(new StreamsConfig(consumer).getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+    Map<String, Object> consumer =
+        new StreamsConfig(p).getMainConsumerConfigs("modstream-scorer", "client", 0);
+    assertThat(
+            new StreamsConfig(consumer)
+                .getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
         .isTrue();
   }
 
   @Test
   void badValuesNameTheKeyAndTheFix() {
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "batch.size", "0")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("batch.size");
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "processing.guarantee", "exactly_once")))
+    assertThatThrownBy(
+            () -> new ScorerConfig(Map.of("model.path", dir.toString(), "batch.size", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("batch.size");
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of("model.path", dir.toString(), "processing.guarantee", "exactly_once")))
         .hasMessageContaining("processing.guarantee");
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.engine", "tensorrt")))
-        .hasMessageContaining("scoring.engine").hasMessageContaining("onnx");
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "linger.ms", "5")))
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of("model.path", dir.toString(), "scoring.engine", "tensorrt")))
+        .hasMessageContaining("scoring.engine")
+        .hasMessageContaining("onnx");
+    assertThatThrownBy(
+            () -> new ScorerConfig(Map.of("model.path", dir.toString(), "linger.ms", "5")))
         .hasMessageContaining("kafka.linger.ms");
     assertThatThrownBy(() -> new ScorerConfig(Map.of()))
-        .hasMessageContaining("model.path").hasMessageContaining("trainer train");
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.resolve("missing").toString())))
+        .hasMessageContaining("model.path")
+        .hasMessageContaining("trainer train");
+    assertThatThrownBy(
+            () -> new ScorerConfig(Map.of("model.path", dir.resolve("missing").toString())))
         .hasMessageContaining("not a directory");
   }
 
@@ -64,16 +89,32 @@ class ScorerConfigTest {
   void engineKnobsAreConfigurationKeysCheckedAtStart() {
     ScorerConfig defaults = new ScorerConfig(Map.of("model.path", dir.toString()));
     assertThat(defaults.engineOptions()).isEqualTo(EngineOptions.DEFAULT);
-    ScorerConfig set = new ScorerConfig(Map.of("model.path", dir.toString(),
-        "scoring.onnx.recurrence", "folded", "scoring.onnx.call.costs", "20, 2, 4, 0, 18, 2.5",
-        "scoring.onnx.cuda.tf32", "true"));
-    assertThat(set.engineOptions()).isEqualTo(new EngineOptions(
-        EngineOptions.Recurrence.FOLDED, List.of(20.0, 2.0, 4.0, 0.0, 18.0, 2.5), true));
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.onnx.call.costs", "20,2,4")))
+    ScorerConfig set =
+        new ScorerConfig(
+            Map.of(
+                "model.path",
+                dir.toString(),
+                "scoring.onnx.recurrence",
+                "folded",
+                "scoring.onnx.call.costs",
+                "20, 2, 4, 0, 18, 2.5",
+                "scoring.onnx.cuda.tf32",
+                "true"));
+    assertThat(set.engineOptions())
+        .isEqualTo(
+            new EngineOptions(
+                EngineOptions.Recurrence.FOLDED, List.of(20.0, 2.0, 4.0, 0.0, 18.0, 2.5), true));
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of("model.path", dir.toString(), "scoring.onnx.call.costs", "20,2,4")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("scoring.onnx.call.costs")
         .hasMessageContaining("six numbers");
-    assertThatThrownBy(() -> new ScorerConfig(Map.of("model.path", dir.toString(), "scoring.onnx.recurrence", "scan")))
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of("model.path", dir.toString(), "scoring.onnx.recurrence", "scan")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("scoring.onnx.recurrence");
   }
@@ -82,7 +123,9 @@ class ScorerConfigTest {
   void twoStreamThreadsUnlessKafkaSettingsSayOtherwise() {
     assertThat(new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties())
         .containsEntry("num.stream.threads", ScorerConfig.DEFAULT_STREAM_THREADS);
-    assertThat(new ScorerConfig(Map.of("model.path", dir.toString(), "kafka.num.stream.threads", "1")).streamsProperties())
+    assertThat(
+            new ScorerConfig(Map.of("model.path", dir.toString(), "kafka.num.stream.threads", "1"))
+                .streamsProperties())
         .containsEntry("num.stream.threads", "1");
   }
 

@@ -67,12 +67,22 @@ class ScoringTopologyTest {
   void start(ScorerConfig cfg) {
     Properties props = cfg.streamsProperties();
     props.put("state.dir", dir.resolve("state").toString());
-    driver = new TopologyTestDriver(ScoringTopology.build(cfg, models), props, Instant.parse("2026-11-22T00:00:00Z"));
-    input = driver.createInputTopic(Topics.COMMENTS.name(), new StringSerializer(), new ByteArraySerializer());
-    labels = driver.createOutputTopic(Topics.COMMENT_LABELS.name(), Topics.COMMENT_LABELS.keySerde().deserializer(),
-        Topics.COMMENT_LABELS.valueSerde().deserializer());
-    dlq = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().deserializer(),
-        Topics.DEAD_LETTERS.valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            ScoringTopology.build(cfg, models), props, Instant.parse("2026-11-22T00:00:00Z"));
+    input =
+        driver.createInputTopic(
+            Topics.COMMENTS.name(), new StringSerializer(), new ByteArraySerializer());
+    labels =
+        driver.createOutputTopic(
+            Topics.COMMENT_LABELS.name(),
+            Topics.COMMENT_LABELS.keySerde().deserializer(),
+            Topics.COMMENT_LABELS.valueSerde().deserializer());
+    dlq =
+        driver.createOutputTopic(
+            Topics.DEAD_LETTERS.name(),
+            Topics.DEAD_LETTERS.keySerde().deserializer(),
+            Topics.DEAD_LETTERS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -83,7 +93,8 @@ class ScoringTopologyTest {
   }
 
   static byte[] comment(String id, String text) {
-    return COMMENTS.encode(Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.EPOCH).build());
+    return COMMENTS.encode(
+        Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.EPOCH).build());
   }
 
   @Test
@@ -148,9 +159,23 @@ class ScoringTopologyTest {
       assertThat(header(r.headers(), DeadLetter.OFFSET_HEADER)).isEqualTo(Integer.toString(i));
       assertThat(header(r.headers(), DeadLetter.DETAIL_HEADER)).isNotBlank();
     }
-    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "k-json", "NOT_AVRO", "k-null", "NULL_VALUE", "k-empty", "EMPTY_TEXT", "k-blank", "EMPTY_TEXT",
-        "k-large", "TEXT_TOO_LARGE", "k-trunc", "CORRUPT", "k-schema", "UNKNOWN_SCHEMA"));
+    assertThat(reasons)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "k-json",
+                "NOT_AVRO",
+                "k-null",
+                "NULL_VALUE",
+                "k-empty",
+                "EMPTY_TEXT",
+                "k-blank",
+                "EMPTY_TEXT",
+                "k-large",
+                "TEXT_TOO_LARGE",
+                "k-trunc",
+                "CORRUPT",
+                "k-schema",
+                "UNKNOWN_SCHEMA"));
     assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo(notAvro);
     assertThat(metric("dead-letter-total")).isEqualTo(7.0);
     assertThat(metric("scored-comment-total")).isEqualTo(0.0);
@@ -172,7 +197,9 @@ class ScoringTopologyTest {
     int flaggedTotal = 0;
     for (String label : models.current().labels()) {
       TestOutputTopic<String, LabelEvent> topic =
-          driver.createOutputTopic(Topics.flagged(Topics.FLAGGED_PREFIX, label).name(), new StringDeserializer(),
+          driver.createOutputTopic(
+              Topics.flagged(Topics.FLAGGED_PREFIX, label).name(),
+              new StringDeserializer(),
               Topics.COMMENT_LABELS.valueSerde().deserializer());
       for (TestRecord<String, LabelEvent> r : topic.readRecordsToList()) {
         assertThat(r.value().getFlagged()).contains(label);
@@ -185,7 +212,9 @@ class ScoringTopologyTest {
           .as("per-label topics of %s", e.key())
           .containsExactlyInAnyOrderElementsOf(e.value().getFlagged());
     }
-    assertThat(flaggedTotal).as("the sample holds toxic comments; some must be flagged").isPositive();
+    assertThat(flaggedTotal)
+        .as("the sample holds toxic comments; some must be flagged")
+        .isPositive();
   }
 
   @Test
@@ -208,15 +237,24 @@ class ScoringTopologyTest {
         }
       }
     }
-    assertThat(nodes).contains(ScoringTopology.SOURCE, ScoringTopology.PROCESSOR, ScoringTopology.LABELS_SINK,
-        ScoringTopology.DLQ_SINK, ScoringTopology.flaggedSink("threat"), ScoringTopology.flaggedSink("identity_hate"));
+    assertThat(nodes)
+        .contains(
+            ScoringTopology.SOURCE,
+            ScoringTopology.PROCESSOR,
+            ScoringTopology.LABELS_SINK,
+            ScoringTopology.DLQ_SINK,
+            ScoringTopology.flaggedSink("threat"),
+            ScoringTopology.flaggedSink("identity_hate"));
     assertThat(nodes).hasSize(4 + models.current().labels().size());
     assertThat(stores).containsExactly(ScoringTopology.BUFFER_STORE);
   }
 
   private double metric(String name) {
     return driver.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("stream-modstream-metrics"))
+        .filter(
+            e ->
+                e.getKey().name().equals(name)
+                    && e.getKey().group().equals("stream-modstream-metrics"))
         .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
         .sum();
   }

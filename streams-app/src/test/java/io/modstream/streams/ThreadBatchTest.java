@@ -34,12 +34,24 @@ class ThreadBatchTest {
   static ModelHolder models;
   private static final AvroCodec<Comment> COMMENTS = AvroCodec.of(Comment.class);
   private static final long WAIT_MS = 100;
-  private static final Map<String, String> SINKS = Map.of("toxic", "flagged-toxic-sink", "severe_toxic", "flagged-severe_toxic-sink",
-      "obscene", "flagged-obscene-sink", "threat", "flagged-threat-sink", "insult", "flagged-insult-sink",
-      "identity_hate", "flagged-identity_hate-sink");
+  private static final Map<String, String> SINKS =
+      Map.of(
+          "toxic",
+          "flagged-toxic-sink",
+          "severe_toxic",
+          "flagged-severe_toxic-sink",
+          "obscene",
+          "flagged-obscene-sink",
+          "threat",
+          "flagged-threat-sink",
+          "insult",
+          "flagged-insult-sink",
+          "identity_hate",
+          "flagged-identity_hate-sink");
 
   private static Record<String, byte[]> comment(String id, String text) {
-    Comment c = Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.EPOCH).build();
+    Comment c =
+        Comment.newBuilder().setCommentId(id).setText(text).setCreatedAt(Instant.EPOCH).build();
     return new Record<>(id, COMMENTS.encode(c), 5L);
   }
 
@@ -51,14 +63,24 @@ class ThreadBatchTest {
   }
 
   /** A scoring processor of one task, with its own store and mock context. */
-  private record Task(ScoringProcessor processor, MockProcessorContext<String, Object> context, KeyValueStore<Long, byte[]> store) {
+  private record Task(
+      ScoringProcessor processor,
+      MockProcessorContext<String, Object> context,
+      KeyValueStore<Long, byte[]> store) {
     static Task start(int partition) {
       MockProcessorContext<String, Object> context =
-          new MockProcessorContext<>(new Properties(), new TaskId(0, partition), dir.resolve("state-" + partition).toFile());
+          new MockProcessorContext<>(
+              new Properties(),
+              new TaskId(0, partition),
+              dir.resolve("state-" + partition).toFile());
       context.setCurrentSystemTimeMs(1_000);
-      KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-          Stores.inMemoryKeyValueStore(ScoringTopology.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
-          .withLoggingDisabled().build();
+      KeyValueStore<Long, byte[]> store =
+          Stores.keyValueStoreBuilder(
+                  Stores.inMemoryKeyValueStore(ScoringTopology.BUFFER_STORE),
+                  Serdes.Long(),
+                  Serdes.ByteArray())
+              .withLoggingDisabled()
+              .build();
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
       ScoringProcessor processor = new ScoringProcessor(models, 3, WAIT_MS, 10_000, SINKS);
@@ -76,7 +98,9 @@ class ThreadBatchTest {
     }
 
     List<LabelEvent> events() {
-      return context.forwarded(ScoringTopology.LABELS_SINK).stream().map(f -> (LabelEvent) f.record().value()).toList();
+      return context.forwarded(ScoringTopology.LABELS_SINK).stream()
+          .map(f -> (LabelEvent) f.record().value())
+          .toList();
     }
 
     long buffered() {
@@ -113,15 +137,18 @@ class ThreadBatchTest {
       assertThat(b.events()).extracting(LabelEvent::getCommentId).containsExactly("b1", "b2");
       assertThat(b.buffered()).isZero();
       // decided at the call a started, so b's events carry that call's time and model
-      assertThat(b.events()).allSatisfy(e -> {
-        assertThat(e.getDecidedAt()).isEqualTo(Instant.ofEpochMilli(1_000 + WAIT_MS));
-        assertThat(e.getModelVersion()).isEqualTo(models.current().info().version());
-      });
+      assertThat(b.events())
+          .allSatisfy(
+              e -> {
+                assertThat(e.getDecidedAt()).isEqualTo(Instant.ofEpochMilli(1_000 + WAIT_MS));
+                assertThat(e.getModelVersion()).isEqualTo(models.current().info().version());
+              });
       // scored together, the same scores as alone
       float[] alone = models.current().score(List.of("what an idiot, shut up"))[0];
       List<String> labels = models.current().labels();
       for (int j = 0; j < labels.size(); j++) {
-        assertThat(b.events().get(0).getScores().get(labels.get(j))).isCloseTo(alone[j], within(1e-5));
+        assertThat(b.events().get(0).getScores().get(labels.get(j)))
+            .isCloseTo(alone[j], within(1e-5));
       }
     } finally {
       a.processor().close();
@@ -162,7 +189,8 @@ class ThreadBatchTest {
     try {
       // the third comment fills the batch of 3: the two restored ones are scored with it, in order
       again.process(comment("a3", "third"));
-      assertThat(a.context().forwarded(ScoringTopology.LABELS_SINK)).extracting(f -> ((LabelEvent) f.record().value()).getCommentId())
+      assertThat(a.context().forwarded(ScoringTopology.LABELS_SINK))
+          .extracting(f -> ((LabelEvent) f.record().value()).getCommentId())
           .containsExactly("a1", "a2", "a3");
       assertThat(a.buffered()).isZero();
     } finally {

@@ -32,7 +32,10 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
     out.printf(
         Locale.ROOT,
         "training: up to %d epochs x %d steps over %d rows, %,d parameters%n",
-        epochs, stepsPerEpoch, trainRows, parameters);
+        epochs,
+        stepsPerEpoch,
+        trainRows,
+        parameters);
   }
 
   @Override
@@ -59,7 +62,10 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
     bar.stepTo(step);
     bar.setExtraMessage(
         String.format(
-            Locale.ROOT, "loss %.4f, %.0f rows/s", lossSum / step, seconds > 0 ? epochRows / seconds : 0.0));
+            Locale.ROOT,
+            "loss %.4f, %.0f rows/s",
+            lossSum / step,
+            seconds > 0 ? epochRows / seconds : 0.0));
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelRuntime;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.training.LinearConfig;
-import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.quality.CrossDomain;
 import io.modstream.trainer.quality.CrossValidation;
 import io.modstream.trainer.quality.CrossValidationReport;
@@ -36,10 +36,18 @@ final class CrossValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled CSV file.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled CSV file.")
   Path data;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Report directory (fold results are cached here).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Report directory (fold results are cached here).")
   Path out;
 
   @Option(names = "--folds", description = "Number of stratified folds.")
@@ -48,7 +56,9 @@ final class CrossValidateCommand implements Callable<Integer> {
   @Option(names = "--fold-seed", description = "Seed of the fold assignment.")
   long foldSeed = 42;
 
-  @Option(names = "--validation-fraction", description = "Share of each fold's training rows the recipe holds out.")
+  @Option(
+      names = "--validation-fraction",
+      description = "Share of each fold's training rows the recipe holds out.")
   double validationFraction = 0.2;
 
   @Option(names = "--parallel", description = "Folds trained at once (each uses one core).")
@@ -57,24 +67,37 @@ final class CrossValidateCommand implements Callable<Integer> {
   @Option(names = "--perturbation-seed", description = "Seed of the disguise generator.")
   long perturbationSeed = 7;
 
-  @Option(names = "--davidson", paramLabel = "FILE", description = "Davidson et al. labeled_data.csv, scored zero-shot.")
+  @Option(
+      names = "--davidson",
+      paramLabel = "FILE",
+      description = "Davidson et al. labeled_data.csv, scored zero-shot.")
   Path davidson;
 
-  @Option(names = "--olid", paramLabel = "FILE", description = "OLID olid-training-v1.0.tsv, scored zero-shot.")
+  @Option(
+      names = "--olid",
+      paramLabel = "FILE",
+      description = "OLID olid-training-v1.0.tsv, scored zero-shot.")
   Path olid;
 
-  @Option(names = "--cross-domain-rows", description = "Rows sampled from each out-of-domain set (0 = all).")
+  @Option(
+      names = "--cross-domain-rows",
+      description = "Rows sampled from each out-of-domain set (0 = all).")
   int crossDomainRows = 2_000;
 
   @Option(names = "--baseline-c", description = "The baseline's inverse regularisation.")
   double baselineC = LinearConfig.defaults().c();
 
-  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N rows (quick trials); 0 = all.")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Use only the first N rows (quick trials); 0 = all.")
   int limit;
 
   @Mixin TrainingOptions training;
 
-  @Option(names = "--native-threads", description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
+  @Option(
+      names = "--native-threads",
+      description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
   int nativeThreads = 1;
 
   @Override
@@ -89,20 +112,43 @@ final class CrossValidateCommand implements Callable<Integer> {
       domains.add(CrossDomain.olid(olid, crossDomainRows));
     }
     LinearConfig d = LinearConfig.defaults();
-    LinearConfig baseline = new LinearConfig(baselineC, d.wordFeatures(), d.charFeatures(), d.minDocumentFrequency(), d.maxChars());
-    CrossValidation.Settings settings = new CrossValidation.Settings(
-        folds, foldSeed, validationFraction, training.config(), training.linear(), baseline, perturbationSeed, parallel);
+    LinearConfig baseline =
+        new LinearConfig(
+            baselineC, d.wordFeatures(), d.charFeatures(), d.minDocumentFrequency(), d.maxChars());
+    CrossValidation.Settings settings =
+        new CrossValidation.Settings(
+            folds,
+            foldSeed,
+            validationFraction,
+            training.config(),
+            training.linear(),
+            baseline,
+            perturbationSeed,
+            parallel);
     var err = spec.commandLine().getErr();
-    err.printf(Locale.ROOT, "crossval: %s, %d rows, %d folds (seed %d), %d at once; out %s%n",
-        data, dataset.size(), folds, foldSeed, parallel, out);
+    err.printf(
+        Locale.ROOT,
+        "crossval: %s, %d rows, %d folds (seed %d), %d at once; out %s%n",
+        data,
+        dataset.size(),
+        folds,
+        foldSeed,
+        parallel,
+        out);
     long started = System.nanoTime();
-    List<CrossValidation.FoldResult> results = new CrossValidation(settings, domains, err).run(dataset, out);
+    List<CrossValidation.FoldResult> results =
+        new CrossValidation(settings, domains, err).run(dataset, out);
     CrossValidationReport report = new CrossValidationReport(results);
-    String command = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command =
+        "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     report.write(out, command);
     var stdout = spec.commandLine().getOut();
     stdout.print(Files.readString(out.resolve("table.md")));
-    stdout.printf(Locale.ROOT, "%nreport: %s%nwall time: %.1f min%n", out.resolve("report.html"), (System.nanoTime() - started) / 60e9);
+    stdout.printf(
+        Locale.ROOT,
+        "%nreport: %s%nwall time: %.1f min%n",
+        out.resolve("report.html"),
+        (System.nanoTime() - started) / 60e9);
     return 0;
   }
 }

@@ -1,15 +1,15 @@
 package io.modstream.trainer;
 
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModelRuntime;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
-import io.modstream.model.ModelRuntime;
-import io.modstream.model.ModelBundle;
-import io.modstream.model.ModerationModel;
-import java.nio.file.Path;
 import io.modstream.trainer.quality.BundleReport;
 import io.modstream.trainer.quality.CrossDomain;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,10 +33,18 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "Model bundle directory.")
   Path model;
 
-  @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled CSV file (plain or gzip).")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled CSV file (plain or gzip).")
   Path data;
 
   @Option(names = "--json", description = "Print one JSON object instead of the text report.")
@@ -45,26 +53,45 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Comments per network call.")
   int batchSize = ModerationModel.DEFAULT_MAX_BATCH;
 
-  @Option(names = "--native-threads", description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
+  @Option(
+      names = "--native-threads",
+      description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
   int nativeThreads = 1;
 
-  @Option(names = "--report", paramLabel = "DIR",
-      description = "Also write report.html with PNG charts (ROC and PR curves, reliability diagram, disguised rows, zero-shot sets) here.")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description =
+          "Also write report.html with PNG charts (ROC and PR curves, reliability diagram,"
+              + " disguised rows, zero-shot sets) here.")
   Path report;
 
-  @Option(names = "--davidson", paramLabel = "FILE", description = "With --report: Davidson et al. labeled_data.csv, scored zero-shot.")
+  @Option(
+      names = "--davidson",
+      paramLabel = "FILE",
+      description = "With --report: Davidson et al. labeled_data.csv, scored zero-shot.")
   Path davidson;
 
-  @Option(names = "--olid", paramLabel = "FILE", description = "With --report: OLID olid-training-v1.0.tsv, scored zero-shot.")
+  @Option(
+      names = "--olid",
+      paramLabel = "FILE",
+      description = "With --report: OLID olid-training-v1.0.tsv, scored zero-shot.")
   Path olid;
 
-  @Option(names = "--cross-domain-rows", description = "With --report: rows sampled from each zero-shot set (0 = all).")
+  @Option(
+      names = "--cross-domain-rows",
+      description = "With --report: rows sampled from each zero-shot set (0 = all).")
   int crossDomainRows = 2_000;
 
-  @Option(names = "--crossval", paramLabel = "DIR", description = "With --report: a trainer crossval output directory whose table to include.")
+  @Option(
+      names = "--crossval",
+      paramLabel = "DIR",
+      description = "With --report: a trainer crossval output directory whose table to include.")
   Path crossval;
 
-  @Option(names = "--perturbation-seed", description = "With --report: seed of the disguise generator.")
+  @Option(
+      names = "--perturbation-seed",
+      description = "With --report: seed of the disguise generator.")
   long perturbationSeed = 7;
 
   @Override
@@ -78,8 +105,13 @@ final class EvaluateCommand implements Callable<Integer> {
       columns[j] = dataset.labels().indexOf(labels.get(j));
       if (columns[j] < 0) {
         throw new IllegalArgumentException(
-            data + " has no column '" + labels.get(j) + "'; the model's labels are " + labels
-                + " and the file's are " + dataset.labels());
+            data
+                + " has no column '"
+                + labels.get(j)
+                + "'; the model's labels are "
+                + labels
+                + " and the file's are "
+                + dataset.labels());
       }
     }
     boolean[][] truth = new boolean[dataset.size()][labels.size()];
@@ -90,7 +122,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     ModerationModel scorer = ModerationModel.of(bundle, 1, batchSize);
     float[][] scores = scorer.score(dataset.texts());
-    double[] thresholds = bundle.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+    double[] thresholds =
+        bundle.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
     EvaluationReport report = Evaluator.evaluate(labels, scores, truth, thresholds);
     if (this.report != null) {
       List<CrossDomain> domains = new ArrayList<>();
@@ -100,17 +133,30 @@ final class EvaluateCommand implements Callable<Integer> {
       if (olid != null) {
         domains.add(CrossDomain.olid(olid, crossDomainRows));
       }
-      BundleReport.write(scorer, bundle.info().name() + " " + bundle.info().version() + " on " + data.getFileName(),
-          dataset.texts(), truth, report, domains, crossval == null ? null : crossval.resolve("table.md"), perturbationSeed, this.report);
+      BundleReport.write(
+          scorer,
+          bundle.info().name() + " " + bundle.info().version() + " on " + data.getFileName(),
+          dataset.texts(),
+          truth,
+          report,
+          domains,
+          crossval == null ? null : crossval.resolve("table.md"),
+          perturbationSeed,
+          this.report);
       spec.commandLine().getErr().println("report: " + this.report.resolve("report.html"));
     }
     if (json) {
-      spec.commandLine().getOut().println(
-          Reports.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(Reports.json(bundle.info(), data.toString(), report)));
+      spec.commandLine()
+          .getOut()
+          .println(
+              Reports.JSON
+                  .writer()
+                  .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(Reports.json(bundle.info(), data.toString(), report)));
     } else {
-      spec.commandLine().getOut().print(
-          Reports.text("evaluation report", bundle.info(), data.toString(), report));
+      spec.commandLine()
+          .getOut()
+          .print(Reports.text("evaluation report", bundle.info(), data.toString(), report));
     }
     return 0;
   }

@@ -9,18 +9,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code trainer release}: copies a verified bundle into the release store and publishes a
- * {@link ModelRelease} for it, which every running streams-app instance follows and swaps to.
+ * {@code trainer release}: copies a verified bundle into the release store and publishes a {@link
+ * ModelRelease} for it, which every running streams-app instance follows and swaps to.
  */
-@Command(name = "release", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Publishes a model bundle as a release: copies it to <store>/<name>/<version>, verified,",
-        "and writes a ModelRelease (file: URI, manifest SHA-256, validation metrics) to the releases topic."})
+@Command(
+    name = "release",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
+    description = {
+      "Publishes a model bundle as a release: copies it to <store>/<name>/<version>, verified,",
+      "and writes a ModelRelease (file: URI, manifest SHA-256, validation metrics) to the releases"
+          + " topic."
+    })
 final class ReleaseCommand implements Callable<Integer> {
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The bundle to release.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "The bundle to release.")
   Path model;
 
-  @Option(names = "--store", required = true, paramLabel = "DIR", description = "Release store directory every instance can read.")
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = "DIR",
+      description = "Release store directory every instance can read.")
   Path store;
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
@@ -29,18 +44,33 @@ final class ReleaseCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Releases topic.")
   String topic = Topics.MODEL_RELEASES.name();
 
-  @Option(names = "--parent", paramLabel = "VERSION", description = "The version this one replaces, for the record.")
+  @Option(
+      names = "--parent",
+      paramLabel = "VERSION",
+      description = "The version this one replaces, for the record.")
   String parent;
 
-  @Option(names = "--bundle-topic", paramLabel = "TOPIC",
-      description = "Also carry the bundle through this Kafka topic (kafka: URI) for hosts without the store directory.")
+  @Option(
+      names = "--bundle-topic",
+      paramLabel = "TOPIC",
+      description =
+          "Also carry the bundle through this Kafka topic (kafka: URI) for hosts without the store"
+              + " directory.")
   String bundleTopic;
 
   @Override
   public Integer call() throws Exception {
     ModelRelease r = new ReleaseStore(store, bootstrap, topic, bundleTopic).release(model, parent);
-    System.out.println("released " + r.getModelName() + " " + r.getVersion() + " (" + r.getBundleUri() + ", sha256 "
-        + r.getBundleSha256() + ")");
+    System.out.println(
+        "released "
+            + r.getModelName()
+            + " "
+            + r.getVersion()
+            + " ("
+            + r.getBundleUri()
+            + ", sha256 "
+            + r.getBundleSha256()
+            + ")");
     return 0;
   }
 }

@@ -21,19 +21,33 @@ import picocli.CommandLine.Parameters;
  * Pinning or rolling back republishes a stored version as the current release, so every running
  * instance swaps to it exactly as to a new release.
  */
-@Command(name = "releases", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"list: the versions in the store and the one currently released.",
-        "pin VERSION: release a stored version again (every instance swaps to it).",
-        "rollback: release the current release's parent version again."})
+@Command(
+    name = "releases",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
+    description = {
+      "list: the versions in the store and the one currently released.",
+      "pin VERSION: release a stored version again (every instance swaps to it).",
+      "rollback: release the current release's parent version again."
+    })
 final class ReleasesCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "list, pin or rollback")
   String action;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "The version to pin.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "VERSION",
+      description = "The version to pin.")
   String version;
 
-  @Option(names = "--store", required = true, paramLabel = "DIR", description = "Release store directory.")
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = "DIR",
+      description = "Release store directory.")
   Path store;
 
   @Option(names = "--model-name", description = "Model name.")
@@ -45,7 +59,10 @@ final class ReleasesCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Releases topic.")
   String topic = Topics.MODEL_RELEASES.name();
 
-  @Option(names = "--bundle-topic", paramLabel = "TOPIC", description = "Carry the bundle through Kafka too (kafka: URI).")
+  @Option(
+      names = "--bundle-topic",
+      paramLabel = "TOPIC",
+      description = "Carry the bundle through Kafka too (kafka: URI).")
   String bundleTopic;
 
   @Override
@@ -57,11 +74,22 @@ final class ReleasesCommand implements Callable<Integer> {
         for (Path dir : stored()) {
           BundleInfo info = ModelBundle.load(dir).info();
           boolean live = current != null && current.getVersion().equals(info.version());
-          System.out.printf(Locale.ROOT, "%s %-28s validation mean ROC-AUC %.4f  trained %s%n", live ? "*" : " ",
-              info.version(), info.provenance().validation().meanRocAuc(), info.provenance().trainedAt());
+          System.out.printf(
+              Locale.ROOT,
+              "%s %-28s validation mean ROC-AUC %.4f  trained %s%n",
+              live ? "*" : " ",
+              info.version(),
+              info.provenance().validation().meanRocAuc(),
+              info.provenance().trainedAt());
         }
-        System.out.println(current == null ? "no current release" : "* current release (parent "
-            + current.getParentVersion() + ", published " + current.getCreatedAt() + ")");
+        System.out.println(
+            current == null
+                ? "no current release"
+                : "* current release (parent "
+                    + current.getParentVersion()
+                    + ", published "
+                    + current.getCreatedAt()
+                    + ")");
       }
       case "pin" -> {
         if (version == null) {
@@ -71,22 +99,32 @@ final class ReleasesCommand implements Callable<Integer> {
       }
       case "rollback" -> {
         if (current == null || current.getParentVersion() == null) {
-          throw new IllegalStateException("the current release has no parent version to roll back to; use 'pin VERSION'");
+          throw new IllegalStateException(
+              "the current release has no parent version to roll back to; use 'pin VERSION'");
         }
         republish(releases, current.getParentVersion(), current);
       }
-      default -> throw new IllegalArgumentException("unknown action '" + action + "'; use list, pin or rollback");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown action '" + action + "'; use list, pin or rollback");
     }
     return 0;
   }
 
-  private void republish(ReleaseStore releases, String target, ModelRelease current) throws Exception {
+  private void republish(ReleaseStore releases, String target, ModelRelease current)
+      throws Exception {
     Path dir = store.resolve(modelName).resolve(target);
     if (!Files.exists(dir.resolve(ModelBundle.MANIFEST_FILE))) {
-      throw new IllegalArgumentException("version " + target + " is not in " + store + "; see 'trainer releases list'");
+      throw new IllegalArgumentException(
+          "version " + target + " is not in " + store + "; see 'trainer releases list'");
     }
     ModelRelease r = releases.release(dir, current == null ? null : current.getVersion());
-    System.out.println("released " + r.getModelName() + " " + r.getVersion() + " again; running instances swap to it");
+    System.out.println(
+        "released "
+            + r.getModelName()
+            + " "
+            + r.getVersion()
+            + " again; running instances swap to it");
   }
 
   private List<Path> stored() throws Exception {

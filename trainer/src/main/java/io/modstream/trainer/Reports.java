@@ -1,11 +1,11 @@
 package io.modstream.trainer;
 
-import io.modstream.model.evaluation.EvaluationReport;
-import io.modstream.model.evaluation.LabelMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.BundleInfo;
+import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.LabelMetrics;
 import java.util.Locale;
 
 /** Renders evaluation reports as text and as JSON. */
@@ -32,7 +32,9 @@ final class Reports {
             report.meanRocAuc(),
             met ? "meets" : "is BELOW",
             TARGET_MEAN_ROC_AUC));
-    sb.append("thresholds: a score at or above a label's threshold flags it; F1, precision and recall are at those thresholds\n");
+    sb.append(
+        "thresholds: a score at or above a label's threshold flags it; F1, precision and recall are"
+            + " at those thresholds\n");
     return sb.toString();
   }
 

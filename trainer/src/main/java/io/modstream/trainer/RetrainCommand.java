@@ -7,10 +7,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code trainer retrain}: one retraining run on demand (train, gate, release or reject). */
-@Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-    description = {"Runs one retraining run now: reads all feedback, trains a candidate, compares it with the serving",
-        "release on the golden set and the canaries, records the decision, and releases it only if it passes.",
-        "Exit code 0 when released, 3 when rejected."})
+@Command(
+    name = "retrain",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
+    description = {
+      "Runs one retraining run now: reads all feedback, trains a candidate, compares it with the"
+          + " serving",
+      "release on the golden set and the canaries, records the decision, and releases it only if it"
+          + " passes.",
+      "Exit code 0 when released, 3 when rejected."
+    })
 final class RetrainCommand implements Callable<Integer> {
 
   @Mixin RetrainOptions options;

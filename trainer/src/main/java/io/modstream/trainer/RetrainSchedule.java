@@ -17,7 +17,8 @@ final class RetrainSchedule {
 
   /**
    * @param every records that trigger a run; 0 disables the count trigger
-   * @param everyMinutes minutes after the last run that trigger one if there is new feedback; 0 disables
+   * @param everyMinutes minutes after the last run that trigger one if there is new feedback; 0
+   *     disables
    * @param seen feedback records the serving model was trained on
    * @param nowNanos {@link System#nanoTime()} now
    */
@@ -33,7 +34,8 @@ final class RetrainSchedule {
   /** Refuses settings that would never run: both triggers off, or below 0. */
   static void validate(long every, double everyMinutes) {
     if (every < 0 || everyMinutes < 0 || (every == 0 && everyMinutes == 0)) {
-      throw new IllegalArgumentException("set --every or --every-minutes (or both) above 0 (0 disables one)");
+      throw new IllegalArgumentException(
+          "set --every or --every-minutes (or both) above 0 (0 disables one)");
     }
   }
 
@@ -42,7 +44,10 @@ final class RetrainSchedule {
     return size - seen;
   }
 
-  /** Why a run is due with {@code size} records in the topic ("count trigger", "time trigger"), or null. */
+  /**
+   * Why a run is due with {@code size} records in the topic ("count trigger", "time trigger"), or
+   * null.
+   */
   String due(long size, long nowNanos) {
     if (every > 0 && size - countFrom >= every) {
       return "count trigger";
@@ -60,7 +65,10 @@ final class RetrainSchedule {
     lastRunNanos = nowNanos;
   }
 
-  /** A run over {@code size} records failed: its feedback stays unseen, and waits for the next trigger. */
+  /**
+   * A run over {@code size} records failed: its feedback stays unseen, and waits for the next
+   * trigger.
+   */
   void failed(long size, long nowNanos) {
     countFrom = size;
     lastRunNanos = nowNanos;

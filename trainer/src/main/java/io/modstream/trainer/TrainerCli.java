@@ -12,8 +12,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Trains and evaluates modstream's toxicity models.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, VerifyEngineCommand.class, CrossValidateCommand.class, ReleaseCommand.class, ReleasesCommand.class, RetrainCommand.class,
-        ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      VerifyEngineCommand.class,
+      CrossValidateCommand.class,
+      ReleaseCommand.class,
+      ReleasesCommand.class,
+      RetrainCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TrainerCli {
 
   private TrainerCli() {}

@@ -16,7 +16,9 @@ final class TrainingOptions {
   @Option(names = "--epochs", description = "Most epochs.")
   int epochs = D.epochs();
 
-  @Option(names = "--patience", description = "Stop after this many epochs without a better validation mean ROC-AUC.")
+  @Option(
+      names = "--patience",
+      description = "Stop after this many epochs without a better validation mean ROC-AUC.")
   int patience = D.patience();
 
   @Option(names = "--batch-size", description = "Comments per gradient step.")
@@ -40,33 +42,59 @@ final class TrainingOptions {
   @Option(names = "--dropout", description = "Dropout before the dense and output layers.")
   double dropout = D.dropout();
 
-  @Option(names = "--vocab-min-frequency", description = "Minimum token count to enter the vocabulary.")
+  @Option(
+      names = "--vocab-min-frequency",
+      description = "Minimum token count to enter the vocabulary.")
   int vocabMinFrequency = D.vocabMinFrequency();
 
   @Option(names = "--vocab-max-size", description = "Most vocabulary entries.")
   int vocabMaxSize = D.vocabMaxSize();
 
-  @Option(names = "--linear-c", description = "Inverse regularisation of the linear model's logistic regressions.")
+  @Option(
+      names = "--linear-c",
+      description = "Inverse regularisation of the linear model's logistic regressions.")
   double linearC = L.c();
 
-  @Option(names = "--linear-word-features", description = "Most word 1-2-gram features of the linear model.")
+  @Option(
+      names = "--linear-word-features",
+      description = "Most word 1-2-gram features of the linear model.")
   int linearWordFeatures = L.wordFeatures();
 
-  @Option(names = "--linear-char-features", description = "Most character 2-5-gram features of the linear model.")
+  @Option(
+      names = "--linear-char-features",
+      description = "Most character 2-5-gram features of the linear model.")
   int linearCharFeatures = L.charFeatures();
 
-  @Option(names = "--no-linear", description = "Train the LSTM alone (format 1 bundle, uncalibrated), for comparisons.")
+  @Option(
+      names = "--no-linear",
+      description = "Train the LSTM alone (format 1 bundle, uncalibrated), for comparisons.")
   boolean noLinear;
 
   TrainingConfig config() {
     return new TrainingConfig(
-        embeddingDim, lstmUnits, denseUnits, dropout, maxLength, vocabMinFrequency, vocabMaxSize,
-        batchSize, epochs, patience, learningRate, seed);
+        embeddingDim,
+        lstmUnits,
+        denseUnits,
+        dropout,
+        maxLength,
+        vocabMinFrequency,
+        vocabMaxSize,
+        batchSize,
+        epochs,
+        patience,
+        learningRate,
+        seed);
   }
 
   /** The linear model's settings, or null with --no-linear. */
   LinearConfig linear() {
-    return noLinear ? null : new LinearConfig(
-        linearC, linearWordFeatures, linearCharFeatures, L.minDocumentFrequency(), L.maxChars());
+    return noLinear
+        ? null
+        : new LinearConfig(
+            linearC,
+            linearWordFeatures,
+            linearCharFeatures,
+            L.minDocumentFrequency(),
+            L.maxChars());
   }
 }

@@ -11,8 +11,13 @@ final class VersionProvider implements IVersionProvider {
     Map<String, String> env = ModelTrainer.environment();
     return new String[] {
       "modstream trainer " + env.getOrDefault("modstream.version", "unknown"),
-      "deeplearning4j " + env.getOrDefault("dl4j.version", "unknown") + " (" + env.get("nd4j.backend")
-          + " " + env.get("nd4j.classifier") + ")",
+      "deeplearning4j "
+          + env.getOrDefault("dl4j.version", "unknown")
+          + " ("
+          + env.get("nd4j.backend")
+          + " "
+          + env.get("nd4j.classifier")
+          + ")",
       "java " + env.get("java.version") + " on " + env.get("os") + " " + env.get("arch")
     };
   }

@@ -52,7 +52,9 @@ class RetrainScheduleTest {
 
   @Test
   void refusesSettingsThatNeverRun() {
-    assertThatThrownBy(() -> new RetrainSchedule(0, 0, 0, 0)).hasMessageContaining("--every or --every-minutes");
-    assertThatThrownBy(() -> RetrainSchedule.validate(-1, 5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrainSchedule(0, 0, 0, 0))
+        .hasMessageContaining("--every or --every-minutes");
+    assertThatThrownBy(() -> RetrainSchedule.validate(-1, 5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -41,33 +41,66 @@ class TrainerCliTest {
     model = dir.resolve("model");
     trained =
         run(
-            "train", "--data", TestData.samplePath().toString(), "--out", model.toString(),
-            "--limit", "500", "--epochs", "2", "--embedding-dim", "16", "--lstm-units", "8",
-            "--dense-units", "8", "--max-length", "48", "--vocab-max-size", "3000",
-            "--learning-rate", "0.01", "--batch-size", "32", "--model-version", "cli-test");
+            "train",
+            "--data",
+            TestData.samplePath().toString(),
+            "--out",
+            model.toString(),
+            "--limit",
+            "500",
+            "--epochs",
+            "2",
+            "--embedding-dim",
+            "16",
+            "--lstm-units",
+            "8",
+            "--dense-units",
+            "8",
+            "--max-length",
+            "48",
+            "--vocab-max-size",
+            "3000",
+            "--learning-rate",
+            "0.01",
+            "--batch-size",
+            "32",
+            "--model-version",
+            "cli-test");
   }
 
   @Test
   void trainWritesABundleAndItsReports() throws Exception {
     assertThat(trained.exitCode()).as(trained.err()).isZero();
-    assertThat(trained.out()).contains("validation report").contains("threat").contains("mean ROC-AUC");
+    assertThat(trained.out())
+        .contains("validation report")
+        .contains("threat")
+        .contains("mean ROC-AUC");
     assertThat(trained.err()).contains("split 400 train / 100 validation");
     ModelBundle bundle = ModelBundle.load(model);
     assertThat(bundle.info().version()).isEqualTo("cli-test");
     assertThat(bundle.info().provenance().rows()).containsEntry("total", 500);
     JsonNode report = new ObjectMapper().readTree(model.resolve("evaluation.json").toFile());
     assertThat(report.get("rows").asInt()).isEqualTo(100);
-    assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8)).contains("identity_hate");
+    assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8))
+        .contains("identity_hate");
   }
 
   @Test
   void evaluateJsonPrintsOneObjectWithPerLabelAndMeanAucs() throws Exception {
-    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--json");
+    Run r =
+        run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            TestData.samplePath().toString(),
+            "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("rows").asInt()).isEqualTo(2000);
     assertThat(json.get("model").get("version").asText()).isEqualTo("cli-test");
-    for (String label : List.of("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")) {
+    for (String label :
+        List.of("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")) {
       JsonNode l = json.get("labels").get(label);
       assertThat(l.get("rocAuc").asDouble()).as(label).isBetween(0.0, 1.0);
       assertThat(l.get("prAuc").asDouble()).as(label).isBetween(0.0, 1.0);
@@ -79,32 +112,68 @@ class TrainerCliTest {
 
   @Test
   void evaluateTextReportHasATableRow() {
-    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString());
+    Run r =
+        run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("evaluation report").containsPattern("(?m)^insult\\s+\\d+\\s+0\\.\\d{4}");
+    assertThat(r.out())
+        .contains("evaluation report")
+        .containsPattern("(?m)^insult\\s+\\d+\\s+0\\.\\d{4}");
   }
 
   @Test
   void evaluateReportWritesHtmlWithChartsAndDisguisedFigures() throws Exception {
     Path report = dir.resolve("report");
-    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--report", report.toString());
+    Run r =
+        run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            TestData.samplePath().toString(),
+            "--report",
+            report.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(report.resolve("report.html")).content().contains("<table>", "reliability.png", "roc-toxic.png", "disguised");
+    assertThat(report.resolve("report.html"))
+        .content()
+        .contains("<table>", "reliability.png", "roc-toxic.png", "disguised");
     assertThat(report.resolve("roc-toxic.png")).isNotEmptyFile();
     assertThat(report.resolve("reliability.png")).isNotEmptyFile();
-    assertThat(Files.readAllBytes(report.resolve("pr-insult.png"))).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    assertThat(Files.readAllBytes(report.resolve("pr-insult.png")))
+        .startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
   }
 
   @Test
   void crossvalComparesTheRecipeWithTheBaselineOnTheSameFoldsAndResumes() throws Exception {
     Path out = dir.resolve("crossval");
     String[] args = {
-        "crossval", "--data", TestData.samplePath().toString(), "--out", out.toString(), "--limit", "400",
-        "--folds", "2", "--epochs", "1", "--embedding-dim", "8", "--lstm-units", "4", "--dense-units", "4",
-        "--max-length", "32", "--vocab-max-size", "2000", "--batch-size", "32"};
+      "crossval",
+      "--data",
+      TestData.samplePath().toString(),
+      "--out",
+      out.toString(),
+      "--limit",
+      "400",
+      "--folds",
+      "2",
+      "--epochs",
+      "1",
+      "--embedding-dim",
+      "8",
+      "--lstm-units",
+      "4",
+      "--dense-units",
+      "4",
+      "--max-length",
+      "32",
+      "--vocab-max-size",
+      "2000",
+      "--batch-size",
+      "32"
+    };
     Run r = run(args);
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("| label | baseline | model |", "| toxic |", "| **mean** |", "ECE");
+    assertThat(r.out())
+        .contains("| label | baseline | model |", "| toxic |", "| **mean** |", "ECE");
     assertThat(out.resolve("report.html")).content().contains("<table>", "reliability-model.png");
     assertThat(out.resolve("fold-1.json")).isNotEmptyFile();
     assertThat(out.resolve("fold-2.json")).isNotEmptyFile();
@@ -117,7 +186,13 @@ class TrainerCliTest {
     Run again = run(args);
     assertThat(again.exitCode()).isZero();
     assertThat(again.err()).contains("fold 1: reusing", "fold 2: reusing");
-    assertThat(Reports.JSON.readTree(out.resolve("results.json").toFile()).path("model").path("toxic").path("rocAuc").asDouble())
+    assertThat(
+            Reports.JSON
+                .readTree(out.resolve("results.json").toFile())
+                .path("model")
+                .path("toxic")
+                .path("rocAuc")
+                .asDouble())
         .isEqualTo(modelToxic);
 
     String[] otherSettings = args.clone();
@@ -129,16 +204,41 @@ class TrainerCliTest {
 
   @Test
   void verifyEngineComparesOnnxWithTheDl4jReferenceOnTheValidationSplit() {
-    Run r = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString());
+    Run r =
+        run(
+            "verify-engine",
+            "--model",
+            model.toString(),
+            "--data",
+            TestData.samplePath().toString());
     assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
     // 2,000 sample rows, 20% stratified validation split.
-    assertThat(r.out()).containsPattern("validation rows of .*: 4\\d\\d comments")
-        .contains("comments with other flagged labels 0").contains("OK: the same scores");
-    Run all = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString(), "--all-rows");
+    assertThat(r.out())
+        .containsPattern("validation rows of .*: 4\\d\\d comments")
+        .contains("comments with other flagged labels 0")
+        .contains("OK: the same scores");
+    Run all =
+        run(
+            "verify-engine",
+            "--model",
+            model.toString(),
+            "--data",
+            TestData.samplePath().toString(),
+            "--all-rows");
     assertThat(all.out()).contains("2000 comments, 12000 scores");
-    // Against exact arithmetic, ONNX Runtime's float scores are within 1e-6 (ORT's own Sigmoid was not).
-    Run exact = run("verify-engine", "--model", model.toString(), "--data", TestData.samplePath().toString(),
-        "--reference", "dl4j-float64", "--tolerance", "1e-6");
+    // Against exact arithmetic, ONNX Runtime's float scores are within 1e-6 (ORT's own Sigmoid was
+    // not).
+    Run exact =
+        run(
+            "verify-engine",
+            "--model",
+            model.toString(),
+            "--data",
+            TestData.samplePath().toString(),
+            "--reference",
+            "dl4j-float64",
+            "--tolerance",
+            "1e-6");
     assertThat(exact.exitCode()).as(exact.err() + exact.out()).isZero();
     assertThat(exact.out()).contains("dl4j-float64 (reference)").contains("OK: the same scores");
   }
@@ -148,20 +248,28 @@ class TrainerCliTest {
     Run r = run("--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("train").contains("evaluate");
-    assertThat(run("train", "--help").out()).contains("--data").contains("--out").contains("--epochs");
+    assertThat(run("train", "--help").out())
+        .contains("--data")
+        .contains("--out")
+        .contains("--epochs");
   }
 
   @Test
   void errorsAreOneClearLineAndANonZeroExit() throws Exception {
     Run missingData = run("train", "--data", "no/such.csv", "--out", dir.resolve("x").toString());
     assertThat(missingData.exitCode()).isEqualTo(1);
-    assertThat(missingData.err()).contains("error:").contains("no/such.csv").contains("Jigsaw-format");
+    assertThat(missingData.err())
+        .contains("error:")
+        .contains("no/such.csv")
+        .contains("Jigsaw-format");
 
-    Run occupied = run("train", "--data", TestData.samplePath().toString(), "--out", model.toString());
+    Run occupied =
+        run("train", "--data", TestData.samplePath().toString(), "--out", model.toString());
     assertThat(occupied.exitCode()).isEqualTo(1);
     assertThat(occupied.err()).contains("not empty");
 
-    Run notABundle = run("evaluate", "--model", dir.toString(), "--data", TestData.samplePath().toString());
+    Run notABundle =
+        run("evaluate", "--model", dir.toString(), "--data", TestData.samplePath().toString());
     assertThat(notABundle.exitCode()).isEqualTo(1);
     assertThat(notABundle.err()).contains("no manifest.json");
 

@@ -48,7 +48,8 @@ class TrainerJarIT {
 
   @Test
   void evaluatePrintsItsTextReportOnStdout() throws Exception {
-    Run r = run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString());
+    Run r =
+        run("evaluate", "--model", model.toString(), "--data", TestData.samplePath().toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("evaluation report")
@@ -58,7 +59,13 @@ class TrainerJarIT {
 
   @Test
   void anErrorIsOneLineOnStderrAndExitCodeOne() throws Exception {
-    Run r = run("evaluate", "--model", dir.resolve("none").toString(), "--data", TestData.samplePath().toString());
+    Run r =
+        run(
+            "evaluate",
+            "--model",
+            dir.resolve("none").toString(),
+            "--data",
+            TestData.samplePath().toString());
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith("error: ");

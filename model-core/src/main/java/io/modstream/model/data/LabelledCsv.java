@@ -1,5 +1,6 @@
 package io.modstream.model.data;
 
+import io.modstream.schemas.SafeFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,21 +13,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import io.modstream.schemas.SafeFiles;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads Jigsaw-format labelled CSV: a header row {@code id,comment_text,<label>...} where every
- * column after the text is a 0/1 label, so the label names come from the file, not from code.
- * RFC 4180 quoting (fields with commas, quotes and newlines); plain or gzip (detected from the
- * content, not the file name).
+ * column after the text is a 0/1 label, so the label names come from the file, not from code. RFC
+ * 4180 quoting (fields with commas, quotes and newlines); plain or gzip (detected from the content,
+ * not the file name).
  */
 public final class LabelledCsv {
 
   /** The id column's name. */
   public static final String ID_COLUMN = "id";
+
   /** The text column's name. */
   public static final String TEXT_COLUMN = "comment_text";
 
@@ -43,7 +44,8 @@ public final class LabelledCsv {
   public static LabelledDataset read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       LabelledDataset parsed = read(in, file.toString());
-      return new LabelledDataset(parsed.labels(), parsed.rows(), file.toString(), SafeFiles.sha256(file));
+      return new LabelledDataset(
+          parsed.labels(), parsed.rows(), file.toString(), SafeFiles.sha256(file));
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(
           file.toString(), null, "no such data file; pass a Jigsaw-format CSV (plain or .gz)");
@@ -67,8 +69,7 @@ public final class LabelledCsv {
     InputStream content =
         (b1 == 0x1f && b2 == 0x8b) ? new GZIPInputStream(buffered, 1 << 16) : buffered;
     Reader reader = new InputStreamReader(content, StandardCharsets.UTF_8);
-    CSVFormat format =
-        CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
     CSVParser parser = CSVParser.parse(reader, format);
     List<String> header = parser.getHeaderNames();
     if (header.size() < 3

@@ -31,7 +31,12 @@ public record LabelledDataset(
     for (LabelledComment row : rows) {
       if (row.labels().length != labels.size()) {
         throw new IllegalArgumentException(
-            "comment " + row.id() + " has " + row.labels().length + " labels, expected " + labels.size());
+            "comment "
+                + row.id()
+                + " has "
+                + row.labels().length
+                + " labels, expected "
+                + labels.size());
       }
     }
   }
@@ -89,10 +94,9 @@ public record LabelledDataset(
   }
 
   /**
-   * Splits into training and validation parts, stratified on each row's rarest positive label
-   * (rows with no positive label form their own stratum), so even a label with a few dozen
-   * positives lands in both parts in proportion. The same seed and data always give the same
-   * split.
+   * Splits into training and validation parts, stratified on each row's rarest positive label (rows
+   * with no positive label form their own stratum), so even a label with a few dozen positives
+   * lands in both parts in proportion. The same seed and data always give the same split.
    *
    * @param validationFraction the share of each stratum that goes to validation, in (0, 1)
    * @param seed the shuffling seed
@@ -130,13 +134,15 @@ public record LabelledDataset(
    * @return the dataset
    */
   public LabelledDataset first(int limit) {
-    return limit <= 0 || limit >= rows.size() ? this : new LabelledDataset(labels, rows.subList(0, limit), source, sha256);
+    return limit <= 0 || limit >= rows.size()
+        ? this
+        : new LabelledDataset(labels, rows.subList(0, limit), source, sha256);
   }
 
   /**
    * Splits the rows into {@code k} stratified folds (strata as in {@link #stratifiedSplit}) and
-   * returns one split per fold: the fold is the validation part, the other folds the training
-   * part. Every row is in exactly one fold's validation part.
+   * returns one split per fold: the fold is the validation part, the other folds the training part.
+   * Every row is in exactly one fold's validation part.
    *
    * @param k the number of folds, at least 2
    * @param seed the shuffling seed
@@ -172,9 +178,11 @@ public record LabelledDataset(
         }
       }
       java.util.Collections.shuffle(train, new Random(seed + f));
-      splits.add(new Split(
-          new LabelledDataset(labels, train, source + " (fold " + (f + 1) + " train)", sha256),
-          new LabelledDataset(labels, folds.get(f), source + " (fold " + (f + 1) + " held out)", sha256)));
+      splits.add(
+          new Split(
+              new LabelledDataset(labels, train, source + " (fold " + (f + 1) + " train)", sha256),
+              new LabelledDataset(
+                  labels, folds.get(f), source + " (fold " + (f + 1) + " held out)", sha256)));
     }
     return splits;
   }

@@ -11,9 +11,8 @@ import java.util.regex.Pattern;
  * Disguises the offensive words of a comment the way users dodge filters, to measure how well a
  * model sees through it: {@code f*ck}, {@code f u c k}, {@code fuuuuck}, {@code 1d10t}, {@code
  * $h1t}, Cyrillic look-alike letters and zero-width characters. Words from a list of common
- * profanities and insults (and words starting with them) are disguised, one randomly chosen
- * {@link Kind} each; a comment without such a word gets up to two of its longer words disguised
- * instead.
+ * profanities and insults (and words starting with them) are disguised, one randomly chosen {@link
+ * Kind} each; a comment without such a word gets up to two of its longer words disguised instead.
  *
  * <p>Deterministic: the same seed and text always give the same output, whatever the order of
  * calls. Immutable and thread-safe.
@@ -36,12 +35,64 @@ public final class Perturbations {
     ZERO_WIDTH
   }
 
-  private static final List<String> STEMS = List.of(
-      "fuck", "fuk", "shit", "bitch", "ass", "idiot", "stupid", "moron", "dick", "cunt", "suck", "gay",
-      "fag", "nigg", "retard", "loser", "whore", "slut", "bastard", "damn", "crap", "pussy", "cock",
-      "penis", "die", "kill", "hate", "dumb", "fool", "jerk", "piss", "douche", "twat", "wank", "scum",
-      "pathetic", "ugly", "fat", "shut", "hell", "rape", "nazi", "bullshit", "motherf", "homo", "cum",
-      "butt", "porn", "sex", "hypocrit", "ignorant", "liar", "troll", "vandal", "kiss", "balls");
+  private static final List<String> STEMS =
+      List.of(
+          "fuck",
+          "fuk",
+          "shit",
+          "bitch",
+          "ass",
+          "idiot",
+          "stupid",
+          "moron",
+          "dick",
+          "cunt",
+          "suck",
+          "gay",
+          "fag",
+          "nigg",
+          "retard",
+          "loser",
+          "whore",
+          "slut",
+          "bastard",
+          "damn",
+          "crap",
+          "pussy",
+          "cock",
+          "penis",
+          "die",
+          "kill",
+          "hate",
+          "dumb",
+          "fool",
+          "jerk",
+          "piss",
+          "douche",
+          "twat",
+          "wank",
+          "scum",
+          "pathetic",
+          "ugly",
+          "fat",
+          "shut",
+          "hell",
+          "rape",
+          "nazi",
+          "bullshit",
+          "motherf",
+          "homo",
+          "cum",
+          "butt",
+          "porn",
+          "sex",
+          "hypocrit",
+          "ignorant",
+          "liar",
+          "troll",
+          "vandal",
+          "kiss",
+          "balls");
 
   private static final Pattern WORD = Pattern.compile("\\p{L}{2,}");
   private static final String LEET_FROM = "aeiost";
@@ -112,11 +163,21 @@ public final class Perturbations {
       case MASK -> mask(word, random);
       case SPACED -> String.join(SEPARATORS[random.nextInt(SEPARATORS.length)], word.split(""));
       case REPEAT -> repeat(word, random);
-      case LEET -> substitute(word, random, LEET_FROM, (c, r) -> {
-        String options = LEET_TO[LEET_FROM.indexOf(c)];
-        return options.charAt(r.nextInt(options.length()));
-      });
-      case HOMOGLYPH -> substitute(word, random, HOMOGLYPH_FROM, (c, r) -> HOMOGLYPH_TO.charAt(HOMOGLYPH_FROM.indexOf(c)));
+      case LEET ->
+          substitute(
+              word,
+              random,
+              LEET_FROM,
+              (c, r) -> {
+                String options = LEET_TO[LEET_FROM.indexOf(c)];
+                return options.charAt(r.nextInt(options.length()));
+              });
+      case HOMOGLYPH ->
+          substitute(
+              word,
+              random,
+              HOMOGLYPH_FROM,
+              (c, r) -> HOMOGLYPH_TO.charAt(HOMOGLYPH_FROM.indexOf(c)));
       case ZERO_WIDTH -> zeroWidth(word, random);
     };
   }
@@ -139,7 +200,10 @@ public final class Perturbations {
         vowels.add(i);
       }
     }
-    int at = vowels.isEmpty() ? random.nextInt(word.length()) : vowels.get(random.nextInt(vowels.size()));
+    int at =
+        vowels.isEmpty()
+            ? random.nextInt(word.length())
+            : vowels.get(random.nextInt(vowels.size()));
     String letter = String.valueOf(word.charAt(at));
     return word.substring(0, at) + letter.repeat(3 + random.nextInt(4)) + word.substring(at + 1);
   }
@@ -149,7 +213,8 @@ public final class Perturbations {
   }
 
   /** Replaces each substitutable letter with probability 0.7, at least one if any. */
-  private static String substitute(String word, Random random, String from, Substitution substitution) {
+  private static String substitute(
+      String word, Random random, String from, Substitution substitution) {
     StringBuilder sb = new StringBuilder(word);
     List<Integer> candidates = new ArrayList<>();
     for (int i = 0; i < word.length(); i++) {

@@ -11,7 +11,8 @@ import java.util.Locale;
  * @param meanPrAuc the mean PR-AUC over labels where it is defined
  * @param rows the number of scored rows
  */
-public record EvaluationReport(List<LabelMetrics> labels, double meanRocAuc, double meanPrAuc, int rows) {
+public record EvaluationReport(
+    List<LabelMetrics> labels, double meanRocAuc, double meanPrAuc, int rows) {
 
   /** Copies. */
   public EvaluationReport {
@@ -69,7 +70,13 @@ public record EvaluationReport(List<LabelMetrics> labels, double meanRocAuc, dou
     }
     sb.append(
         String.format(
-            Locale.ROOT, "%-15s %9s %8.4f %8.4f   (%d rows)%n", "mean", "", meanRocAuc, meanPrAuc, rows));
+            Locale.ROOT,
+            "%-15s %9s %8.4f %8.4f   (%d rows)%n",
+            "mean",
+            "",
+            meanRocAuc,
+            meanPrAuc,
+            rows));
     return sb.toString();
   }
 }

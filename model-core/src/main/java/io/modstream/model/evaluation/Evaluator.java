@@ -64,7 +64,10 @@ public final class Evaluator {
       }
     }
     return new EvaluationReport(
-        metrics, rocN == 0 ? Double.NaN : rocSum / rocN, prN == 0 ? Double.NaN : prSum / prN, scores.length);
+        metrics,
+        rocN == 0 ? Double.NaN : rocSum / rocN,
+        prN == 0 ? Double.NaN : prSum / prN,
+        scores.length);
   }
 
   /**
@@ -148,8 +151,8 @@ public final class Evaluator {
   }
 
   /**
-   * Computes average precision: the mean of the precision at each recall step, tied scores taken
-   * as one step.
+   * Computes average precision: the mean of the precision at each recall step, tied scores taken as
+   * one step.
    *
    * @param scores the scores
    * @param truth the true flags
@@ -183,11 +186,13 @@ public final class Evaluator {
 
   private static void checkShapes(List<String> labels, float[][] scores, boolean[][] truth) {
     if (scores.length != truth.length) {
-      throw new IllegalArgumentException(scores.length + " score rows for " + truth.length + " truth rows");
+      throw new IllegalArgumentException(
+          scores.length + " score rows for " + truth.length + " truth rows");
     }
     for (int i = 0; i < scores.length; i++) {
       if (scores[i].length != labels.size() || truth[i].length != labels.size()) {
-        throw new IllegalArgumentException("row " + i + " does not have " + labels.size() + " labels");
+        throw new IllegalArgumentException(
+            "row " + i + " does not have " + labels.size() + " labels");
       }
     }
   }

@@ -7,8 +7,7 @@ package io.modstream.model.evaluation;
  * @param positives the number of positive rows
  * @param count the number of rows
  * @param rocAuc area under the ROC curve (NaN if the rows hold only one class)
- * @param prAuc area under the precision-recall curve, as average precision (NaN without
- *     positives)
+ * @param prAuc area under the precision-recall curve, as average precision (NaN without positives)
  * @param threshold the decision threshold the figures below use
  * @param precision precision at the threshold
  * @param recall recall at the threshold

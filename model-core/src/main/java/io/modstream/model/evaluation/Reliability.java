@@ -43,7 +43,8 @@ public record Reliability(List<Bin> bins, double expectedCalibrationError, int r
    */
   public static Reliability of(double[] scores, boolean[] truth, int binCount) {
     if (scores.length != truth.length) {
-      throw new IllegalArgumentException(scores.length + " scores but " + truth.length + " truth values");
+      throw new IllegalArgumentException(
+          scores.length + " scores but " + truth.length + " truth values");
     }
     if (binCount < 1) {
       throw new IllegalArgumentException("binCount must be at least 1, got " + binCount);
@@ -63,7 +64,8 @@ public record Reliability(List<Bin> bins, double expectedCalibrationError, int r
       if (counts[b] > 0) {
         double mean = sum[b] / counts[b];
         double rate = positives[b] / (double) counts[b];
-        bins.add(new Bin(b / (double) binCount, (b + 1) / (double) binCount, mean, rate, counts[b]));
+        bins.add(
+            new Bin(b / (double) binCount, (b + 1) / (double) binCount, mean, rate, counts[b]));
         ece += counts[b] / (double) scores.length * Math.abs(rate - mean);
       }
     }

@@ -1,6 +1,5 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.evaluation.Evaluator;
 import de.bwaldvogel.liblinear.Feature;
 import de.bwaldvogel.liblinear.FeatureNode;
 import de.bwaldvogel.liblinear.Linear;
@@ -9,6 +8,7 @@ import de.bwaldvogel.liblinear.Parameter;
 import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
 import io.modstream.model.ScoreCalibration;
+import io.modstream.model.evaluation.Evaluator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,22 +17,25 @@ public final class Blending {
 
   /** Blend weights tried, the LSTM's share. */
   private static final int GRID_STEPS = 10;
+
   /** Platt scaling is an almost unregularised logistic regression on one feature. */
   private static final double PLATT_C = 1_000;
+
   private static final double MIN_SLOPE = 1e-3;
 
   private Blending() {}
 
   /**
-   * Fits the blend weight (best mean ROC-AUC over the labels with positives, on a grid of
-   * {@value #GRID_STEPS} steps) and per-label Platt scaling of the blend.
+   * Fits the blend weight (best mean ROC-AUC over the labels with positives, on a grid of {@value
+   * #GRID_STEPS} steps) and per-label Platt scaling of the blend.
    *
    * @param networkProbabilities {@code [rows][labels]} the LSTM's validation probabilities
    * @param linearLogits {@code [rows][labels]} the linear model's validation log-odds
    * @param truth {@code [rows][labels]}
    * @return the calibration
    */
-  public static ScoreCalibration fit(float[][] networkProbabilities, double[][] linearLogits, boolean[][] truth) {
+  public static ScoreCalibration fit(
+      float[][] networkProbabilities, double[][] linearLogits, boolean[][] truth) {
     int labels = truth[0].length;
     double bestWeight = 0.5;
     double bestAuc = Double.NEGATIVE_INFINITY;
@@ -49,7 +52,8 @@ public final class Blending {
       }
       double auc = counted == 0 ? 0 : sum / counted;
       // Ties go to the even blend.
-      if (auc > bestAuc + 1e-9 || Math.abs(auc - bestAuc) <= 1e-9 && Math.abs(w - 0.5) < Math.abs(bestWeight - 0.5)) {
+      if (auc > bestAuc + 1e-9
+          || Math.abs(auc - bestAuc) <= 1e-9 && Math.abs(w - 0.5) < Math.abs(bestWeight - 0.5)) {
         bestAuc = auc;
         bestWeight = w;
       }
@@ -57,7 +61,8 @@ public final class Blending {
     List<Double> slopes = new ArrayList<>();
     List<Double> intercepts = new ArrayList<>();
     for (int j = 0; j < labels; j++) {
-      double[] ab = platt(blend(networkProbabilities, linearLogits, j, bestWeight), column(truth, j));
+      double[] ab =
+          platt(blend(networkProbabilities, linearLogits, j, bestWeight), column(truth, j));
       slopes.add(ab[0]);
       intercepts.add(ab[1]);
     }
@@ -69,8 +74,8 @@ public final class Blending {
    *
    * @param z the scores
    * @param y the truth
-   * @return {@code {a, b}}; {@code a} is at least {@value #MIN_SLOPE} so order is kept, and a
-   *     label without both classes gets {@code {1, 0}}
+   * @return {@code {a, b}}; {@code a} is at least {@value #MIN_SLOPE} so order is kept, and a label
+   *     without both classes gets {@code {1, 0}}
    */
   public static double[] platt(double[] z, boolean[] y) {
     if (!hasBoth(y)) {
@@ -96,10 +101,13 @@ public final class Blending {
   }
 
   /** One label's blended log-odds. */
-  static double[] blend(float[][] networkProbabilities, double[][] linearLogits, int label, double w) {
+  static double[] blend(
+      float[][] networkProbabilities, double[][] linearLogits, int label, double w) {
     double[] z = new double[networkProbabilities.length];
     for (int i = 0; i < z.length; i++) {
-      z[i] = w * ScoreCalibration.logit(networkProbabilities[i][label]) + (1 - w) * linearLogits[i][label];
+      z[i] =
+          w * ScoreCalibration.logit(networkProbabilities[i][label])
+              + (1 - w) * linearLogits[i][label];
     }
     return z;
   }

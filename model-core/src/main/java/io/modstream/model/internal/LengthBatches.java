@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Groups rows of similar length into batches. Every time step is computed for every row of a
- * batch whatever the mask says, so a batch costs its longest row times its size; grouping by
- * length cuts the padding (most comments are far shorter than the maximum).
+ * Groups rows of similar length into batches. Every time step is computed for every row of a batch
+ * whatever the mask says, so a batch costs its longest row times its size; grouping by length cuts
+ * the padding (most comments are far shorter than the maximum).
  */
 public final class LengthBatches {
 
@@ -52,7 +52,9 @@ public final class LengthBatches {
     int window = batchSize * TRAINING_WINDOW_BATCHES;
     for (int start = 0; start < shuffled.size(); start += window) {
       Integer[] chunk =
-          shuffled.subList(start, Math.min(start + window, shuffled.size())).toArray(new Integer[0]);
+          shuffled
+              .subList(start, Math.min(start + window, shuffled.size()))
+              .toArray(new Integer[0]);
       Arrays.sort(chunk, (a, b) -> Integer.compare(rows[a].length, rows[b].length));
       batches.addAll(cut(chunk, batchSize));
     }
@@ -74,10 +76,10 @@ public final class LengthBatches {
   }
 
   /**
-   * Splits rows, sorted by length, into the consecutive batches of least total cost: long and
-   * short comments get separate batches when the padding saved outweighs the extra call, and
-   * comments of similar length share one when its steps cost more than the padding. Dynamic
-   * programming over the sorted lengths, {@code O(rows x batchSize)} cost evaluations.
+   * Splits rows, sorted by length, into the consecutive batches of least total cost: long and short
+   * comments get separate batches when the padding saved outweighs the extra call, and comments of
+   * similar length share one when its steps cost more than the padding. Dynamic programming over
+   * the sorted lengths, {@code O(rows x batchSize)} cost evaluations.
    *
    * @param rows encoded rows
    * @param batchSize the most rows per batch

@@ -46,14 +46,20 @@ final class LinearFeatures {
   }
 
   /**
-   * Vectorizes one document. Training and scoring both use this, so a document gets the same
-   * values in both.
+   * Vectorizes one document. Training and scoring both use this, so a document gets the same values
+   * in both.
    *
    * @param idf the IDF of column {@code c} at {@code [c * stride]}
    * @param counts zeros, one per column; left zero
    */
-  static Sparse vectorize(List<String> tokens, BucketIndex wordIndex, BucketIndex charIndex, float[] idf, int stride,
-      int maxChars, int[] counts) {
+  static Sparse vectorize(
+      List<String> tokens,
+      BucketIndex wordIndex,
+      BucketIndex charIndex,
+      float[] idf,
+      int stride,
+      int maxChars,
+      int[] counts) {
     int[] word = buckets(tokens, true, maxChars);
     int[] chars = buckets(tokens, false, maxChars);
     int[] index = new int[word.length + chars.length];
@@ -65,7 +71,8 @@ final class LinearFeatures {
 
   /** Hash buckets of a document's word 1-2-grams or character 2-5-grams, with repeats. */
   static int[] buckets(List<String> tokens, boolean words, int maxChars) {
-    IntList out = new IntList(words ? tokens.size() * 2 : Math.min(maxChars, 64 * tokens.size() + 64) * 4);
+    IntList out =
+        new IntList(words ? tokens.size() * 2 : Math.min(maxChars, 64 * tokens.size() + 64) * 4);
     if (words) {
       int previous = 0;
       for (int i = 0; i < tokens.size(); i++) {
@@ -113,13 +120,15 @@ final class LinearFeatures {
 
   /**
    * Selected hash buckets to feature columns: an open-addressing table (load at most one half)
-   * instead of a binary search over the sorted buckets, which cost more than the rest of scoring.
-   * A slot holds its column and bucket in one long, so a probe reads one cache line, not two.
+   * instead of a binary search over the sorted buckets, which cost more than the rest of scoring. A
+   * slot holds its column and bucket in one long, so a probe reads one cache line, not two.
    */
   static final class BucketIndex {
     private static final long EMPTY = -1L;
+
     /** {@code column << 32 | bucket}, or {@link #EMPTY}. */
     private final long[] slots;
+
     private final int mask;
 
     BucketIndex(int[] selected, int offset) {
@@ -165,8 +174,15 @@ final class LinearFeatures {
    * Counts a block's selected buckets by column (no sort: a dense count array, reset after) and
    * writes sublinear TF times IDF, L2-normalised, in order of first occurrence.
    */
-  private static int tfidf(int[] buckets, BucketIndex columns, float[] idf, int stride, int[] index, float[] value,
-      int start, int[] counts) {
+  private static int tfidf(
+      int[] buckets,
+      BucketIndex columns,
+      float[] idf,
+      int stride,
+      int[] index,
+      float[] value,
+      int start,
+      int[] counts) {
     int size = start;
     for (int b : buckets) {
       int c = columns.column(b);
@@ -214,7 +230,8 @@ final class LinearFeatures {
     int[] c = candidates.toArray();
     if (c.length > max) {
       Integer[] boxed = Arrays.stream(c).boxed().toArray(Integer[]::new);
-      Arrays.sort(boxed, (a, b) -> df[b] != df[a] ? Integer.compare(df[b], df[a]) : Integer.compare(a, b));
+      Arrays.sort(
+          boxed, (a, b) -> df[b] != df[a] ? Integer.compare(df[b], df[a]) : Integer.compare(a, b));
       c = new int[max];
       for (int i = 0; i < max; i++) {
         c[i] = boxed[i];

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * TF-IDF over hashed word 1-2-grams and character 2-5-grams, one logistic regression per label
- * trained by liblinear. Features are the most frequent hash buckets (by document count); word
- * and character blocks are each sublinear-TF, smoothed-IDF weighted and L2-normalised, as in
+ * trained by liblinear. Features are the most frequent hash buckets (by document count); word and
+ * character blocks are each sublinear-TF, smoothed-IDF weighted and L2-normalised, as in
  * scikit-learn's {@code TfidfVectorizer(sublinear_tf=True)}. Features are made by {@link
  * LinearFeatures}, the model trained by {@link LinearTrainer} and stored by {@link
  * LinearModelFormat}. Immutable and thread-safe.
@@ -14,22 +14,31 @@ public final class LinearModel {
 
   private final int[] wordBuckets;
   private final int[] charBuckets;
+
   /**
    * Per column (word columns first), its IDF then one weight per label, {@link #stride} floats a
    * column: a column's numbers lie in one cache line or two, where separate IDF and weight arrays
    * took two or three.
    */
   private final float[] rows;
+
   private final int stride;
   private final float[] bias;
   private final int maxChars;
   private final LinearFeatures.BucketIndex wordIndex;
   private final LinearFeatures.BucketIndex charIndex;
+
   /** Per-thread term counts by column, all zero between calls. */
   private final ThreadLocal<int[]> termCounts;
 
   LinearModel(
-      int[] wordBuckets, float[] wordIdf, int[] charBuckets, float[] charIdf, float[][] weights, float[] bias, int maxChars) {
+      int[] wordBuckets,
+      float[] wordIdf,
+      int[] charBuckets,
+      float[] charIdf,
+      float[][] weights,
+      float[] bias,
+      int maxChars) {
     this.wordBuckets = wordBuckets;
     this.charBuckets = charBuckets;
     this.bias = bias;
@@ -39,7 +48,8 @@ public final class LinearModel {
     int columns = wordBuckets.length + charBuckets.length;
     this.termCounts = ThreadLocal.withInitial(() -> new int[columns]);
     int labels = weights.length;
-    this.stride = Integer.highestOneBit(labels) * 2; // the least power of two above labels: IDF + weights fit
+    this.stride =
+        Integer.highestOneBit(labels) * 2; // the least power of two above labels: IDF + weights fit
     this.rows = LinearFeatures.idfRows(wordIdf, charIdf, stride);
     for (int j = 0; j < labels; j++) {
       for (int k = 0; k < weights[j].length; k++) {
@@ -73,7 +83,9 @@ public final class LinearModel {
    * @return one logit per label
    */
   public double[] logits(List<String> tokens) {
-    LinearFeatures.Sparse x = LinearFeatures.vectorize(tokens, wordIndex, charIndex, rows, stride, maxChars, termCounts.get());
+    LinearFeatures.Sparse x =
+        LinearFeatures.vectorize(
+            tokens, wordIndex, charIndex, rows, stride, maxChars, termCounts.get());
     int labels = bias.length;
     double[] out = new double[labels];
     for (int j = 0; j < labels; j++) {

@@ -52,7 +52,8 @@ public final class LinearModelFormat {
     }
     int format = d.readInt();
     if (format != FORMAT) {
-      throw new IOException("linear model format " + format + " is not supported (this build reads " + FORMAT + ")");
+      throw new IOException(
+          "linear model format " + format + " is not supported (this build reads " + FORMAT + ")");
     }
     int maxChars = d.readInt();
     int labels = d.readInt();
@@ -60,7 +61,9 @@ public final class LinearModelFormat {
     float[] wordIdf = readFloats(d);
     int[] charBuckets = readInts(d);
     float[] charIdf = readFloats(d);
-    if (wordIdf.length != wordBuckets.length || charIdf.length != charBuckets.length || labels < 1) {
+    if (wordIdf.length != wordBuckets.length
+        || charIdf.length != charBuckets.length
+        || labels < 1) {
       throw new IOException("linear model arrays disagree in length");
     }
     float[][] weights = new float[labels][];

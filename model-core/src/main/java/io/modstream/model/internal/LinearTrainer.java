@@ -26,7 +26,8 @@ public final class LinearTrainer {
   public static LinearModel train(List<List<String>> docs, boolean[][] truth, LinearConfig config) {
     int n = docs.size();
     if (n == 0 || truth.length != n) {
-      throw new IllegalArgumentException("need one truth row per document and at least one document");
+      throw new IllegalArgumentException(
+          "need one truth row per document and at least one document");
     }
     int[] wordDf = new int[1 << LinearFeatures.HASH_BITS];
     int[] charDf = new int[1 << LinearFeatures.HASH_BITS];
@@ -34,23 +35,30 @@ public final class LinearTrainer {
       LinearFeatures.countDistinct(LinearFeatures.buckets(doc, true, config.maxChars()), wordDf);
       LinearFeatures.countDistinct(LinearFeatures.buckets(doc, false, config.maxChars()), charDf);
     }
-    int[] wordBuckets = LinearFeatures.select(wordDf, config.wordFeatures(), config.minDocumentFrequency());
-    int[] charBuckets = LinearFeatures.select(charDf, config.charFeatures(), config.minDocumentFrequency());
+    int[] wordBuckets =
+        LinearFeatures.select(wordDf, config.wordFeatures(), config.minDocumentFrequency());
+    int[] charBuckets =
+        LinearFeatures.select(charDf, config.charFeatures(), config.minDocumentFrequency());
     float[] wordIdf = LinearFeatures.idf(wordBuckets, wordDf, n);
     float[] charIdf = LinearFeatures.idf(charBuckets, charDf, n);
     LinearFeatures.BucketIndex wordIndex = new LinearFeatures.BucketIndex(wordBuckets, 0);
-    LinearFeatures.BucketIndex charIndex = new LinearFeatures.BucketIndex(charBuckets, wordBuckets.length);
+    LinearFeatures.BucketIndex charIndex =
+        new LinearFeatures.BucketIndex(charBuckets, wordBuckets.length);
     float[] idf = LinearFeatures.idfRows(wordIdf, charIdf, 1);
     int[] counts = new int[wordBuckets.length + charBuckets.length];
 
     Feature[][] x = new Feature[n][];
     for (int i = 0; i < n; i++) {
-      LinearFeatures.Sparse s = LinearFeatures.vectorize(docs.get(i), wordIndex, charIndex, idf, 1, config.maxChars(), counts).sorted();
+      LinearFeatures.Sparse s =
+          LinearFeatures.vectorize(
+                  docs.get(i), wordIndex, charIndex, idf, 1, config.maxChars(), counts)
+              .sorted();
       Feature[] row = new Feature[s.size() + 1];
       for (int k = 0; k < s.size(); k++) {
         row[k] = new FeatureNode(s.index()[k] + 1, s.value()[k]);
       }
-      row[s.size()] = new FeatureNode(wordBuckets.length + charBuckets.length + 1, 1.0); // the bias term
+      row[s.size()] =
+          new FeatureNode(wordBuckets.length + charBuckets.length + 1, 1.0); // the bias term
       x[i] = row;
     }
     int features = wordBuckets.length + charBuckets.length;
@@ -87,6 +95,7 @@ public final class LinearTrainer {
       }
       bias[j] = (float) (sign * w[features]);
     }
-    return new LinearModel(wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, config.maxChars());
+    return new LinearModel(
+        wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, config.maxChars());
   }
 }

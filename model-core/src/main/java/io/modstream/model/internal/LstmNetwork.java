@@ -29,8 +29,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 
 /**
- * The DL4J network: token ids -> embedding -> bidirectional LSTM -> masked global max pooling
- * over time -> dense (ReLU) -> one sigmoid per label, trained with binary cross-entropy. Not
+ * The DL4J network: token ids -> embedding -> bidirectional LSTM -> masked global max pooling over
+ * time -> dense (ReLU) -> one sigmoid per label, trained with binary cross-entropy. Not
  * thread-safe: one instance per thread ({@link #copy()}).
  */
 public final class LstmNetwork implements ScoringNetwork {
@@ -83,8 +83,7 @@ public final class LstmNetwork implements ScoringNetwork {
             .addLayer("lstm-backward", lstm(config), "reverse")
             .addVertex("unreverse", new ReverseTimeSeriesVertex(INPUT), "lstm-backward")
             .addVertex("bilstm", new MergeVertex(), "lstm-forward", "unreverse")
-            .addLayer(
-                "pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "bilstm")
+            .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "bilstm")
             .addLayer(
                 "dense",
                 new DenseLayer.Builder()
@@ -131,8 +130,11 @@ public final class LstmNetwork implements ScoringNetwork {
    */
   public float[][] predict(EncodedBatch batch) {
     DataType type = graph.getConfiguration().getDataType();
-    INDArray[] out = graph.output(
-        false, new INDArray[] {ids(batch).castTo(type)}, new INDArray[] {mask(batch).castTo(type)});
+    INDArray[] out =
+        graph.output(
+            false,
+            new INDArray[] {ids(batch).castTo(type)},
+            new INDArray[] {mask(batch).castTo(type)});
     return out[0].toFloatMatrix();
   }
 
@@ -174,7 +176,8 @@ public final class LstmNetwork implements ScoringNetwork {
   INDArray param(String name) {
     INDArray p = graph.paramTable().get(name);
     if (p == null) {
-      throw new IllegalStateException("the network has no parameter " + name + " (not a modstream BiLSTM?)");
+      throw new IllegalStateException(
+          "the network has no parameter " + name + " (not a modstream BiLSTM?)");
     }
     return p;
   }
@@ -267,8 +270,8 @@ public final class LstmNetwork implements ScoringNetwork {
   }
 
   /**
-   * Sets the number of native (OpenMP) threads when the OMP_NUM_THREADS environment variable
-   * does not already; measured here, one thread per JVM-side worker is fastest.
+   * Sets the number of native (OpenMP) threads when the OMP_NUM_THREADS environment variable does
+   * not already; measured here, one thread per JVM-side worker is fastest.
    *
    * @param threads the native thread count
    */

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Writes the scoring network as an ONNX model (opset 17) from its trained weights, so another
- * inference engine runs the very weights DL4J trained. Two layouts of the same arithmetic
- * ({@link Recurrence}):
+ * inference engine runs the very weights DL4J trained. Two layouts of the same arithmetic ({@link
+ * Recurrence}):
  *
  * <pre>
  * FUSED:  ids [T, B] int32 --Gather(embedding)--> [T, B, E]
@@ -32,12 +32,12 @@ import java.util.List;
  * </pre>
  *
  * The graph ends at the output layer's log-odds: {@link OnnxNetwork} takes their sigmoid in double
- * precision. ONNX Runtime's own Sigmoid (a vectorised approximation on CPU) is accurate to ~1e-7
- * in absolute terms only, which for a probability of ~1e-6 is a relative error of ~10%; the
- * blend reads the network's log-odds, so that moved final scores by up to 6.0e-6 where
- * everything before it agreed with DL4J to ~1e-7.
+ * precision. ONNX Runtime's own Sigmoid (a vectorised approximation on CPU) is accurate to ~1e-7 in
+ * absolute terms only, which for a probability of ~1e-6 is a relative error of ~10%; the blend
+ * reads the network's log-odds, so that moved final scores by up to 6.0e-6 where everything before
+ * it agreed with DL4J to ~1e-7.
  *
- * ONNX's reverse direction reads each row backwards from its own length, which is what the DL4J
+ * <p>ONNX's reverse direction reads each row backwards from its own length, which is what the DL4J
  * network's per-row {@code ReverseTimeSeriesVertex} does; the folded layout gets the same by
  * reversing each row before the call.
  */
@@ -63,7 +63,13 @@ final class OnnxGraph {
    * @param outB {@code [labels]}
    */
   record Weights(
-      float[][] embedding, Lstm forward, Lstm backward, float[][] denseW, float[] denseB, float[][] outW, float[] outB) {}
+      float[][] embedding,
+      Lstm forward,
+      Lstm backward,
+      float[][] denseW,
+      float[] denseB,
+      float[][] outW,
+      float[] outB) {}
 
   /**
    * One DL4J LSTM layer: gate blocks of {@code H} columns in DL4J's order (cell input, forget,
@@ -83,16 +89,15 @@ final class OnnxGraph {
   enum Recurrence {
     /**
      * ONNX's LSTM operator over embedded tokens. Its input projection (E x 4H per token and
-     * direction) is two thirds of the arithmetic; the layout for CUDA, where ONNX Runtime runs
-     * the operator as cuDNN's RNN kernel (not measured here: no GPU lent).
+     * direction) is two thirds of the arithmetic; the layout for CUDA, where ONNX Runtime runs the
+     * operator as cuDNN's RNN kernel (not measured here: no GPU lent).
      */
     FUSED,
     /**
      * The embedding, input weights and bias folded into one gate table (each token's input
      * projection, computed once at load), gathered per token, and the recurrence as a Scan whose
-     * body is one step of both directions. Less arithmetic per token, a fixed cost per step:
-     * faster on CPU from about 11 rows a call, slower below (README, "Folded gates" and "Call
-     * costs").
+     * body is one step of both directions. Less arithmetic per token, a fixed cost per step: faster
+     * on CPU from about 11 rows a call, slower below (README, "Folded gates" and "Call costs").
      */
     FOLDED
   }
@@ -125,9 +130,10 @@ final class OnnxGraph {
     g.addInitializer(vector("out_b", w.outB()));
 
     g.addNode(node("Add", List.of("states", PADDING), "masked"));
-    g.addNode(node("ReduceMax", List.of("masked"), "pooled")
-        .addAttribute(ints("axes", 0))
-        .addAttribute(integer("keepdims", 0)));
+    g.addNode(
+        node("ReduceMax", List.of("masked"), "pooled")
+            .addAttribute(ints("axes", 0))
+            .addAttribute(integer("keepdims", 0)));
     g.addNode(node("Transpose", List.of("pooled"), "by_row").addAttribute(ints("perm", 1, 0, 2)));
     g.addNode(node("Flatten", List.of("by_row"), "features").addAttribute(integer("axis", 1)));
     g.addNode(node("Gemm", List.of("features", "dense_W", "dense_b"), "dense_z"));
@@ -149,8 +155,10 @@ final class OnnxGraph {
     g.addInput(input(IDS, TensorProto.DataType.INT32, "T", "B"));
     g.addInput(input(LENGTHS, TensorProto.DataType.INT32, "B"));
     g.addInitializer(tensor("embedding", w.embedding()));
-    g.addInitializer(lstmWeights("W", w.forward().inputW(), w.backward().inputW(), hidden, embedding));
-    g.addInitializer(lstmWeights("R", w.forward().recurrentW(), w.backward().recurrentW(), hidden, hidden));
+    g.addInitializer(
+        lstmWeights("W", w.forward().inputW(), w.backward().inputW(), hidden, embedding));
+    g.addInitializer(
+        lstmWeights("R", w.forward().recurrentW(), w.backward().recurrentW(), hidden, hidden));
     g.addInitializer(lstmBias(w.forward().bias(), w.backward().bias(), hidden));
     g.addNode(node("Gather", List.of("embedding", IDS), "embedded"));
     g.addNode(
@@ -169,21 +177,24 @@ final class OnnxGraph {
     // The zero initial state [2, B, H], shaped from the ids.
     g.addNode(node("Shape", List.of(IDS), "ids_shape"));
     g.addNode(node("Slice", List.of("ids_shape", "dirs_rows_from", "dirs_rows_to"), "dirs_rows"));
-    g.addNode(node("Concat", List.of("dirs_rows", "state_tail"), "state_shape").addAttribute(integer("axis", 0)));
+    g.addNode(
+        node("Concat", List.of("dirs_rows", "state_tail"), "state_shape")
+            .addAttribute(integer("axis", 0)));
     g.addNode(node("ConstantOfShape", List.of("state_shape"), "zero_state"));
     g.addNode(node("Gather", List.of(GATES, IDS), "gates"));
-    g.addNode(node("Scan", List.of("zero_state", "zero_state", "gates"), "h_last", "c_last", "states")
-        .addAttribute(integer("num_scan_inputs", 1))
-        .addAttribute(AttributeProto.newBuilder()
-            .setName("body")
-            .setType(AttributeProto.AttributeType.GRAPH)
-            .setG(step(w))));
+    g.addNode(
+        node("Scan", List.of("zero_state", "zero_state", "gates"), "h_last", "c_last", "states")
+            .addAttribute(integer("num_scan_inputs", 1))
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("body")
+                    .setType(AttributeProto.AttributeType.GRAPH)
+                    .setG(step(w))));
   }
 
   /**
-   * One LSTM step of both directions: {@code h, c [2, B, H]} and the step's gathered gates
-   * {@code [2, B, 4H]} (order i, o, f, c) to the next {@code h, c}, {@code h} also as the step's
-   * output.
+   * One LSTM step of both directions: {@code h, c [2, B, H]} and the step's gathered gates {@code
+   * [2, B, 4H]} (order i, o, f, c) to the next {@code h, c}, {@code h} also as the step's output.
    */
   private static GraphProto step(Weights w) {
     int hidden = w.forward().units();
@@ -194,14 +205,17 @@ final class OnnxGraph {
     body.addOutput(untyped("h_next"));
     body.addOutput(untyped("c_next"));
     body.addOutput(untyped("h_out"));
-    body.addInitializer(recurrentTransposed(w.forward().recurrentW(), w.backward().recurrentW(), hidden));
+    body.addInitializer(
+        recurrentTransposed(w.forward().recurrentW(), w.backward().recurrentW(), hidden));
     body.addInitializer(longs("gates_cell", 3L * hidden, hidden));
     body.addInitializer(longs("each_gate", hidden, hidden, hidden));
     body.addNode(node("MatMul", List.of("h", "R_t"), "recurrent"));
     body.addNode(node("Add", List.of("recurrent", "g"), "z"));
-    body.addNode(node("Split", List.of("z", "gates_cell"), "z_ifo", "z_c").addAttribute(integer("axis", 2)));
+    body.addNode(
+        node("Split", List.of("z", "gates_cell"), "z_ifo", "z_c").addAttribute(integer("axis", 2)));
     body.addNode(node("Sigmoid", List.of("z_ifo"), "ifo"));
-    body.addNode(node("Split", List.of("ifo", "each_gate"), "i", "o", "f").addAttribute(integer("axis", 2)));
+    body.addNode(
+        node("Split", List.of("ifo", "each_gate"), "i", "o", "f").addAttribute(integer("axis", 2)));
     body.addNode(node("Tanh", List.of("z_c"), "candidate"));
     body.addNode(node("Mul", List.of("f", "c"), "kept"));
     body.addNode(node("Mul", List.of("i", "candidate"), "written"));
@@ -213,11 +227,11 @@ final class OnnxGraph {
   }
 
   /**
-   * {@code [2V, 4H]}: row {@code d * V + token} is that token's embedding times direction
-   * {@code d}'s input weights plus its bias, in ONNX gate order. Accumulated in double and
-   * rounded once: on the v2 bundle's validation split that keeps the largest difference from DL4J
-   * where the fused layout has it (6.0e-6; a float sum gave 6.6e-6), for about 1 s at load
-   * instead of 0.2-0.4 s with a 19,000-token vocabulary.
+   * {@code [2V, 4H]}: row {@code d * V + token} is that token's embedding times direction {@code
+   * d}'s input weights plus its bias, in ONNX gate order. Accumulated in double and rounded once:
+   * on the v2 bundle's validation split that keeps the largest difference from DL4J where the fused
+   * layout has it (6.0e-6; a float sum gave 6.6e-6), for about 1 s at load instead of 0.2-0.4 s
+   * with a 19,000-token vocabulary.
    */
   private static TensorProto gateTable(Weights w) {
     float[][] embedding = w.embedding();
@@ -251,7 +265,8 @@ final class OnnxGraph {
   }
 
   /** ONNX {@code [2, H, 4H]}: per direction, DL4J's {@code [H][4H]} with gates reordered. */
-  private static TensorProto recurrentTransposed(float[][] forward, float[][] backward, int hidden) {
+  private static TensorProto recurrentTransposed(
+      float[][] forward, float[][] backward, int hidden) {
     ByteBuffer b = floats(2L * hidden * 4 * hidden);
     for (float[][] w : List.of(forward, backward)) {
       for (int k = 0; k < hidden; k++) {
@@ -267,7 +282,8 @@ final class OnnxGraph {
   }
 
   /** ONNX {@code [2, 4H, in]} from DL4J {@code [in][4H]} per direction, gates reordered. */
-  private static TensorProto lstmWeights(String name, float[][] forward, float[][] backward, int hidden, int in) {
+  private static TensorProto lstmWeights(
+      String name, float[][] forward, float[][] backward, int hidden, int in) {
     ByteBuffer b = floats(2L * 4 * hidden * in);
     for (float[][] w : List.of(forward, backward)) {
       for (int gate = 0; gate < 4; gate++) {
@@ -282,7 +298,9 @@ final class OnnxGraph {
     return raw(name, b, 2, 4L * hidden, in);
   }
 
-  /** ONNX {@code [2, 8H]}: input biases (DL4J's single bias, reordered) then zero recurrent ones. */
+  /**
+   * ONNX {@code [2, 8H]}: input biases (DL4J's single bias, reordered) then zero recurrent ones.
+   */
   private static TensorProto lstmBias(float[] forward, float[] backward, int hidden) {
     ByteBuffer b = floats(2L * 8 * hidden);
     for (float[] bias : List.of(forward, backward)) {
@@ -334,7 +352,10 @@ final class OnnxGraph {
 
   private static TensorProto longs(String name, long... values) {
     TensorProto.Builder t =
-        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber()).addDims(values.length);
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT64.getNumber())
+            .addDims(values.length);
     for (long v : values) {
       t.addInt64Data(v);
     }
@@ -345,8 +366,11 @@ final class OnnxGraph {
   private static ValueInfoProto untyped(String name) {
     return ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber())))
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())))
         .build();
   }
 
@@ -363,21 +387,32 @@ final class OnnxGraph {
     }
     return ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
         .build();
   }
 
   private static NodeProto.Builder node(String op, List<String> inputs, String... outputs) {
-    return NodeProto.newBuilder().setOpType(op).setName(outputs[0]).addAllInput(inputs).addAllOutput(List.of(outputs));
+    return NodeProto.newBuilder()
+        .setOpType(op)
+        .setName(outputs[0])
+        .addAllInput(inputs)
+        .addAllOutput(List.of(outputs));
   }
 
   private static AttributeProto integer(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       a.addInts(v);
     }

@@ -1,12 +1,12 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.text.Vocabulary;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.modstream.model.EngineOptions;
+import io.modstream.model.text.Vocabulary;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,8 +30,8 @@ public final class OnnxNetwork implements ScoringNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxNetwork.class);
 
   /**
-   * The loaded graphs, closed when no replica can reach them any more: the fused layout, the
-   * folded one, or both ({@link OnnxGraph.Recurrence}), with what a call costs on each.
+   * The loaded graphs, closed when no replica can reach them any more: the fused layout, the folded
+   * one, or both ({@link OnnxGraph.Recurrence}), with what a call costs on each.
    */
   public static final class Session {
     private final OrtSession fused;
@@ -42,7 +42,12 @@ public final class OnnxNetwork implements ScoringNetwork {
     private final int vocabulary;
 
     private Session(
-        OrtSession fused, OrtSession folded, CallCosts costs, boolean cuda, boolean tf32, int vocabulary) {
+        OrtSession fused,
+        OrtSession folded,
+        CallCosts costs,
+        boolean cuda,
+        boolean tf32,
+        int vocabulary) {
       this.fused = fused;
       this.folded = folded;
       this.costs = costs;
@@ -61,13 +66,21 @@ public final class OnnxNetwork implements ScoringNetwork {
     public String toString() {
       String device = cuda ? (tf32 ? "CUDA (TF32 matmuls)" : "CUDA (float32)") : "CPU";
       if (fused == null || folded == null) {
-        return (fused != null ? "the fused graph" : "the folded graph") + " on " + device
-            + (costs == null ? ", batches cut at the batch size" : ", batched by call costs " + costs);
+        return (fused != null ? "the fused graph" : "the folded graph")
+            + " on "
+            + device
+            + (costs == null
+                ? ", batches cut at the batch size"
+                : ", batched by call costs " + costs);
       }
       return costs == null
-          ? "fused and folded graphs on " + device
+          ? "fused and folded graphs on "
+              + device
               + ", no call costs: every call fused, batches cut at the batch size"
-          : "fused and folded graphs on " + device + ", each call on the cheaper by call costs " + costs;
+          : "fused and folded graphs on "
+              + device
+              + ", each call on the cheaper by call costs "
+              + costs;
     }
 
     /** Whether a call of this many rows padded to this many steps runs the folded layout. */
@@ -80,7 +93,9 @@ public final class OnnxNetwork implements ScoringNetwork {
 
     /** The estimated cost of a call, 0 without costs (then batches are cut at the batch size). */
     private long cost(int rows, int steps) {
-      return costs == null ? 0 : (runsFolded(rows, steps) ? costs.folded() : costs.fused()).nanos(rows, steps);
+      return costs == null
+          ? 0
+          : (runsFolded(rows, steps) ? costs.folded() : costs.fused()).nanos(rows, steps);
     }
   }
 
@@ -96,7 +111,12 @@ public final class OnnxNetwork implements ScoringNetwork {
     Cost {
       if (!(call >= 0 && step >= 0 && rowStep > 0) || Double.isInfinite(call + step + rowStep)) {
         throw new IllegalArgumentException(
-            "a call cost needs call >= 0, step >= 0 and rowStep > 0 microseconds, got " + call + ", " + step + ", " + rowStep);
+            "a call cost needs call >= 0, step >= 0 and rowStep > 0 microseconds, got "
+                + call
+                + ", "
+                + step
+                + ", "
+                + rowStep);
       }
     }
 
@@ -115,13 +135,21 @@ public final class OnnxNetwork implements ScoringNetwork {
    * @param folded a call on the folded layout
    */
   record CallCosts(Cost fused, Cost folded) {
-    static final CallCosts MEASURED = new CallCosts(new Cost(58.2, 0.89, 3.90), new Cost(74.8, 15.77, 2.551));
+    static final CallCosts MEASURED =
+        new CallCosts(new Cost(58.2, 0.89, 3.90), new Cost(74.8, 15.77, 2.551));
 
     /** The property's form: six microsecond figures, fused then folded. */
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", fused.call(), fused.step(), fused.rowStep(),
-          folded.call(), folded.step(), folded.rowStep());
+      return String.format(
+          Locale.ROOT,
+          "%s,%s,%s,%s,%s,%s",
+          fused.call(),
+          fused.step(),
+          fused.rowStep(),
+          folded.call(),
+          folded.step(),
+          folded.rowStep());
     }
 
     /**
@@ -160,7 +188,10 @@ public final class OnnxNetwork implements ScoringNetwork {
    */
   public static Session load(LstmNetwork network, boolean cuda, EngineOptions options) {
     return load(
-        network, cuda, recurrence(options.recurrence(), cuda), CallCosts.of(options, cuda),
+        network,
+        cuda,
+        recurrence(options.recurrence(), cuda),
+        CallCosts.of(options, cuda),
         options.cudaTf32());
   }
 
@@ -179,8 +210,11 @@ public final class OnnxNetwork implements ScoringNetwork {
     };
   }
 
-  /** As {@link #load(LstmNetwork, boolean, OnnxGraph.Recurrence, CallCosts, boolean)} in float32. */
-  static Session load(LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
+  /**
+   * As {@link #load(LstmNetwork, boolean, OnnxGraph.Recurrence, CallCosts, boolean)} in float32.
+   */
+  static Session load(
+      LstmNetwork network, boolean cuda, OnnxGraph.Recurrence only, CallCosts costs) {
     return load(network, cuda, only, costs, false);
   }
 
@@ -217,17 +251,23 @@ public final class OnnxNetwork implements ScoringNetwork {
       LOG.info("ONNX Runtime: {}", shared);
       OrtSession fusedSession = fused;
       OrtSession foldedSession = folded;
-      CLEANER.register(shared, () -> {
-        closeQuietly(fusedSession);
-        closeQuietly(foldedSession);
-      });
+      CLEANER.register(
+          shared,
+          () -> {
+            closeQuietly(fusedSession);
+            closeQuietly(foldedSession);
+          });
       return shared;
     } catch (OrtException e) {
       closeQuietly(fused);
       throw new IllegalStateException(
           "ONNX Runtime could not load the network"
-              + (cuda ? " on CUDA device 0 (is this the -Pgpu build, with CUDA 12 and cuDNN 9 on the host?)" : "")
-              + ": " + e.getMessage(),
+              + (cuda
+                  ? " on CUDA device 0 (is this the -Pgpu build, with CUDA 12 and cuDNN 9 on the"
+                      + " host?)"
+                  : "")
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -285,20 +325,35 @@ public final class OnnxNetwork implements ScoringNetwork {
     padding.flip();
     lengths.flip();
     long[] idShape = folded ? new long[] {width, 2, rows} : new long[] {width, rows};
-    // The folded graph takes no lengths (its reversal is in the ids); a null resource is not closed.
+    // The folded graph takes no lengths (its reversal is in the ids); a null resource is not
+    // closed.
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids, idShape);
-        OnnxTensor lengthTensor = folded ? null : OnnxTensor.createTensor(env, lengths, new long[] {rows});
-        OnnxTensor padTensor = OnnxTensor.createTensor(env, padding, new long[] {width, 1, rows, 1});
-        OrtSession.Result result = (folded ? session.folded : session.fused).run(folded
-            ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
-            : Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.LENGTHS, lengthTensor, OnnxGraph.PADDING, padTensor))) {
+        OnnxTensor lengthTensor =
+            folded ? null : OnnxTensor.createTensor(env, lengths, new long[] {rows});
+        OnnxTensor padTensor =
+            OnnxTensor.createTensor(env, padding, new long[] {width, 1, rows, 1});
+        OrtSession.Result result =
+            (folded ? session.folded : session.fused)
+                .run(
+                    folded
+                        ? Map.of(OnnxGraph.IDS, idTensor, OnnxGraph.PADDING, padTensor)
+                        : Map.of(
+                            OnnxGraph.IDS,
+                            idTensor,
+                            OnnxGraph.LENGTHS,
+                            lengthTensor,
+                            OnnxGraph.PADDING,
+                            padTensor))) {
       return probabilities((float[][]) result.get(0).getValue());
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed to score a batch of " + rows + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed to score a batch of " + rows + ": " + e.getMessage(), e);
     }
   }
 
-  /** The sigmoid of each log-odds, in place, computed in double precision (see {@link OnnxGraph}). */
+  /**
+   * The sigmoid of each log-odds, in place, computed in double precision (see {@link OnnxGraph}).
+   */
   static float[][] probabilities(float[][] logits) {
     for (float[] row : logits) {
       for (int j = 0; j < row.length; j++) {

@@ -18,9 +18,10 @@ public final class Scoring {
    */
   public static float[][] score(ScoringNetwork network, int[][] rows, int batchSize, int labels) {
     float[][] scores = new float[rows.length][];
-    List<int[]> batches = network.callCost(1, 1) > 0
-        ? LengthBatches.byCost(rows, batchSize, network::callCost)
-        : LengthBatches.forScoring(rows, batchSize);
+    List<int[]> batches =
+        network.callCost(1, 1) > 0
+            ? LengthBatches.byCost(rows, batchSize, network::callCost)
+            : LengthBatches.forScoring(rows, batchSize);
     for (int[] batch : batches) {
       int[][] members = new int[batch.length][];
       for (int k = 0; k < batch.length; k++) {
@@ -29,7 +30,8 @@ public final class Scoring {
       float[][] out = network.predict(members);
       for (int k = 0; k < batch.length; k++) {
         if (out[k].length != labels) {
-          throw new IllegalStateException("network gave " + out[k].length + " outputs, expected " + labels);
+          throw new IllegalStateException(
+              "network gave " + out[k].length + " outputs, expected " + labels);
         }
         scores[batch[k]] = out[k];
       }

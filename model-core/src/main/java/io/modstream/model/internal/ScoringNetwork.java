@@ -6,8 +6,8 @@ public interface ScoringNetwork {
   /**
    * Scores a batch.
    *
-   * @param rows encoded texts, unpadded, each at least one token long; the engine pads them to
-   *     the batch's longest row in whatever form it needs
+   * @param rows encoded texts, unpadded, each at least one token long; the engine pads them to the
+   *     batch's longest row in whatever form it needs
    * @return {@code [rows.length][labels]} probabilities
    */
   float[][] predict(int[][] rows);

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Tokenizer scheme 2's undoing of common disguises, so {@code fuuuck}, {@code f u c k}, {@code
  * f.u.c.k}, {@code 1d10t}, {@code $h!t}, {@code f\u00fcck} and Cyrillic look-alikes read as the
- * word they hide. Masked letters ({@code f*ck}) stay in the token; {@link Vocabulary#resolve}
- * fills them from the vocabulary. Stateless.
+ * word they hide. Masked letters ({@code f*ck}) stay in the token; {@link Vocabulary#resolve} fills
+ * them from the vocabulary. Stateless.
  */
 final class Deobfuscation {
 
@@ -17,7 +17,8 @@ final class Deobfuscation {
   private static final String LOOKALIKES =
       "\u0430a\u0432b\u0435e\u0451e\u043ak\u043cm\u043dh\u043eo\u0440p\u0441c\u0442t\u0443y\u0445x"
           + "\u0455s\u0456i\u0457i\u0458j\u04bbh\u0501d\u051bq\u051dw\u0261g"
-          + "\u03b1a\u03b2b\u03b5e\u03b9i\u03ba" + "k\u03bdv\u03bfo\u03c1p\u03c4t\u03c5u\u03c7x\u03c9w";
+          + "\u03b1a\u03b2b\u03b5e\u03b9i\u03ba"
+          + "k\u03bdv\u03bfo\u03c1p\u03c4t\u03c5u\u03c7x\u03c9w";
 
   private static final char[] FOLD = new char[0x0530];
 
@@ -29,6 +30,7 @@ final class Deobfuscation {
 
   /** Symbols and digits read as letters inside a word. */
   private static final String LEET_FROM = "0134578$@!|";
+
   private static final String LEET_TO = "oieastbsail";
   private static final boolean[] LEET = new boolean[0x80];
 
@@ -44,6 +46,7 @@ final class Deobfuscation {
 
   /** Symbols split off a word's start and end again. */
   private static final String LEADING_EDGE = "!*|_";
+
   private static final String TRAILING_EDGE = "$@!|_";
   private static final String SPACED_SEPARATORS = ".-_";
   private static final int MIN_SPACED_LETTERS = 3;
@@ -67,7 +70,9 @@ final class Deobfuscation {
     char previous = 0;
     for (int i = 0; i < decomposed.length(); i++) {
       char c = decomposed.charAt(i);
-      if (Character.getType(c) == Character.NON_SPACING_MARK && previous >= 'a' && previous <= 'z') {
+      if (Character.getType(c) == Character.NON_SPACING_MARK
+          && previous >= 'a'
+          && previous <= 'z') {
         continue; // an accent on a Latin letter: u + diaeresis reads as u
       }
       char folded = c < FOLD.length && FOLD[c] != 0 ? FOLD[c] : c;
@@ -185,8 +190,10 @@ final class Deobfuscation {
     private final List<String> out = new ArrayList<>();
     private final StringBuilder run = new StringBuilder();
     private int letters;
+
     /** 0 while the run has one letter, then {@link #WHITESPACE} or the separator in use. */
     private char mode;
+
     private boolean pendingSeparator;
 
     Spaced(int maxTokens) {
@@ -198,8 +205,12 @@ final class Deobfuscation {
     }
 
     void add(String token) {
-      boolean letter = token.codePointCount(0, token.length()) == 1 && Character.isLetter(token.codePointAt(0));
-      char sep = token.length() == 1 && SPACED_SEPARATORS.indexOf(token.charAt(0)) >= 0 ? token.charAt(0) : 0;
+      boolean letter =
+          token.codePointCount(0, token.length()) == 1 && Character.isLetter(token.codePointAt(0));
+      char sep =
+          token.length() == 1 && SPACED_SEPARATORS.indexOf(token.charAt(0)) >= 0
+              ? token.charAt(0)
+              : 0;
       if (letter) {
         if (letters == 0) {
           start(token);
@@ -215,7 +226,10 @@ final class Deobfuscation {
           flush();
           start(token);
         }
-      } else if (sep != 0 && letters > 0 && !pendingSeparator && (mode == sep || mode == 0 && letters == 1)) {
+      } else if (sep != 0
+          && letters > 0
+          && !pendingSeparator
+          && (mode == sep || mode == 0 && letters == 1)) {
         mode = sep;
         pendingSeparator = true;
       } else {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Token ids for a batch of texts, right-padded with {@link Vocabulary#PAD_ID} to the longest text
- * in the batch (not to the model's maximum: cost follows the padded length), with a mask that is
- * 1 on real tokens and 0 on padding. Immutable.
+ * in the batch (not to the model's maximum: cost follows the padded length), with a mask that is 1
+ * on real tokens and 0 on padding. Immutable.
  */
 public final class EncodedBatch {
 

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Text to padded, masked id batches: tokenizer, vocabulary and a maximum length (longer texts
- * keep their first {@code maxLength} tokens). Immutable and thread-safe.
+ * Text to padded, masked id batches: tokenizer, vocabulary and a maximum length (longer texts keep
+ * their first {@code maxLength} tokens). Immutable and thread-safe.
  */
 public final class TextEncoder {
 
@@ -30,8 +30,8 @@ public final class TextEncoder {
   }
 
   /**
-   * Returns the ids of one text, truncated to the maximum length; an empty text gives one
-   * unknown id.
+   * Returns the ids of one text, truncated to the maximum length; an empty text gives one unknown
+   * id.
    *
    * @param text any text
    * @return at least one id
@@ -42,8 +42,7 @@ public final class TextEncoder {
 
   /**
    * Encodes tokens from this encoder's tokenizer: masked words are resolved ({@link
-   * Vocabulary#resolve}), at most {@code maxLength} are kept, and no tokens encode as one
-   * unknown.
+   * Vocabulary#resolve}), at most {@code maxLength} are kept, and no tokens encode as one unknown.
    *
    * @param tokens tokens from {@link #tokenizer()}
    * @return the ids
@@ -71,7 +70,6 @@ public final class TextEncoder {
     }
     return ids;
   }
-
 
   /**
    * Encodes texts into one batch padded to its longest member.

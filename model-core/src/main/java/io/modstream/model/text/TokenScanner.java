@@ -1,8 +1,8 @@
 package io.modstream.model.text;
 
 /**
- * Finds the tokens of {@link Tokenizer}'s grammar in normalized text, left to right: the spans,
- * and which alternative matched, that {@code java.util.regex} finds for the pattern
+ * Finds the tokens of {@link Tokenizer}'s grammar in normalized text, left to right: the spans, and
+ * which alternative matched, that {@code java.util.regex} finds for the pattern
  *
  * <pre>
  * (?&lt;url&gt;(?:https?://|www\.)[^\s]{1,2048})
@@ -15,13 +15,13 @@ package io.modstream.model.text;
  *
  * <p>with, in scheme 1, words of {@code [\p{N}_]{0,32}\p{L}[\p{L}\p{M}\p{N}_]*} before the
  * apostrophe part (scheme 2's words may hold the symbols that disguise letters). Matched by hand
- * because the regular expression took more than half of tokenizing (JMH, docs/speed.md);
- * {@code TokenScannerTest} holds the pattern and checks that both find the same spans on real
- * comments and on random text made to hit every bound. Each alternative is tried in order at
- * each start, and none can backtrack into a different span: every run in the pattern is of a
- * class that excludes what must follow it, or its end is the end of the match, so the greedy run
- * is the only one that can match. Counts are of code points, as the pattern's are, and {@code
- * \s} is ASCII white space. Not thread-safe; one per text.
+ * because the regular expression took more than half of tokenizing (JMH, docs/speed.md); {@code
+ * TokenScannerTest} holds the pattern and checks that both find the same spans on real comments and
+ * on random text made to hit every bound. Each alternative is tried in order at each start, and
+ * none can backtrack into a different span: every run in the pattern is of a class that excludes
+ * what must follow it, or its end is the end of the match, so the greedy run is the only one that
+ * can match. Counts are of code points, as the pattern's are, and {@code \s} is ASCII white space.
+ * Not thread-safe; one per text.
  */
 final class TokenScanner {
 
@@ -53,12 +53,20 @@ final class TokenScanner {
   private static final int LETTER_OR_MARK = 1 << 10;
   private static final int SPACE = 1 << 11; // \s: [ \t\n\x0B\f\r]
 
-  private static final int L_TYPES = 1 << Character.UPPERCASE_LETTER | 1 << Character.LOWERCASE_LETTER
-      | 1 << Character.TITLECASE_LETTER | 1 << Character.MODIFIER_LETTER | 1 << Character.OTHER_LETTER;
+  private static final int L_TYPES =
+      1 << Character.UPPERCASE_LETTER
+          | 1 << Character.LOWERCASE_LETTER
+          | 1 << Character.TITLECASE_LETTER
+          | 1 << Character.MODIFIER_LETTER
+          | 1 << Character.OTHER_LETTER;
   private static final int N_TYPES =
-      1 << Character.DECIMAL_DIGIT_NUMBER | 1 << Character.LETTER_NUMBER | 1 << Character.OTHER_NUMBER;
+      1 << Character.DECIMAL_DIGIT_NUMBER
+          | 1 << Character.LETTER_NUMBER
+          | 1 << Character.OTHER_NUMBER;
   private static final int M_TYPES =
-      1 << Character.NON_SPACING_MARK | 1 << Character.ENCLOSING_MARK | 1 << Character.COMBINING_SPACING_MARK;
+      1 << Character.NON_SPACING_MARK
+          | 1 << Character.ENCLOSING_MARK
+          | 1 << Character.COMBINING_SPACING_MARK;
 
   /** The classes of the code points below 0x100, looked up; above, computed. */
   private static final short[] LATIN1 = new short[0x100];
@@ -78,6 +86,7 @@ final class TokenScanner {
   private int start;
   private int end;
   private int kind;
+
   /** The code points of the last {@link #run}. */
   private int counted;
 
@@ -146,8 +155,8 @@ final class TokenScanner {
   }
 
   /**
-   * The last token as the tokenizer emits it: the placeholder of a URL, e-mail address, mention
-   * or number, else its text.
+   * The last token as the tokenizer emits it: the placeholder of a URL, e-mail address, mention or
+   * number, else its text.
    */
   String value() {
     return switch (kind) {
@@ -228,7 +237,8 @@ final class TokenScanner {
     if (p == at) {
       return -1;
     }
-    while (p < length && (text.charAt(p) == '.' || text.charAt(p) == ',' || text.charAt(p) == ':')) {
+    while (p < length
+        && (text.charAt(p) == '.' || text.charAt(p) == ',' || text.charAt(p) == ':')) {
       int r = run(p + 1, DIGIT, Integer.MAX_VALUE);
       if (r == p + 1) {
         break;
@@ -282,7 +292,10 @@ final class TokenScanner {
     bits |= letter ? LETTER | LETTER_OR_MARK : 0;
     bits |= digit ? DIGIT : 0;
     bits |= mark ? LETTER_OR_MARK : 0;
-    bits |= letter || digit || cp == '.' || cp == '_' || cp == '%' || cp == '+' || cp == '-' ? EMAIL_LOCAL : 0;
+    bits |=
+        letter || digit || cp == '.' || cp == '_' || cp == '%' || cp == '+' || cp == '-'
+            ? EMAIL_LOCAL
+            : 0;
     bits |= letter || digit || cp == '-' ? DOMAIN : 0;
     bits |= letter || digit || underscore ? USER_NAME : 0;
     bits |= digit || underscore ? PREFIX_1 : 0;

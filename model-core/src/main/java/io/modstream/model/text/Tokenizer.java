@@ -10,25 +10,28 @@ import java.util.Objects;
  * Turns raw comment text into tokens, identically in training and serving.
  *
  * <p>Steps: lone surrogates become U+FFFD; control characters become spaces; invisible format
- * characters (zero-width space/joiner, BOM, bidi marks) are removed, so {@code f\u200Buck} reads
- * as {@code fuck}; Unicode NFKC; lower case under {@link Locale#ROOT}. Then URLs, e-mail
- * addresses, user mentions and numbers become the placeholder tokens {@link #URL}, {@link
- * #EMAIL}, {@link #USER} and {@link #NUMBER}; words (letters, marks and digits with at least one
- * letter, so {@code 1d10t} stays one token) and every other visible code point (punctuation,
- * emoji) become tokens. {@code TokenScanner} gives the grammar, as a regular expression.
+ * characters (zero-width space/joiner, BOM, bidi marks) are removed, so {@code f\u200Buck} reads as
+ * {@code fuck}; Unicode NFKC; lower case under {@link Locale#ROOT}. Then URLs, e-mail addresses,
+ * user mentions and numbers become the placeholder tokens {@link #URL}, {@link #EMAIL}, {@link
+ * #USER} and {@link #NUMBER}; words (letters, marks and digits with at least one letter, so {@code
+ * 1d10t} stays one token) and every other visible code point (punctuation, emoji) become tokens.
+ * {@code TokenScanner} gives the grammar, as a regular expression.
  *
- * <p>Every part of that grammar is bounded, so tokenization is linear in the input length
- * whatever the input (a megabyte with no spaces, invalid UTF-16, only digits). Instances are
- * immutable and thread-safe.
+ * <p>Every part of that grammar is bounded, so tokenization is linear in the input length whatever
+ * the input (a megabyte with no spaces, invalid UTF-16, only digits). Instances are immutable and
+ * thread-safe.
  */
 public final class Tokenizer {
 
   /** Placeholder for a URL. */
   public static final String URL = "<url>";
+
   /** Placeholder for an e-mail address. */
   public static final String EMAIL = "<email>";
+
   /** Placeholder for an {@code @mention}. */
   public static final String USER = "<user>";
+
   /** Placeholder for a number (digits with optional separators). */
   public static final String NUMBER = "<num>";
 
@@ -64,12 +67,13 @@ public final class Tokenizer {
     return switch (schemeVersion) {
       case 1 -> V1;
       case 2 -> V2;
-      default -> throw new IllegalArgumentException(
-          "tokenizer scheme "
-              + schemeVersion
-              + " is not supported by this build (it knows schemes 1 to "
-              + SCHEME_VERSION
-              + "); retrain the model or upgrade modstream");
+      default ->
+          throw new IllegalArgumentException(
+              "tokenizer scheme "
+                  + schemeVersion
+                  + " is not supported by this build (it knows schemes 1 to "
+                  + SCHEME_VERSION
+                  + "); retrain the model or upgrade modstream");
     };
   }
 

@@ -11,36 +11,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable mapping between tokens and integer ids. Id {@value #PAD_ID} is the padding token
- * and id {@value #UNKNOWN_ID} the unknown token; every token not in the vocabulary maps to the
- * unknown id. Build one with {@link VocabularyBuilder}.
+ * An immutable mapping between tokens and integer ids. Id {@value #PAD_ID} is the padding token and
+ * id {@value #UNKNOWN_ID} the unknown token; every token not in the vocabulary maps to the unknown
+ * id. Build one with {@link VocabularyBuilder}.
  */
 public final class Vocabulary {
 
   /** The padding token; never produced by the tokenizer. */
   public static final String PAD = "<pad>";
+
   /** The token for everything the vocabulary does not hold. */
   public static final String UNKNOWN = "<unk>";
+
   /** The id of {@link #PAD}. */
   public static final int PAD_ID = 0;
+
   /** The id of {@link #UNKNOWN}. */
   public static final int UNKNOWN_ID = 1;
 
   private final List<String> tokens;
   private final Map<String, Integer> ids;
+
   /** Plain words by length, most frequent first, for {@link #resolve(String)}. */
   private final Map<Integer, List<String>> wordsByLength;
 
   Vocabulary(List<String> tokens) {
     if (tokens.size() < 2 || !PAD.equals(tokens.get(PAD_ID)) || !UNKNOWN.equals(tokens.get(1))) {
       throw new IllegalArgumentException(
-          "a vocabulary must start with " + PAD + " and " + UNKNOWN + "; build it with VocabularyBuilder");
+          "a vocabulary must start with "
+              + PAD
+              + " and "
+              + UNKNOWN
+              + "; build it with VocabularyBuilder");
     }
     this.tokens = List.copyOf(tokens);
     Map<String, Integer> map = new HashMap<>(tokens.size() * 2);
     for (int i = 0; i < tokens.size(); i++) {
       if (map.put(tokens.get(i), i) != null) {
-        throw new IllegalArgumentException("duplicate token in vocabulary: '" + tokens.get(i) + "'");
+        throw new IllegalArgumentException(
+            "duplicate token in vocabulary: '" + tokens.get(i) + "'");
       }
     }
     this.ids = Collections.unmodifiableMap(map);

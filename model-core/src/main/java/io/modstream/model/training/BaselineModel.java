@@ -4,17 +4,17 @@ import io.modstream.model.ModerationModel;
 import io.modstream.model.ScoreCalibration;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledDataset;
-import io.modstream.model.text.Tokenizer;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LinearTrainer;
+import io.modstream.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The classic strong baseline, for comparisons: TF-IDF word 1-2-grams plus character 2-5-grams
- * and one logistic regression per label (liblinear), on plainly normalised text (tokenizer scheme
- * 1: NFKC, lower case, placeholders; no undoing of disguises). Immutable and thread-safe.
+ * The classic strong baseline, for comparisons: TF-IDF word 1-2-grams plus character 2-5-grams and
+ * one logistic regression per label (liblinear), on plainly normalised text (tokenizer scheme 1:
+ * NFKC, lower case, placeholders; no undoing of disguises). Immutable and thread-safe.
  */
 public final class BaselineModel {
 
@@ -53,7 +53,8 @@ public final class BaselineModel {
   public float[][] score(List<String> texts) {
     float[][] out = new float[texts.size()][];
     for (int i = 0; i < out.length; i++) {
-      double[] z = linear.logits(tokenizer.tokenize(texts.get(i), ModerationModel.LINEAR_MAX_TOKENS));
+      double[] z =
+          linear.logits(tokenizer.tokenize(texts.get(i), ModerationModel.LINEAR_MAX_TOKENS));
       out[i] = new float[z.length];
       for (int j = 0; j < z.length; j++) {
         out[i][j] = (float) ScoreCalibration.sigmoid(z[j]);

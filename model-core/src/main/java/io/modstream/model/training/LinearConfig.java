@@ -1,9 +1,9 @@
 package io.modstream.model.training;
 
 /**
- * Hyper-parameters of the linear model: TF-IDF over word 1-2-grams and character 2-5-grams with
- * one L2-regularised logistic regression per label (liblinear). Immutable; {@link #defaults()}
- * holds the settings of released models and of the cross-validated baseline.
+ * Hyper-parameters of the linear model: TF-IDF over word 1-2-grams and character 2-5-grams with one
+ * L2-regularised logistic regression per label (liblinear). Immutable; {@link #defaults()} holds
+ * the settings of released models and of the cross-validated baseline.
  *
  * @param c liblinear's inverse regularisation strength (sklearn's {@code C})
  * @param wordFeatures the most word 1-2-gram features, the most frequent by document count
@@ -11,7 +11,8 @@ package io.modstream.model.training;
  * @param minDocumentFrequency a feature must occur in this many training comments
  * @param maxChars the most characters of a comment's cleaned tokens that give character n-grams
  */
-public record LinearConfig(double c, int wordFeatures, int charFeatures, int minDocumentFrequency, int maxChars) {
+public record LinearConfig(
+    double c, int wordFeatures, int charFeatures, int minDocumentFrequency, int maxChars) {
 
   /** Validates every field; messages name the field and the allowed range. */
   public LinearConfig {
@@ -20,10 +21,14 @@ public record LinearConfig(double c, int wordFeatures, int charFeatures, int min
     }
     if (wordFeatures < 1 || charFeatures < 1) {
       throw new IllegalArgumentException(
-          "wordFeatures and charFeatures must be at least 1, got " + wordFeatures + " and " + charFeatures);
+          "wordFeatures and charFeatures must be at least 1, got "
+              + wordFeatures
+              + " and "
+              + charFeatures);
     }
     if (minDocumentFrequency < 1) {
-      throw new IllegalArgumentException("minDocumentFrequency must be at least 1, got " + minDocumentFrequency);
+      throw new IllegalArgumentException(
+          "minDocumentFrequency must be at least 1, got " + minDocumentFrequency);
     }
     if (maxChars < 16) {
       throw new IllegalArgumentException("maxChars must be at least 16, got " + maxChars);

@@ -9,16 +9,16 @@ import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
-import io.modstream.model.text.TextEncoder;
-import io.modstream.model.text.Tokenizer;
-import io.modstream.model.text.Vocabulary;
-import io.modstream.model.text.VocabularyBuilder;
 import io.modstream.model.internal.Blending;
 import io.modstream.model.internal.LengthBatches;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LinearTrainer;
 import io.modstream.model.internal.LstmNetwork;
 import io.modstream.model.internal.Scoring;
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.text.Tokenizer;
+import io.modstream.model.text.Vocabulary;
+import io.modstream.model.text.VocabularyBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -34,11 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the BiLSTM on a training split and keeps the epoch with the best validation mean
- * ROC-AUC; trains the linear model (TF-IDF word and character n-grams, logistic regression) on
- * the same split; fits the blend weight and per-label Platt scaling on the validation split
- * ({@link ScoreCalibration}); tunes per-label thresholds for best F1 on the calibrated validation
- * scores and returns a {@link ModelBundle}. The vocabulary comes from the training split only.
+ * Trains the BiLSTM on a training split and keeps the epoch with the best validation mean ROC-AUC;
+ * trains the linear model (TF-IDF word and character n-grams, logistic regression) on the same
+ * split; fits the blend weight and per-label Platt scaling on the validation split ({@link
+ * ScoreCalibration}); tunes per-label thresholds for best F1 on the calibrated validation scores
+ * and returns a {@link ModelBundle}. The vocabulary comes from the training split only.
  */
 public final class ModelTrainer {
 
@@ -61,7 +61,10 @@ public final class ModelTrainer {
   }
 
   private ModelTrainer(
-      TrainingConfig config, TrainingListener listener, Map<String, Integer> sources, LinearConfig linearConfig) {
+      TrainingConfig config,
+      TrainingListener listener,
+      Map<String, Integer> sources,
+      LinearConfig linearConfig) {
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.sources = sources;
@@ -69,9 +72,8 @@ public final class ModelTrainer {
   }
 
   /**
-   * Returns a trainer with other linear-model settings, or with none: {@code null} trains the
-   * LSTM alone and writes a format 1 bundle (uncalibrated network probabilities), for
-   * comparisons.
+   * Returns a trainer with other linear-model settings, or with none: {@code null} trains the LSTM
+   * alone and writes a format 1 bundle (uncalibrated network probabilities), for comparisons.
    *
    * @param linear the linear model's settings, or null
    * @return the trainer
@@ -107,16 +109,16 @@ public final class ModelTrainer {
       vocabBuilder.add(tokenizer.tokenize(row.text(), config.maxLength()));
     }
     Vocabulary vocabulary = vocabBuilder.build();
-    LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), split.train().labels().size());
+    LstmNetwork network =
+        LstmNetwork.create(config, vocabulary.size(), split.train().labels().size());
     return run(split, tokenizer, vocabulary, network, config.maxLength(), name, version, null);
   }
 
   /**
    * Fine-tunes a released model: same vocabulary, tokenizer and maximum length, starting from its
-   * weights, with this trainer's epochs, patience, batch size and learning rate. The fast path
-   * for feedback: minutes instead of a full training run. The champion's linear model and
-   * calibration are kept as they are (feedback sets are too small to refit them; a full
-   * retrain does).
+   * weights, with this trainer's epochs, patience, batch size and learning rate. The fast path for
+   * feedback: minutes instead of a full training run. The champion's linear model and calibration
+   * are kept as they are (feedback sets are too small to refit them; a full retrain does).
    *
    * @param champion the model to start from
    * @param split training and validation data with the champion's labels
@@ -124,23 +126,37 @@ public final class ModelTrainer {
    * @param version the model version to record
    * @return the fine-tuned bundle and its figures
    */
-  public TrainingResult fineTune(ModelBundle champion, LabelledDataset.Split split, String name, String version) {
+  public TrainingResult fineTune(
+      ModelBundle champion, LabelledDataset.Split split, String name, String version) {
     checkSplit(split);
     if (!champion.info().labels().equals(split.train().labels())) {
-      throw new IllegalArgumentException("the data's labels " + split.train().labels()
-          + " differ from the champion's " + champion.info().labels() + "; fine-tuning keeps the label set");
+      throw new IllegalArgumentException(
+          "the data's labels "
+              + split.train().labels()
+              + " differ from the champion's "
+              + champion.info().labels()
+              + "; fine-tuning keeps the label set");
     }
     LstmNetwork network = champion.newNetwork();
     network.setLearningRate(config.learningRate());
     return run(
-        split, Tokenizer.forScheme(champion.info().tokenizerScheme()), champion.vocabulary(), network,
-        champion.info().maxLength(), name, version, champion);
+        split,
+        Tokenizer.forScheme(champion.info().tokenizerScheme()),
+        champion.vocabulary(),
+        network,
+        champion.info().maxLength(),
+        name,
+        version,
+        champion);
   }
 
   private static void checkSplit(LabelledDataset.Split split) {
     if (!split.train().labels().equals(split.validation().labels())) {
       throw new IllegalArgumentException(
-          "training labels " + split.train().labels() + " differ from validation labels " + split.validation().labels());
+          "training labels "
+              + split.train().labels()
+              + " differ from validation labels "
+              + split.validation().labels());
     }
     if (split.train().size() == 0 || split.validation().size() == 0) {
       throw new IllegalArgumentException("both the training and the validation split need rows");
@@ -166,7 +182,10 @@ public final class ModelTrainer {
     boolean[][] validationTruth = validation.truth();
     LOG.info(
         "training on {} rows, validating on {}, vocabulary {} tokens, labels {}",
-        train.size(), validation.size(), vocabulary.size(), labels);
+        train.size(),
+        validation.size(),
+        vocabulary.size(),
+        labels);
 
     Random random = new Random(config.seed());
     int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
@@ -203,11 +222,18 @@ public final class ModelTrainer {
       }
       TrainingListener.EpochResult result =
           new TrainingListener.EpochResult(
-              epoch, lossSum / Math.max(1, step), report, (System.nanoTime() - started) / 1e9, best);
+              epoch,
+              lossSum / Math.max(1, step),
+              report,
+              (System.nanoTime() - started) / 1e9,
+              best);
       history.add(result);
       listener.onEpochEnd(result);
       if (epoch - bestEpoch >= config.patience()) {
-        LOG.info("no better validation mean ROC-AUC for {} epochs; stopping after epoch {}", config.patience(), epoch);
+        LOG.info(
+            "no better validation mean ROC-AUC for {} epochs; stopping after epoch {}",
+            config.patience(),
+            epoch);
         break;
       }
     }
@@ -217,14 +243,20 @@ public final class ModelTrainer {
     // Fine-tuning keeps the champion's linear model and calibration; training fits new ones.
     LinearModel linear = champion == null ? null : champion.linear();
     ScoreCalibration calibration = champion == null ? null : champion.info().calibration();
-    LinearConfig linearSettings = champion == null ? linearConfig : champion.info().provenance().linear();
+    LinearConfig linearSettings =
+        champion == null ? linearConfig : champion.info().provenance().linear();
     List<List<String>> trainTokens = null;
     if (champion == null && linearConfig != null) {
       long started = System.nanoTime();
-      LOG.info("training the linear model (TF-IDF word 1-2-grams and char 2-5-grams, {} labels)", labels.size());
+      LOG.info(
+          "training the linear model (TF-IDF word 1-2-grams and char 2-5-grams, {} labels)",
+          labels.size());
       trainTokens = linearTokens(tokenizer, vocabulary, train);
       linear = LinearTrainer.train(trainTokens, train.truth(), linearConfig);
-      LOG.info("linear model: {} features, trained in {} s", linear.features(), Math.round((System.nanoTime() - started) / 1e9));
+      LOG.info(
+          "linear model: {} features, trained in {} s",
+          linear.features(),
+          Math.round((System.nanoTime() - started) / 1e9));
     }
     if (linear != null) {
       List<List<String>> validationTokens = linearTokens(tokenizer, vocabulary, validation);
@@ -234,17 +266,26 @@ public final class ModelTrainer {
       }
       if (calibration == null) {
         calibration = Blending.fit(scores, linearLogits, validationTruth);
-        LOG.info("blend: LSTM weight {}, linear weight {}; Platt slopes {} intercepts {}",
-            calibration.networkWeight(), 1 - calibration.networkWeight(), calibration.slopes(), calibration.intercepts());
+        LOG.info(
+            "blend: LSTM weight {}, linear weight {}; Platt slopes {} intercepts {}",
+            calibration.networkWeight(),
+            1 - calibration.networkWeight(),
+            calibration.slopes(),
+            calibration.intercepts());
         // The linear model needs no early stopping: refit it on every row, as the baseline it
         // competes with is; the blend and calibration stay those fitted on held-out outputs.
         long started = System.nanoTime();
         List<List<String>> all = new ArrayList<>(trainTokens);
         all.addAll(validationTokens);
-        boolean[][] allTruth = java.util.stream.Stream.of(train.truth(), validationTruth)
-            .flatMap(Arrays::stream).toArray(boolean[][]::new);
+        boolean[][] allTruth =
+            java.util.stream.Stream.of(train.truth(), validationTruth)
+                .flatMap(Arrays::stream)
+                .toArray(boolean[][]::new);
         linear = LinearTrainer.train(all, allTruth, linearConfig);
-        LOG.info("linear model refitted on all {} rows in {} s", all.size(), Math.round((System.nanoTime() - started) / 1e9));
+        LOG.info(
+            "linear model refitted on all {} rows in {} s",
+            all.size(),
+            Math.round((System.nanoTime() - started) / 1e9));
       }
       for (int i = 0; i < scores.length; i++) {
         for (int j = 0; j < labels.size(); j++) {
@@ -295,14 +336,19 @@ public final class ModelTrainer {
             maxLength,
             provenance,
             linear == null ? null : calibration);
-    return new TrainingResult(new ModelBundle(info, vocabulary, network, linear), finalReport, history);
+    return new TrainingResult(
+        new ModelBundle(info, vocabulary, network, linear), finalReport, history);
   }
 
   /** The tokens the linear model reads, as {@link ModerationModel} produces them when serving. */
-  private static List<List<String>> linearTokens(Tokenizer tokenizer, Vocabulary vocabulary, LabelledDataset data) {
+  private static List<List<String>> linearTokens(
+      Tokenizer tokenizer, Vocabulary vocabulary, LabelledDataset data) {
     List<List<String>> docs = new ArrayList<>(data.size());
     for (LabelledComment row : data.rows()) {
-      docs.add(tokenizer.tokenize(row.text(), ModerationModel.LINEAR_MAX_TOKENS).stream().map(vocabulary::resolve).toList());
+      docs.add(
+          tokenizer.tokenize(row.text(), ModerationModel.LINEAR_MAX_TOKENS).stream()
+              .map(vocabulary::resolve)
+              .toList());
     }
     return docs;
   }

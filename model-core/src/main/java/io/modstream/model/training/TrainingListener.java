@@ -41,5 +41,6 @@ public interface TrainingListener {
    * @param seconds the epoch's wall time, validation included
    * @param best whether this epoch has the best validation mean ROC-AUC so far
    */
-  record EpochResult(int epoch, double meanLoss, EvaluationReport validation, double seconds, boolean best) {}
+  record EpochResult(
+      int epoch, double meanLoss, EvaluationReport validation, double seconds, boolean best) {}
 }

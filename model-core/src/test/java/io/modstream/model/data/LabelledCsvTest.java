@@ -23,7 +23,8 @@ class LabelledCsvTest {
           + "a3,\"\",0,1\n";
 
   private static LabelledDataset parse(String csv) throws IOException {
-    return LabelledCsv.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv");
+    return LabelledCsv.read(
+        new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "test.csv");
   }
 
   @Test
@@ -31,7 +32,8 @@ class LabelledCsvTest {
     LabelledDataset data = parse(CSV);
     assertThat(data.labels()).containsExactly("toxic", "threat");
     assertThat(data.size()).isEqualTo(3);
-    assertThat(data.rows().get(0).text()).isEqualTo("first line\nsecond line, with a comma\nand \"quotes\"");
+    assertThat(data.rows().get(0).text())
+        .isEqualTo("first line\nsecond line, with a comma\nand \"quotes\"");
     assertThat(data.rows().get(0).labels()).containsExactly(true, false);
     assertThat(data.rows().get(1).text()).isEqualTo("plain");
     assertThat(data.rows().get(2).text()).isEmpty();
@@ -48,7 +50,9 @@ class LabelledCsvTest {
     Files.write(file, bytes.toByteArray());
     LabelledDataset data = LabelledCsv.read(file);
     assertThat(data.size()).isEqualTo(3);
-    assertThat(data.sha256()).hasSize(64).isEqualTo(io.modstream.schemas.SafeFiles.sha256(bytes.toByteArray()));
+    assertThat(data.sha256())
+        .hasSize(64)
+        .isEqualTo(io.modstream.schemas.SafeFiles.sha256(bytes.toByteArray()));
   }
 
   @Test
@@ -57,8 +61,10 @@ class LabelledCsvTest {
         .hasMessageContaining("x1")
         .hasMessageContaining("toxic")
         .hasMessageContaining("'yes'");
-    assertThatThrownBy(() -> parse("text,label\nhello,1\n")).hasMessageContaining("id,comment_text");
-    assertThatThrownBy(() -> parse("id,comment_text,toxic\nx1,hello\n")).hasMessageContaining("fields");
+    assertThatThrownBy(() -> parse("text,label\nhello,1\n"))
+        .hasMessageContaining("id,comment_text");
+    assertThatThrownBy(() -> parse("id,comment_text,toxic\nx1,hello\n"))
+        .hasMessageContaining("fields");
     assertThatThrownBy(() -> parse("id,comment_text,toxic\n")).hasMessageContaining("no data rows");
   }
 
@@ -74,6 +80,7 @@ class LabelledCsvTest {
     assertThat(sample.size()).isEqualTo(2000);
     assertThat(sample.labels())
         .containsExactly("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate");
-    assertThat(java.util.Arrays.stream(sample.positives()).min().orElseThrow()).isGreaterThanOrEqualTo(50);
+    assertThat(java.util.Arrays.stream(sample.positives()).min().orElseThrow())
+        .isGreaterThanOrEqualTo(50);
   }
 }

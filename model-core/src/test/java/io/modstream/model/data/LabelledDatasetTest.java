@@ -25,9 +25,12 @@ class LabelledDatasetTest {
     for (int j = 0; j < all.length; j++) {
       // Each label lands in validation close to 20%; the rarest positive label decides a row's
       // stratum, so common labels may drift by a few rows.
-      assertThat(validation[j]).as(data.labels().get(j)).isBetween((int) (all[j] * 0.12), (int) Math.ceil(all[j] * 0.28));
+      assertThat(validation[j])
+          .as(data.labels().get(j))
+          .isBetween((int) (all[j] * 0.12), (int) Math.ceil(all[j] * 0.28));
     }
-    assertThat(data.stratifiedSplit(0.2, 43).validation().rows()).isNotEqualTo(a.validation().rows());
+    assertThat(data.stratifiedSplit(0.2, 43).validation().rows())
+        .isNotEqualTo(a.validation().rows());
   }
 
   @Test
@@ -48,6 +51,7 @@ class LabelledDatasetTest {
       assertThat(f.validation().positives()[threat]).isGreaterThan(0);
     }
     assertThat(heldOut).hasSize(1000);
-    assertThat(data.stratifiedFolds(5, 42).get(2).validation().rows()).isEqualTo(folds.get(2).validation().rows());
+    assertThat(data.stratifiedFolds(5, 42).get(2).validation().rows())
+        .isEqualTo(folds.get(2).validation().rows());
   }
 }

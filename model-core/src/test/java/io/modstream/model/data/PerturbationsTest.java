@@ -1,8 +1,8 @@
 package io.modstream.model.data;
 
-import io.modstream.model.text.Tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modstream.model.text.Tokenizer;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -41,12 +41,25 @@ class PerturbationsTest {
   @Test
   void eachKindProducesItsDisguise() {
     Random r = new Random(5);
-    assertThat(Perturbations.apply(Perturbations.Kind.MASK, "idiot", r)).matches("i[a-z]*\\*[a-z]*").hasSize(5);
-    assertThat(Perturbations.apply(Perturbations.Kind.SPACED, "idiot", r)).matches("i[ .-]d[ .-]i[ .-]o[ .-]t");
-    assertThat(Perturbations.apply(Perturbations.Kind.REPEAT, "idiot", r)).matches("i*d*i*o*t*").hasSizeBetween(7, 10);
-    assertThat(Perturbations.apply(Perturbations.Kind.LEET, "idiot", r)).hasSize(5).isNotEqualTo("idiot").matches("[a-z0-9!@$]+");
-    assertThat(Perturbations.apply(Perturbations.Kind.HOMOGLYPH, "idiot", r)).hasSize(5).isNotEqualTo("idiot").matches(".*[\\u0400-\\u04FF].*");
-    assertThat(Perturbations.apply(Perturbations.Kind.ZERO_WIDTH, "idiot", r).replaceAll("[\\u200B\\u200C\\u200D\\uFEFF]", ""))
+    assertThat(Perturbations.apply(Perturbations.Kind.MASK, "idiot", r))
+        .matches("i[a-z]*\\*[a-z]*")
+        .hasSize(5);
+    assertThat(Perturbations.apply(Perturbations.Kind.SPACED, "idiot", r))
+        .matches("i[ .-]d[ .-]i[ .-]o[ .-]t");
+    assertThat(Perturbations.apply(Perturbations.Kind.REPEAT, "idiot", r))
+        .matches("i*d*i*o*t*")
+        .hasSizeBetween(7, 10);
+    assertThat(Perturbations.apply(Perturbations.Kind.LEET, "idiot", r))
+        .hasSize(5)
+        .isNotEqualTo("idiot")
+        .matches("[a-z0-9!@$]+");
+    assertThat(Perturbations.apply(Perturbations.Kind.HOMOGLYPH, "idiot", r))
+        .hasSize(5)
+        .isNotEqualTo("idiot")
+        .matches(".*[\\u0400-\\u04FF].*");
+    assertThat(
+            Perturbations.apply(Perturbations.Kind.ZERO_WIDTH, "idiot", r)
+                .replaceAll("[\\u200B\\u200C\\u200D\\uFEFF]", ""))
         .isEqualTo("idiot");
   }
 
@@ -59,7 +72,9 @@ class PerturbationsTest {
       }
       for (int seed = 0; seed < 20; seed++) {
         String disguised = Perturbations.apply(kind, "idiot", new Random(seed));
-        assertThat(t.tokenize("you " + disguised + " there")).as("%s: %s", kind, disguised).containsExactly("you", "idiot", "there");
+        assertThat(t.tokenize("you " + disguised + " there"))
+            .as("%s: %s", kind, disguised)
+            .containsExactly("you", "idiot", "there");
       }
     }
   }

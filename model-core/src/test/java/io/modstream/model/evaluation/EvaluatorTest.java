@@ -15,9 +15,12 @@ class EvaluatorTest {
     // positives {0.35, 0.8, 0.4} vs negatives {0.1, 0.4}: 0.35 wins 1, 0.8 wins 2, 0.4 wins 1 and
     // ties 1 (a half): 4.5 of 6 pairs
     assertThat(Evaluator.rocAuc(s, t)).isCloseTo(4.5 / 6, within(1e-12));
-    assertThat(Evaluator.rocAuc(new double[] {0.1, 0.9}, new boolean[] {false, true})).isEqualTo(1.0);
-    assertThat(Evaluator.rocAuc(new double[] {0.9, 0.1}, new boolean[] {false, true})).isEqualTo(0.0);
-    assertThat(Evaluator.rocAuc(new double[] {0.5, 0.5}, new boolean[] {false, true})).isEqualTo(0.5);
+    assertThat(Evaluator.rocAuc(new double[] {0.1, 0.9}, new boolean[] {false, true}))
+        .isEqualTo(1.0);
+    assertThat(Evaluator.rocAuc(new double[] {0.9, 0.1}, new boolean[] {false, true}))
+        .isEqualTo(0.0);
+    assertThat(Evaluator.rocAuc(new double[] {0.5, 0.5}, new boolean[] {false, true}))
+        .isEqualTo(0.5);
     assertThat(Evaluator.rocAuc(new double[] {0.5, 0.7}, new boolean[] {false, false})).isNaN();
   }
 
@@ -48,7 +51,8 @@ class EvaluatorTest {
   void meanSkipsLabelsWithOneClassAndTheTableShowsEveryLabel() {
     float[][] scores = {{0.9f, 0.2f}, {0.1f, 0.3f}};
     boolean[][] truth = {{true, false}, {false, false}};
-    EvaluationReport report = Evaluator.evaluate(List.of("toxic", "threat"), scores, truth, new double[] {0.5, 0.5});
+    EvaluationReport report =
+        Evaluator.evaluate(List.of("toxic", "threat"), scores, truth, new double[] {0.5, 0.5});
     assertThat(report.label("threat").rocAuc()).isNaN();
     assertThat(report.meanRocAuc()).isEqualTo(1.0);
     assertThat(report.toTable()).contains("toxic").contains("threat").contains("mean");

@@ -24,6 +24,7 @@ class ReliabilityTest {
   void perfectlyCalibratedScoresHaveNoError() {
     double[] scores = {0.5, 0.5, 1.0, 0.0};
     boolean[] truth = {true, false, true, false};
-    assertThat(Reliability.of(scores, truth, 10).expectedCalibrationError()).isCloseTo(0, within(1e-12));
+    assertThat(Reliability.of(scores, truth, 10).expectedCalibrationError())
+        .isCloseTo(0, within(1e-12));
   }
 }

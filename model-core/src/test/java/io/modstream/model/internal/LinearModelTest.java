@@ -1,9 +1,9 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.training.LinearConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.modstream.model.training.LinearConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,10 +19,13 @@ class LinearModelTest {
   private static LinearModel trained() {
     List<List<String>> docs = new ArrayList<>();
     List<boolean[]> truth = new ArrayList<>();
-    String[] neutral = {"thanks", "for", "the", "edit", "article", "source", "page", "talk", "please", "review"};
+    String[] neutral = {
+      "thanks", "for", "the", "edit", "article", "source", "page", "talk", "please", "review"
+    };
     for (int i = 0; i < 200; i++) {
       boolean toxic = i % 4 == 0;
-      List<String> doc = new ArrayList<>(List.of(neutral[i % 10], neutral[(i * 3) % 10], neutral[(i * 7) % 10]));
+      List<String> doc =
+          new ArrayList<>(List.of(neutral[i % 10], neutral[(i * 3) % 10], neutral[(i * 7) % 10]));
       if (toxic) {
         doc.add(i % 8 == 0 ? "idiot" : "stupid");
       }
@@ -38,8 +41,12 @@ class LinearModelTest {
     double toxic = model.logits(List.of("you", "idiot"))[0];
     double clean = model.logits(List.of("thanks", "for", "the", "review"))[0];
     assertThat(toxic).isGreaterThan(0).isGreaterThan(clean + 2);
-    assertThat(model.logits(List.of("idiots"))[0]).as("shared character n-grams carry the signal").isGreaterThan(clean);
-    assertThat(model.logits(List.of("idiot"))[1]).isEqualTo(model.logits(List.of("thanks"))[1]).isNegative();
+    assertThat(model.logits(List.of("idiots"))[0])
+        .as("shared character n-grams carry the signal")
+        .isGreaterThan(clean);
+    assertThat(model.logits(List.of("idiot"))[1])
+        .isEqualTo(model.logits(List.of("thanks"))[1])
+        .isNegative();
   }
 
   @Test
@@ -53,12 +60,18 @@ class LinearModelTest {
     assertThat(read.features()).isEqualTo(model.features());
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     LinearModelFormat.write(read, again);
-    assertThat(again.toByteArray()).as("IDF and weights come back out of the packed rows unchanged").isEqualTo(out.toByteArray());
+    assertThat(again.toByteArray())
+        .as("IDF and weights come back out of the packed rows unchanged")
+        .isEqualTo(out.toByteArray());
   }
 
   @Test
   void garbageIsRefused() {
-    assertThatThrownBy(() -> LinearModelFormat.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
-        .isInstanceOf(IOException.class).hasMessageContaining("not a modstream linear model");
+    assertThatThrownBy(
+            () ->
+                LinearModelFormat.read(
+                    new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a modstream linear model");
   }
 }

@@ -1,11 +1,11 @@
 package io.modstream.model.internal;
 
-import io.modstream.model.text.TextEncoder;
-import io.modstream.model.training.TrainingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.model.EngineOptions;
+import io.modstream.model.text.TextEncoder;
+import io.modstream.model.training.TrainingConfig;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +26,8 @@ class OnnxNetworkTest {
     // Untrained weights: every parameter random, so a swapped gate or a misread layout shows.
     TrainingConfig config = new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L);
     LstmNetwork dl4j = LstmNetwork.create(config, 200, 6);
-    OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, only, SWITCH_ABOVE_8_ROWS));
+    OnnxNetwork onnx =
+        OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, only, SWITCH_ABOVE_8_ROWS));
     Random random = new Random(11);
     for (int count : new int[] {1, 7, 8, 13, 20}) {
       int[][] rows = randomRows(random, count);
@@ -34,7 +35,9 @@ class OnnxNetworkTest {
       float[][] actual = onnx.predict(rows);
       for (int i = 0; i < rows.length; i++) {
         for (int j = 0; j < 6; j++) {
-          assertThat((double) actual[i][j]).as("%s: row %d label %d", layout, i, j).isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-6));
+          assertThat((double) actual[i][j])
+              .as("%s: row %d label %d", layout, i, j)
+              .isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-6));
         }
       }
     }
@@ -42,14 +45,17 @@ class OnnxNetworkTest {
 
   /**
    * The blend reads the network's log-odds, so a probability of 1e-6 must be right to a few digits,
-   * not to 1e-7: ONNX Runtime's CPU Sigmoid was off by ~10% there (8.05e-7 for 7.33e-7), which moved
-   * final scores by 6e-6. The graph now ends at the logits and the sigmoid is taken in Java.
+   * not to 1e-7: ONNX Runtime's CPU Sigmoid was off by ~10% there (8.05e-7 for 7.33e-7), which
+   * moved final scores by 6e-6. The graph now ends at the logits and the sigmoid is taken in Java.
    */
   @Test
   void smallProbabilitiesKeepTheirRelativePrecision() {
-    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    LstmNetwork dl4j =
+        LstmNetwork.create(
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
     dl4j.param("out_b").subi(14);
-    OnnxNetwork onnx = OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
+    OnnxNetwork onnx =
+        OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
     Random random = new Random(5);
     for (int count : new int[] {3, 16}) {
       int[][] rows = randomRows(random, count);
@@ -57,8 +63,11 @@ class OnnxNetworkTest {
       float[][] actual = onnx.predict(rows);
       for (int i = 0; i < rows.length; i++) {
         for (int j = 0; j < 6; j++) {
-          assertThat((double) expected[i][j]).as("row %d label %d is a small probability", i, j).isBetween(1e-9, 1e-5);
-          assertThat((double) actual[i][j]).as("%d rows: row %d label %d", count, i, j)
+          assertThat((double) expected[i][j])
+              .as("row %d label %d is a small probability", i, j)
+              .isBetween(1e-9, 1e-5);
+          assertThat((double) actual[i][j])
+              .as("%d rows: row %d label %d", count, i, j)
               .isCloseTo(expected[i][j], org.assertj.core.data.Percentage.withPercentage(0.01));
         }
       }
@@ -76,7 +85,9 @@ class OnnxNetworkTest {
 
   @Test
   void aCallRunsTheLayoutItsSizeMakesCheaperAndCostsThat() {
-    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    LstmNetwork dl4j =
+        LstmNetwork.create(
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
     OnnxNetwork.Session session = OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS);
     OnnxNetwork both = OnnxNetwork.replica(session);
     // 8 rows of 10 steps: fused 8 x 10 = 80 us, folded (4 + 4) x 10 = 80: not cheaper, so fused.
@@ -84,20 +95,28 @@ class OnnxNetworkTest {
     // 20 rows: fused 200 us, folded (4 + 10) x 10 = 140.
     assertThat(both.callCost(20, 10)).isEqualTo(140_000);
     OnnxNetwork fusedOnly =
-        OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
+        OnnxNetwork.replica(
+            OnnxNetwork.load(dl4j, false, OnnxGraph.Recurrence.FUSED, SWITCH_ABOVE_8_ROWS));
     assertThat(fusedOnly.callCost(20, 10)).isEqualTo(200_000);
     assertThat(session.toString())
-        .isEqualTo("fused and folded graphs on CPU, each call on the cheaper by call costs 0.0,0.0,1.0,0.0,4.0,0.5");
+        .isEqualTo(
+            "fused and folded graphs on CPU, each call on the cheaper by call costs"
+                + " 0.0,0.0,1.0,0.0,4.0,0.5");
     // Without costs (CUDA's default) no estimate: Scoring cuts batches at the batch size.
-    assertThat(OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, null)).callCost(20, 10)).isZero();
+    assertThat(OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, null)).callCost(20, 10))
+        .isZero();
   }
 
   @Test
   void measuredCostsMakeTheFoldedLayoutPayFromAboutElevenRows() {
     OnnxNetwork.CallCosts measured = OnnxNetwork.CallCosts.MEASURED;
     for (int steps : new int[] {8, 57, 128}) {
-      assertThat(measured.folded().nanos(8, steps)).as("8 rows of %d", steps).isGreaterThan(measured.fused().nanos(8, steps));
-      assertThat(measured.folded().nanos(16, steps)).as("16 rows of %d", steps).isLessThan(measured.fused().nanos(16, steps));
+      assertThat(measured.folded().nanos(8, steps))
+          .as("8 rows of %d", steps)
+          .isGreaterThan(measured.fused().nanos(8, steps));
+      assertThat(measured.folded().nanos(16, steps))
+          .as("16 rows of %d", steps)
+          .isLessThan(measured.fused().nanos(16, steps));
     }
   }
 
@@ -119,23 +138,41 @@ class OnnxNetworkTest {
   void cudaMultipliesInFloat32UnlessTf32IsAskedFor() {
     // TF32 moves scores further from DL4J's than the target allows: never on by default.
     assertThat(EngineOptions.DEFAULT.cudaTf32()).isFalse();
-    LstmNetwork dl4j = LstmNetwork.create(new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+    LstmNetwork dl4j =
+        LstmNetwork.create(
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
     assertThat(OnnxNetwork.load(dl4j, false, EngineOptions.DEFAULT).toString()).contains("on CPU");
   }
 
   @Test
   void callCostsComeFromTheOptionsWhenSetAndMalformedOnesNameTheFormat() {
-    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, false)).isEqualTo(OnnxNetwork.CallCosts.MEASURED);
-    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, true)).as("no CPU figures for a GPU").isNull();
-    EngineOptions set = new EngineOptions(
-        EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20, 2, 4, 0, 18, 2.5"), false);
-    assertThat(OnnxNetwork.CallCosts.of(set, true)).isEqualTo(
-        new OnnxNetwork.CallCosts(new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
-    assertThatThrownBy(() -> new EngineOptions(EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20,2,4"), false))
+    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, false))
+        .isEqualTo(OnnxNetwork.CallCosts.MEASURED);
+    assertThat(OnnxNetwork.CallCosts.of(EngineOptions.DEFAULT, true))
+        .as("no CPU figures for a GPU")
+        .isNull();
+    EngineOptions set =
+        new EngineOptions(
+            EngineOptions.Recurrence.AUTO,
+            EngineOptions.parseCallCosts("20, 2, 4, 0, 18, 2.5"),
+            false);
+    assertThat(OnnxNetwork.CallCosts.of(set, true))
+        .isEqualTo(
+            new OnnxNetwork.CallCosts(
+                new OnnxNetwork.Cost(20, 2, 4), new OnnxNetwork.Cost(0, 18, 2.5)));
+    assertThatThrownBy(
+            () ->
+                new EngineOptions(
+                    EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20,2,4"), false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("six numbers")
         .hasMessageContaining("ops/jmh-bench --call-costs");
-    assertThatThrownBy(() -> new EngineOptions(EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts("20,2,0,0,18,2.5"), false))
+    assertThatThrownBy(
+            () ->
+                new EngineOptions(
+                    EngineOptions.Recurrence.AUTO,
+                    EngineOptions.parseCallCosts("20,2,0,0,18,2.5"),
+                    false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("row-step > 0");
     assertThatThrownBy(() -> EngineOptions.parseCallCosts("20,2,x,0,18,2.5"))

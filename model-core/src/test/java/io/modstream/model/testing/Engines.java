@@ -64,8 +64,9 @@ public final class Engines {
         switch (engine) {
           case DL4J -> bundle.newNetwork();
           case DL4J_FLOAT64 -> bundle.newNetwork().inDouble();
-          case ONNX, ONNX_CUDA -> OnnxNetwork.replica(
-              OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA, options));
+          case ONNX, ONNX_CUDA ->
+              OnnxNetwork.replica(
+                  OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA, options));
         };
     int labels = bundle.info().labels().size();
     return new Network() {

@@ -2,11 +2,11 @@ package io.modstream.model.testing;
 
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.data.LabelledDataset.Split;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
 import io.modstream.model.training.TrainingResult;
-import io.modstream.model.data.LabelledDataset.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +51,11 @@ public final class TestData {
   public static LabelledDataset sample(int rows) {
     try {
       LabelledDataset all = LabelledCsv.read(samplePath());
-      return new LabelledDataset(all.labels(), all.rows().subList(0, Math.min(rows, all.size())), all.source(), all.sha256());
+      return new LabelledDataset(
+          all.labels(),
+          all.rows().subList(0, Math.min(rows, all.size())),
+          all.source(),
+          all.sha256());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,9 +82,20 @@ public final class TestData {
    */
   public static TrainingResult trainTiny(String version, long seed) {
     Split split = sample(600).stratifiedSplit(0.25, seed);
-    TrainingConfig config = new TrainingConfig(TINY.embeddingDim(), TINY.lstmUnits(), TINY.denseUnits(), TINY.dropout(),
-        TINY.maxLength(), TINY.vocabMinFrequency(), TINY.vocabMaxSize(), TINY.batchSize(), TINY.epochs(), TINY.patience(),
-        TINY.learningRate(), seed);
+    TrainingConfig config =
+        new TrainingConfig(
+            TINY.embeddingDim(),
+            TINY.lstmUnits(),
+            TINY.denseUnits(),
+            TINY.dropout(),
+            TINY.maxLength(),
+            TINY.vocabMinFrequency(),
+            TINY.vocabMaxSize(),
+            TINY.batchSize(),
+            TINY.epochs(),
+            TINY.patience(),
+            TINY.learningRate(),
+            seed);
     return new ModelTrainer(config, new TrainingListener() {}).train(split, "tiny", version);
   }
 }

@@ -18,11 +18,16 @@ class TextEncoderTest {
     assertThat(batch.width()).as("longest row, cut at maxLength 4").isEqualTo(4);
     assertThat(batch.length(0)).isEqualTo(3);
     assertThat(batch.ids(0))
-        .containsExactly(vocabulary.id("you"), vocabulary.id("are"), vocabulary.id("nice"), Vocabulary.PAD_ID);
+        .containsExactly(
+            vocabulary.id("you"), vocabulary.id("are"), vocabulary.id("nice"), Vocabulary.PAD_ID);
     assertThat(batch.mask(0)).containsExactly(1f, 1f, 1f, 0f);
     assertThat(batch.mask(1)).containsExactly(1f, 0f, 0f, 0f);
-    assertThat(batch.ids(2)).containsExactly(
-        vocabulary.id("you"), vocabulary.id("are"), vocabulary.id("not"), vocabulary.id("nice"));
+    assertThat(batch.ids(2))
+        .containsExactly(
+            vocabulary.id("you"),
+            vocabulary.id("are"),
+            vocabulary.id("not"),
+            vocabulary.id("nice"));
     assertThat(batch.mask(2)).containsExactly(1f, 1f, 1f, 1f);
   }
 

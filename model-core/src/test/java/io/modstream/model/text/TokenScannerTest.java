@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written scanner finds what the tokenizer's regular expression (below, as it was
- * matched until 2026-11-24) finds: the same spans, by the same alternative.
+ * The hand-written scanner finds what the tokenizer's regular expression (below, as it was matched
+ * until 2026-11-24) finds: the same spans, by the same alternative.
  */
 class TokenScannerTest {
 
@@ -20,7 +20,8 @@ class TokenScannerTest {
   private static final String EMAIL =
       "|(?<email>[\\p{L}\\p{N}._%+-]{1,64}@[\\p{L}\\p{N}-]{1,63}(?:\\.[\\p{L}\\p{N}-]{1,63}){1,8})";
   private static final String USER = "|(?<user>@[\\p{L}\\p{N}_]{1,64})";
-  private static final String WORD_V1 = "|(?<word>[\\p{N}_]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
+  private static final String WORD_V1 =
+      "|(?<word>[\\p{N}_]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
   private static final String WORD_V2 =
       "|(?<word>[\\p{N}_$!*|]{0,32}\\p{L}[\\p{L}\\p{M}\\p{N}_$@!*|]*(?:['\u2019][\\p{L}\\p{M}]+)*)";
   private static final String REST = "|(?<num>\\p{N}+(?:[.,:]\\p{N}+)*)|(?<other>\\S)";
@@ -30,19 +31,77 @@ class TokenScannerTest {
 
   /** Pieces of random text: every class the grammar tells apart, and its literals. */
   private static final String[] PIECES = {
-    "a", "b", "z", "x", "\u00e9", "e\u0301", "\u0430", "\u4e2d", "\ud835\udc9c", "\u02b0", "1", "0", "\u0663", "\u00bd",
-    "\u216b", "\ud835\udfd9", "_", "$", "!", "*", "|", "@", "@", ".", ".", "-", "+", "%", "'", "\u2019", ",", ":", "#",
-    "/", "?", " ", " ", " ", "\t", "\n", "\u000b", "\u00a0", "\u2028", "http://", "https://", "www.", "http:/", "www",
-    "\u0300", "\u20dd", "\u093e", "\ud83d\ude00", "\ud83d", "\ude00", "\uffff", "a@b.c", "x.y@", "@z", ".org",
+    "a",
+    "b",
+    "z",
+    "x",
+    "\u00e9",
+    "e\u0301",
+    "\u0430",
+    "\u4e2d",
+    "\ud835\udc9c",
+    "\u02b0",
+    "1",
+    "0",
+    "\u0663",
+    "\u00bd",
+    "\u216b",
+    "\ud835\udfd9",
+    "_",
+    "$",
+    "!",
+    "*",
+    "|",
+    "@",
+    "@",
+    ".",
+    ".",
+    "-",
+    "+",
+    "%",
+    "'",
+    "\u2019",
+    ",",
+    ":",
+    "#",
+    "/",
+    "?",
+    " ",
+    " ",
+    " ",
+    "\t",
+    "\n",
+    "\u000b",
+    "\u00a0",
+    "\u2028",
+    "http://",
+    "https://",
+    "www.",
+    "http:/",
+    "www",
+    "\u0300",
+    "\u20dd",
+    "\u093e",
+    "\ud83d\ude00",
+    "\ud83d",
+    "\ude00",
+    "\uffff",
+    "a@b.c",
+    "x.y@",
+    "@z",
+    ".org",
     "-1.d",
   };
+
   /** Run lengths either side of the grammar's bounds. */
   private static final int[] RUNS = {2, 8, 9, 31, 32, 33, 62, 63, 64, 65, 2047, 2048, 2049};
 
   @Test
   void findsWhatTheRegularExpressionFindsInRealComments() {
     List<String> texts = new ArrayList<>(TestData.sample(2000).texts());
-    texts.add("see www.example.com or mail a.b@example.org, ask @mod_1 about $h!t 12,5 and ? it\u2019s 1d10t f*ck");
+    texts.add(
+        "see www.example.com or mail a.b@example.org, ask @mod_1 about $h!t 12,5 and ? it\u2019s"
+            + " 1d10t f*ck");
     int tokens = 0;
     for (String raw : texts) {
       String normalized = Tokenizer.normalize(raw);
@@ -68,24 +127,31 @@ class TokenScannerTest {
       }
     }
     // Every alternative was found, so each was compared.
-    assertThat(java.util.Arrays.stream(kinds).min().orElseThrow()).as("fewest of one kind").isGreaterThan(500);
+    assertThat(java.util.Arrays.stream(kinds).min().orElseThrow())
+        .as("fewest of one kind")
+        .isGreaterThan(500);
   }
 
   @Test
   void boundsAreCountedInCodePoints() {
     String wideLetter = "\ud835\udc9c"; // one code point, two chars
-    String local = wideLetter.repeat(40); // 80 chars, 40 code points: under the 64 of the local part
+    String local =
+        wideLetter.repeat(40); // 80 chars, 40 code points: under the 64 of the local part
     assertThat(kinds(local + "@x.org", 2)).containsExactly(TokenScanner.EMAIL);
     assertThat(kinds("1".repeat(32) + "a", 2)).containsExactly(TokenScanner.WORD);
-    assertThat(kinds("1".repeat(33) + "a", 2)).containsExactly(TokenScanner.NUMBER, TokenScanner.WORD);
-    assertThat(kinds("$".repeat(33) + "a", 2)).containsExactly(TokenScanner.OTHER, TokenScanner.WORD);
+    assertThat(kinds("1".repeat(33) + "a", 2))
+        .containsExactly(TokenScanner.NUMBER, TokenScanner.WORD);
+    assertThat(kinds("$".repeat(33) + "a", 2))
+        .containsExactly(TokenScanner.OTHER, TokenScanner.WORD);
     // an address takes at most eight dotted labels after the first; the rest is text
     assertThat(kinds("a@b" + ".c".repeat(8), 2)).containsExactly(TokenScanner.EMAIL);
-    assertThat(kinds("a@b" + ".c".repeat(9), 2)).containsExactly(TokenScanner.EMAIL, TokenScanner.OTHER, TokenScanner.WORD);
+    assertThat(kinds("a@b" + ".c".repeat(9), 2))
+        .containsExactly(TokenScanner.EMAIL, TokenScanner.OTHER, TokenScanner.WORD);
     // a local part of 65 is no address (scheme 2 reads it as one word: '@' may disguise a letter)
     assertThat(kinds("a".repeat(64) + "@x.org", 1)).containsExactly(TokenScanner.EMAIL);
     assertThat(kinds("a".repeat(65) + "@x.org", 1))
-        .containsExactly(TokenScanner.WORD, TokenScanner.USER, TokenScanner.OTHER, TokenScanner.WORD);
+        .containsExactly(
+            TokenScanner.WORD, TokenScanner.USER, TokenScanner.OTHER, TokenScanner.WORD);
   }
 
   private static List<Integer> kinds(String text, int scheme) {

@@ -21,39 +21,58 @@ class TokenizerTest {
 
   @Test
   void placeholdersReplaceUrlsEmailsMentionsAndNumbers() {
-    assertThat(tokenizer.tokenize("see https://example.com/a?b=1 or www.x.org, mail bob.s@mail.example.co.uk @Jimbo_Wales 21:51, 2,016 times"))
+    assertThat(
+            tokenizer.tokenize(
+                "see https://example.com/a?b=1 or www.x.org, mail bob.s@mail.example.co.uk"
+                    + " @Jimbo_Wales 21:51, 2,016 times"))
         .containsExactly(
-            "see", Tokenizer.URL, "or", Tokenizer.URL, "mail", Tokenizer.EMAIL, Tokenizer.USER,
-            Tokenizer.NUMBER, ",", Tokenizer.NUMBER, "times");
+            "see",
+            Tokenizer.URL,
+            "or",
+            Tokenizer.URL,
+            "mail",
+            Tokenizer.EMAIL,
+            Tokenizer.USER,
+            Tokenizer.NUMBER,
+            ",",
+            Tokenizer.NUMBER,
+            "times");
   }
 
   @Test
   void schemeOneKeepsLettersMixedWithDigitsAsTheyAre() {
-    assertThat(Tokenizer.forScheme(1).tokenize("you 1d10t, $h1t")).containsExactly("you", "1d10t", ",", "$", "h1t");
+    assertThat(Tokenizer.forScheme(1).tokenize("you 1d10t, $h1t"))
+        .containsExactly("you", "1d10t", ",", "$", "h1t");
     assertThat(Tokenizer.forScheme(1).tokenize("f u c k")).containsExactly("f", "u", "c", "k");
   }
 
   @Test
   void disguisedWordsReadAsTheWordTheyHide() {
-    assertThat(tokenizer.tokenize("you 1d10t, $h1t, sh!t")).containsExactly("you", "idiot", ",", "shit", ",", "shit");
-    assertThat(tokenizer.tokenize("f u c k off, f.u.c.k, b-i-t-c-h")).containsExactly("fuck", "off", ",", "fuck", ",", "bitch");
+    assertThat(tokenizer.tokenize("you 1d10t, $h1t, sh!t"))
+        .containsExactly("you", "idiot", ",", "shit", ",", "shit");
+    assertThat(tokenizer.tokenize("f u c k off, f.u.c.k, b-i-t-c-h"))
+        .containsExactly("fuck", "off", ",", "fuck", ",", "bitch");
     assertThat(tokenizer.tokenize("fuuuuuck stuuupid")).containsExactly("fuck", "stupid");
     // Cyrillic a, e, o, c and a German u-umlaut
-    assertThat(tokenizer.tokenize("аss hеll mоrоn fuсk fück")).containsExactly("ass", "hell", "moron", "fuck", "fuck");
+    assertThat(tokenizer.tokenize("аss hеll mоrоn fuсk fück"))
+        .containsExactly("ass", "hell", "moron", "fuck", "fuck");
     assertThat(tokenizer.tokenize("f​u‍ck")).containsExactly("fuck");
   }
 
   @Test
   void maskedLettersStayInTheWordAndEdgesSplitOff() {
-    assertThat(tokenizer.tokenize("f*ck sh** idiot!!! !wow")).containsExactly("f*ck", "sh**", "idiot", "!", "!", "!", "!", "wow");
+    assertThat(tokenizer.tokenize("f*ck sh** idiot!!! !wow"))
+        .containsExactly("f*ck", "sh**", "idiot", "!", "!", "!", "!", "wow");
   }
 
   @Test
   void numbersWithUnitsAndShortLetterRunsAreNotRewritten() {
-    assertThat(tokenizer.tokenize("the 10th time in the 1990s, 5pm")).containsExactly("the", "10th", "time", "in", "the", "1990s", ",", "5pm");
+    assertThat(tokenizer.tokenize("the 10th time in the 1990s, 5pm"))
+        .containsExactly("the", "10th", "time", "in", "the", "1990s", ",", "5pm");
     assertThat(tokenizer.tokenize("plan a b then")).containsExactly("plan", "a", "b", "then");
     assertThat(tokenizer.tokenize("e.g. this")).containsExactly("e", ".", "g", ".", "this");
-    assertThat(tokenizer.tokenize("good cool www.good.com")).containsExactly("good", "cool", Tokenizer.URL);
+    assertThat(tokenizer.tokenize("good cool www.good.com"))
+        .containsExactly("good", "cool", Tokenizer.URL);
   }
 
   @Test
@@ -95,7 +114,8 @@ class TokenizerTest {
 
   @Test
   void maxTokensStopsEarly() {
-    assertThat(tokenizer.tokenize("one two three four five", 3)).containsExactly("one", "two", "three");
+    assertThat(tokenizer.tokenize("one two three four five", 3))
+        .containsExactly("one", "two", "three");
     assertThatThrownBy(() -> tokenizer.tokenize("a", 0)).hasMessageContaining("maxTokens");
   }
 
@@ -114,11 +134,14 @@ class TokenizerTest {
         Duration.ofSeconds(30),
         () -> {
           assertThat(Tokenizer.forScheme(1).tokenize(noSpaces)).hasSize(1);
-          assertThat(tokenizer.tokenize(noSpaces)).containsExactly("a"); // a run of 3+ letters collapses
+          assertThat(tokenizer.tokenize(noSpaces))
+              .containsExactly("a"); // a run of 3+ letters collapses
           assertThat(tokenizer.tokenize(digits)).containsExactly(Tokenizer.NUMBER);
           assertThat(tokenizer.tokenize(almostEmails)).isNotEmpty();
           List<String> tokens = tokenizer.tokenize(mixed.toString());
-          assertThat(tokens).startsWith("word", "\ud83d\ude00", "!", Tokenizer.NUMBER, Tokenizer.USER, Tokenizer.URL);
+          assertThat(tokens)
+              .startsWith(
+                  "word", "\ud83d\ude00", "!", Tokenizer.NUMBER, Tokenizer.USER, Tokenizer.URL);
         });
   }
 
@@ -133,11 +156,38 @@ class TokenizerTest {
   void everyKindOfTokenInOneText() {
     String text = "see www.example.com or mail a.b@example.org, ask @mod_1 about $h!t 12,5 and ?";
     assertThat(Tokenizer.standard().tokenize(text))
-        .containsExactly("see", Tokenizer.URL, "or", "mail", Tokenizer.EMAIL, ",", "ask", Tokenizer.USER, "about", "shit",
-            Tokenizer.NUMBER, "and", "?");
+        .containsExactly(
+            "see",
+            Tokenizer.URL,
+            "or",
+            "mail",
+            Tokenizer.EMAIL,
+            ",",
+            "ask",
+            Tokenizer.USER,
+            "about",
+            "shit",
+            Tokenizer.NUMBER,
+            "and",
+            "?");
     assertThat(Tokenizer.forScheme(1).tokenize(text))
-        .containsExactly("see", Tokenizer.URL, "or", "mail", Tokenizer.EMAIL, ",", "ask", Tokenizer.USER, "about", "$",
-            "h", "!", "t", Tokenizer.NUMBER, "and", "?");
+        .containsExactly(
+            "see",
+            Tokenizer.URL,
+            "or",
+            "mail",
+            Tokenizer.EMAIL,
+            ",",
+            "ask",
+            Tokenizer.USER,
+            "about",
+            "$",
+            "h",
+            "!",
+            "t",
+            Tokenizer.NUMBER,
+            "and",
+            "?");
   }
 
   @Test
@@ -146,7 +196,8 @@ class TokenizerTest {
     for (char c = 0; c < 0x80; c++) {
       every.append(c);
     }
-    List<String> texts = new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(500).texts());
+    List<String> texts =
+        new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(500).texts());
     texts.add(every.toString());
     int ascii = 0;
     for (String text : texts) {

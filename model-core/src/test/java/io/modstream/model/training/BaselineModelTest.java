@@ -1,10 +1,10 @@
 package io.modstream.model.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.modstream.model.testing.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,8 @@ class BaselineModelTest {
     BaselineModel baseline = BaselineModel.train(split.train(), LinearConfig.defaults());
     float[][] scores = baseline.score(split.validation().texts());
     double[] half = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
-    EvaluationReport report = Evaluator.evaluate(baseline.labels(), scores, split.validation().truth(), half);
+    EvaluationReport report =
+        Evaluator.evaluate(baseline.labels(), scores, split.validation().truth(), half);
     assertThat(baseline.features()).isGreaterThan(1000);
     assertThat(report.label("toxic").rocAuc()).isGreaterThan(0.85);
     assertThat(report.meanRocAuc()).isGreaterThan(0.8);

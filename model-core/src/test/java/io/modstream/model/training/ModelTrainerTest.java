@@ -1,10 +1,10 @@
 package io.modstream.model.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledDataset;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.modstream.model.testing.TestData;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +19,10 @@ class ModelTrainerTest {
   void fineTuningKeepsTheChampionsLinearModelAndCalibration() {
     ModelBundle champion = TestData.tinyModel().bundle();
     LabelledDataset.Split split = TestData.sample(300).stratifiedSplit(0.3, 11);
-    ModelBundle tuned = new ModelTrainer(TestData.TINY, new TrainingListener() {})
-        .fineTune(champion, split, "tiny", "t1-tuned").bundle();
+    ModelBundle tuned =
+        new ModelTrainer(TestData.TINY, new TrainingListener() {})
+            .fineTune(champion, split, "tiny", "t1-tuned")
+            .bundle();
     assertThat(tuned.info().formatVersion()).isEqualTo(2);
     assertThat(tuned.info().calibration()).isEqualTo(champion.info().calibration());
     assertThat(tuned.linear().logits(TOKENS)).containsExactly(champion.linear().logits(TOKENS));
@@ -29,10 +31,14 @@ class ModelTrainerTest {
   }
 
   @Test
-  void withoutALinearModelTheTrainerWritesAFormat1NetworkOnlyBundle(@TempDir Path dir) throws Exception {
+  void withoutALinearModelTheTrainerWritesAFormat1NetworkOnlyBundle(@TempDir Path dir)
+      throws Exception {
     LabelledDataset.Split split = TestData.sample(300).stratifiedSplit(0.3, 11);
-    ModelBundle bundle = new ModelTrainer(TestData.TINY, new TrainingListener() {}).withLinear(null)
-        .train(split, "tiny", "lstm-only").bundle();
+    ModelBundle bundle =
+        new ModelTrainer(TestData.TINY, new TrainingListener() {})
+            .withLinear(null)
+            .train(split, "tiny", "lstm-only")
+            .bundle();
     assertThat(bundle.info().formatVersion()).isEqualTo(1);
     assertThat(bundle.info().calibration()).isNull();
     bundle.save(dir.resolve("b"));

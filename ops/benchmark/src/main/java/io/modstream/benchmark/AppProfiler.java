@@ -28,8 +28,10 @@ final class AppProfiler {
     this.pid = pid;
     this.agent = Objects.requireNonNull(agent, "agent");
     if (!Files.isRegularFile(agent)) {
-      throw new IllegalArgumentException("no async-profiler library at " + agent
-          + " (ops/bench --profile fetches it; or pass the path of libasyncProfiler.so)");
+      throw new IllegalArgumentException(
+          "no async-profiler library at "
+              + agent
+              + " (ops/bench --profile fetches it; or pass the path of libasyncProfiler.so)");
     }
   }
 
@@ -54,7 +56,11 @@ final class AppProfiler {
   List<String> commandLine(String command) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     // jcmd reads name=value pairs as its own arguments: the agent's options go quoted.
-    return List.of(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load", agent.toAbsolutePath().toString(),
+    return List.of(
+        jcmd.toString(),
+        Long.toString(pid),
+        "JVMTI.agent_load",
+        agent.toAbsolutePath().toString(),
         "\"" + command + "\"");
   }
 
@@ -65,14 +71,21 @@ final class AppProfiler {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("jcmd did not return within 60 s: " + String.join(" ", line));
+        throw new IllegalStateException(
+            "jcmd did not return within 60 s: " + String.join(" ", line));
       }
       if (p.exitValue() != 0 || out.contains("[ERROR]") || !out.contains("return code: 0")) {
-        throw new IllegalStateException("profiling the app (pid " + pid + ") failed: " + String.join(" ", line)
-            + " said: " + out.strip());
+        throw new IllegalStateException(
+            "profiling the app (pid "
+                + pid
+                + ") failed: "
+                + String.join(" ", line)
+                + " said: "
+                + out.strip());
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not run jcmd (" + line.get(0) + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not run jcmd (" + line.get(0) + "): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while profiling the app", e);

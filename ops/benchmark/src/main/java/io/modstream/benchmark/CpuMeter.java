@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * CPU time of named processes, of this JVM and of the whole machine, from Linux's {@code /proc},
- * so a benchmark run can say which process used how many cores. Where {@code /proc} is missing (not
+ * CPU time of named processes, of this JVM and of the whole machine, from Linux's {@code /proc}, so
+ * a benchmark run can say which process used how many cores. Where {@code /proc} is missing (not
  * Linux) or a process has gone, its figures are absent rather than wrong.
  */
 final class CpuMeter {
@@ -23,16 +23,19 @@ final class CpuMeter {
 
   private final Map<String, Long> pids;
   private final double ticksPerSecond;
+
   /** The machine's cores, as /proc/stat counts them (its first line sums over all of them). */
   private final int cores = machineCores();
 
   /**
    * @param pids the processes to follow, by name
-   * @param ticksPerSecond the kernel's clock ticks per second ({@code getconf CLK_TCK}, 100 on Linux)
+   * @param ticksPerSecond the kernel's clock ticks per second ({@code getconf CLK_TCK}, 100 on
+   *     Linux)
    */
   CpuMeter(Map<String, Long> pids, double ticksPerSecond) {
     if (!(ticksPerSecond > 0)) {
-      throw new IllegalArgumentException("clock ticks per second must be positive (getconf CLK_TCK), got " + ticksPerSecond);
+      throw new IllegalArgumentException(
+          "clock ticks per second must be positive (getconf CLK_TCK), got " + ticksPerSecond);
     }
     this.pids = Collections.unmodifiableMap(new LinkedHashMap<>(pids));
     this.ticksPerSecond = ticksPerSecond;
@@ -47,20 +50,23 @@ final class CpuMeter {
     static final MachineTicks UNKNOWN = new MachineTicks(Double.NaN, Double.NaN, Double.NaN);
 
     /**
-     * Parses {@code "cpu  user nice system idle iowait irq softirq steal ..."}.
+     * Parses {@code "cpu user nice system idle iowait irq softirq steal ..."}.
      *
      * @throws IllegalArgumentException if the line is not /proc/stat's cpu line
      */
     static MachineTicks parse(String line) {
       String[] f = line.trim().split("\\s+");
       if (f.length < 9 || !f[0].equals("cpu")) {
-        throw new IllegalArgumentException("not /proc/stat's cpu line (cpu user nice system idle iowait irq softirq steal): " + line);
+        throw new IllegalArgumentException(
+            "not /proc/stat's cpu line (cpu user nice system idle iowait irq softirq steal): "
+                + line);
       }
       double total = 0;
       for (int i = 1; i <= 8; i++) {
         total += Long.parseLong(f[i]);
       }
-      return new MachineTicks(Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8]), total);
+      return new MachineTicks(
+          Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8]), total);
     }
 
     /** Share of the ticks from {@code start} to this that were steal, 0 to 1; NaN if unknown. */
@@ -74,14 +80,22 @@ final class CpuMeter {
    * CPU seconds so far of each process (in the order given, this JVM last), of each followed
    * process's JIT compiler threads by thread id, and the machine's ticks.
    */
-  record Snapshot(long nanoTime, Map<String, Double> cpuSeconds, Map<String, Map<Long, Double>> compilerSeconds,
+  record Snapshot(
+      long nanoTime,
+      Map<String, Double> cpuSeconds,
+      Map<String, Map<Long, Double>> compilerSeconds,
       MachineTicks machine) {}
 
   /**
    * Cores used between two snapshots, per process, the machine's idle cores, and the share of its
    * CPU time the hypervisor stole (0 to 1; NaN where unknown).
    */
-  record Usage(Map<String, Double> cores, Map<String, Double> compilerCores, double idleCores, int machineCores, double steal) {
+  record Usage(
+      Map<String, Double> cores,
+      Map<String, Double> compilerCores,
+      double idleCores,
+      int machineCores,
+      double steal) {
 
     /** Cores used by {@code name} over the interval, or NaN where it was not measured. */
     double of(String name) {
@@ -89,17 +103,20 @@ final class CpuMeter {
     }
 
     /**
-     * Cores the JIT compiler threads of the followed processes used together over the interval;
-     * NaN where none could be read.
+     * Cores the JIT compiler threads of the followed processes used together over the interval; NaN
+     * where none could be read.
      */
     double compilers() {
-      return compilerCores.isEmpty() ? Double.NaN : compilerCores.values().stream().mapToDouble(Double::doubleValue).sum();
+      return compilerCores.isEmpty()
+          ? Double.NaN
+          : compilerCores.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** For example {@code app 0.11, broker 0.12}: each followed process's compiler threads. */
     String describeCompilers() {
       StringJoiner parts = new StringJoiner(", ");
-      compilerCores.forEach((name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
+      compilerCores.forEach(
+          (name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
       return parts.toString();
     }
 
@@ -110,9 +127,14 @@ final class CpuMeter {
     String describe() {
       StringJoiner parts = new StringJoiner(", ");
       cores.forEach((name, used) -> parts.add(String.format(Locale.ROOT, "%s %.2f", name, used)));
-      String compilers = compilerCores.isEmpty() ? "" : " (JIT compilers: " + describeCompilers() + ")";
-      String idle = Double.isNaN(idleCores) ? "" : String.format(Locale.ROOT, "; idle %.2f of %d", idleCores, machineCores);
-      String stolen = Double.isNaN(steal) ? "" : String.format(Locale.ROOT, "; steal %.1f%%", 100 * steal);
+      String compilers =
+          compilerCores.isEmpty() ? "" : " (JIT compilers: " + describeCompilers() + ")";
+      String idle =
+          Double.isNaN(idleCores)
+              ? ""
+              : String.format(Locale.ROOT, "; idle %.2f of %d", idleCores, machineCores);
+      String stolen =
+          Double.isNaN(steal) ? "" : String.format(Locale.ROOT, "; steal %.1f%%", 100 * steal);
       return parts + " cores" + compilers + idle + stolen;
     }
   }
@@ -120,21 +142,27 @@ final class CpuMeter {
   Snapshot snapshot() {
     Map<String, Double> cpu = new LinkedHashMap<>();
     Map<String, Map<Long, Double>> compilers = new LinkedHashMap<>();
-    pids.forEach((name, pid) -> {
-      double seconds = processSeconds(pid);
-      if (!Double.isNaN(seconds)) {
-        cpu.put(name, seconds);
-      }
-      Map<Long, Double> compiling = compilerSeconds(pid);
-      if (compiling != null) {
-        compilers.put(name, compiling);
-      }
-    });
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    pids.forEach(
+        (name, pid) -> {
+          double seconds = processSeconds(pid);
+          if (!Double.isNaN(seconds)) {
+            cpu.put(name, seconds);
+          }
+          Map<Long, Double> compiling = compilerSeconds(pid);
+          if (compiling != null) {
+            compilers.put(name, compiling);
+          }
+        });
+    if (ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       cpu.put(SELF, os.getProcessCpuTime() / 1e9);
     }
-    return new Snapshot(System.nanoTime(), Collections.unmodifiableMap(cpu), Collections.unmodifiableMap(compilers), machine());
+    return new Snapshot(
+        System.nanoTime(),
+        Collections.unmodifiableMap(cpu),
+        Collections.unmodifiableMap(compilers),
+        machine());
   }
 
   /** The machine's ticks now; {@link MachineTicks#UNKNOWN} where there is no {@code /proc/stat}. */
@@ -149,30 +177,38 @@ final class CpuMeter {
   Usage between(Snapshot start, Snapshot end) {
     double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
     double totalTicks = end.machine().total() - start.machine().total();
-    double idleCores = totalTicks > 0 ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores : Double.NaN;
-    return new Usage(rates(spent(start.cpuSeconds(), end.cpuSeconds()), seconds),
-        rates(compiled(start.compilerSeconds(), end.compilerSeconds()), seconds), idleCores, this.cores,
+    double idleCores =
+        totalTicks > 0
+            ? (end.machine().idle() - start.machine().idle()) / totalTicks * this.cores
+            : Double.NaN;
+    return new Usage(
+        rates(spent(start.cpuSeconds(), end.cpuSeconds()), seconds),
+        rates(compiled(start.compilerSeconds(), end.compilerSeconds()), seconds),
+        idleCores,
+        this.cores,
         end.machine().stealSince(start.machine()));
   }
 
   /**
-   * Compiler seconds spent between two snapshots, by process, for the processes read at both:
-   * per thread alive at the end (a thread started since counts from zero). HotSpot stops compiler
+   * Compiler seconds spent between two snapshots, by process, for the processes read at both: per
+   * thread alive at the end (a thread started since counts from zero). HotSpot stops compiler
    * threads it no longer needs, and a thread gone by the end takes its last interval's time with
    * it: an underestimate, never a negative figure.
    */
-  static Map<String, Double> compiled(Map<String, Map<Long, Double>> start, Map<String, Map<Long, Double>> end) {
+  static Map<String, Double> compiled(
+      Map<String, Map<Long, Double>> start, Map<String, Map<Long, Double>> end) {
     Map<String, Double> spent = new LinkedHashMap<>();
-    start.forEach((name, before) -> {
-      Map<Long, Double> after = end.get(name);
-      if (after != null) {
-        double sum = 0;
-        for (Map.Entry<Long, Double> thread : after.entrySet()) {
-          sum += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0.0));
-        }
-        spent.put(name, sum);
-      }
-    });
+    start.forEach(
+        (name, before) -> {
+          Map<Long, Double> after = end.get(name);
+          if (after != null) {
+            double sum = 0;
+            for (Map.Entry<Long, Double> thread : after.entrySet()) {
+              sum += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0.0));
+            }
+            spent.put(name, sum);
+          }
+        });
     return spent;
   }
 
@@ -188,18 +224,24 @@ final class CpuMeter {
   /** Seconds spent between two readings, by name, for the names read at both. */
   private static Map<String, Double> spent(Map<String, Double> start, Map<String, Double> end) {
     Map<String, Double> spent = new LinkedHashMap<>();
-    start.forEach((name, before) -> {
-      Double after = end.get(name);
-      if (after != null) {
-        spent.put(name, after - before);
-      }
-    });
+    start.forEach(
+        (name, before) -> {
+          Double after = end.get(name);
+          if (after != null) {
+            spent.put(name, after - before);
+          }
+        });
     return spent;
   }
 
   private static int machineCores() {
     try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
-      int n = (int) lines.filter(l -> l.length() > 3 && l.startsWith("cpu") && Character.isDigit(l.charAt(3))).count();
+      int n =
+          (int)
+              lines
+                  .filter(
+                      l -> l.length() > 3 && l.startsWith("cpu") && Character.isDigit(l.charAt(3)))
+                  .count();
       return n > 0 ? n : Runtime.getRuntime().availableProcessors();
     } catch (IOException | RuntimeException e) {
       return Runtime.getRuntime().availableProcessors();
@@ -216,10 +258,10 @@ final class CpuMeter {
   }
 
   /**
-   * utime + stime of each of the process's HotSpot JIT compiler threads ("C1 CompilerThread0",
-   * "C2 CompilerThread1", ...; Linux keeps 15 characters of a thread's name), in seconds, by
-   * thread id; null when its threads cannot be read. A thread that ended between listing and
-   * reading is left out.
+   * utime + stime of each of the process's HotSpot JIT compiler threads ("C1 CompilerThread0", "C2
+   * CompilerThread1", ...; Linux keeps 15 characters of a thread's name), in seconds, by thread id;
+   * null when its threads cannot be read. A thread that ended between listing and reading is left
+   * out.
    */
   private Map<Long, Double> compilerSeconds(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
@@ -229,7 +271,9 @@ final class CpuMeter {
         try {
           String name = Files.readString(thread.resolve("comm")).trim();
           if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-            seconds.put(Long.parseLong(thread.getFileName().toString()), statSeconds(Files.readString(thread.resolve("stat"))));
+            seconds.put(
+                Long.parseLong(thread.getFileName().toString()),
+                statSeconds(Files.readString(thread.resolve("stat"))));
           }
         } catch (IOException e) {
           // the thread ended

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 class AppProfilerTest {
 
   @Test
-  void theAgentsOptionsGoToJcmdQuotedSoItDoesNotReadThemAsItsOwn(@TempDir Path dir) throws Exception {
+  void theAgentsOptionsGoToJcmdQuotedSoItDoesNotReadThemAsItsOwn(@TempDir Path dir)
+      throws Exception {
     Path lib = Files.createFile(dir.resolve("libasyncProfiler.so"));
     AppProfiler profiler = new AppProfiler(4242, lib);
     assertThat(profiler.commandLine(AppProfiler.START))
-        .endsWith("4242", "JVMTI.agent_load", lib.toAbsolutePath().toString(), "\"start,event=wall,interval=5ms,threads,quiet\"");
+        .endsWith(
+            "4242",
+            "JVMTI.agent_load",
+            lib.toAbsolutePath().toString(),
+            "\"start,event=wall,interval=5ms,threads,quiet\"");
     assertThat(profiler.commandLine(AppProfiler.START).get(0)).endsWith("jcmd");
   }
 

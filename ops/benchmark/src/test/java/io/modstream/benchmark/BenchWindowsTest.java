@@ -47,7 +47,8 @@ class BenchWindowsTest {
   void stealIsUnknownWithoutSamples() {
     long[] sent = {0, WINDOW_MS, 2 * WINDOW_MS};
     long[] latencies = {5, 6, 7};
-    BenchCommand.Windows windows = BenchCommand.Windows.of(sent, latencies, 3, new BenchCommand.MachineSamples());
+    BenchCommand.Windows windows =
+        BenchCommand.Windows.of(sent, latencies, 3, new BenchCommand.MachineSamples());
     assertThat(windows.steal()).hasSize(2).allMatch(v -> Double.isNaN(v));
   }
 

@@ -26,7 +26,9 @@ class CpuMeterTest {
     while (System.nanoTime() < until) {
       sink += Math.sqrt(sink + 1);
     }
-    double spun = (threads.getCurrentThreadCpuTime() - threadStart) / (double) (System.nanoTime() - spinStart);
+    double spun =
+        (threads.getCurrentThreadCpuTime() - threadStart)
+            / (double) (System.nanoTime() - spinStart);
     CpuMeter.Usage usage = meter.between(start, meter.snapshot());
 
     assertThat(sink).isPositive();
@@ -40,20 +42,24 @@ class CpuMeterTest {
     assertThat(usage.of("gone")).as("a process that does not exist has no figure").isNaN();
     assertThat(usage.idleCores()).isBetween(0.0, (double) usage.machineCores());
     assertThat(usage.steal()).isBetween(0.0, 1.0);
-    assertThat(usage.describe()).matches(
-        "me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores \\(JIT compilers: me \\d+\\.\\d\\d\\); idle \\d+\\.\\d\\d of \\d+; steal \\d+\\.\\d%");
+    assertThat(usage.describe())
+        .matches(
+            "me \\d+\\.\\d\\d, bench \\d+\\.\\d\\d cores \\(JIT compilers: me \\d+\\.\\d\\d\\);"
+                + " idle \\d+\\.\\d\\d of \\d+; steal \\d+\\.\\d%");
   }
 
   @Test
   void measuresAProcesssJitCompilerThreads() throws InterruptedException {
     assumeThat(Files.exists(Path.of("/proc/self/task"))).as("Linux /proc").isTrue();
-    CpuMeter meter = new CpuMeter(Map.of("me", ProcessHandle.current().pid(), "gone", Long.MAX_VALUE), 100);
+    CpuMeter meter =
+        new CpuMeter(Map.of("me", ProcessHandle.current().pid(), "gone", Long.MAX_VALUE), 100);
     CpuMeter.Snapshot start = meter.snapshot();
     Thread.sleep(500); // /proc counts in ticks of 10 ms: a rate needs an interval many ticks long
     CpuMeter.Usage usage = meter.between(start, meter.snapshot());
 
     // This JVM has compiled JUnit's and AssertJ's code by now: its C1 and C2 threads have run.
-    double compiled = start.compilerSeconds().get("me").values().stream().mapToDouble(Double::doubleValue).sum();
+    double compiled =
+        start.compilerSeconds().get("me").values().stream().mapToDouble(Double::doubleValue).sum();
     assertThat(compiled).isPositive().isLessThan(start.cpuSeconds().get("me"));
     assertThat(start.compilerSeconds()).doesNotContainKey("gone");
     assertThat(usage.compilers()).isBetween(0.0, (double) usage.machineCores());
@@ -63,7 +69,8 @@ class CpuMeterTest {
   @Test
   void aCompilerThreadThatStoppedNeitherCountsNorMakesTheFigureNegative() {
     // app: thread 1 ran 0.5 s more, thread 2 (with 3 s) stopped, thread 3 started and ran 0.2 s
-    Map<String, Map<Long, Double>> start = Map.of("app", Map.of(1L, 1.0, 2L, 3.0), "gone", Map.of(7L, 1.0));
+    Map<String, Map<Long, Double>> start =
+        Map.of("app", Map.of(1L, 1.0, 2L, 3.0), "gone", Map.of(7L, 1.0));
     Map<String, Map<Long, Double>> end = Map.of("app", Map.of(1L, 1.5, 3L, 0.2));
 
     Map<String, Double> spent = CpuMeter.compiled(start, end);
@@ -80,13 +87,16 @@ class CpuMeterTest {
     assertThat(start).isEqualTo(new CpuMeter.MachineTicks(810, 40, 1008));
     assertThat(end.stealSince(start)).as("100 of 450 ticks").isEqualTo(100.0 / 450);
     assertThat(start.stealSince(start)).isNaN();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("cpu0 1 2 3"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/proc/stat");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> CpuMeter.MachineTicks.parse("cpu0 1 2 3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/proc/stat");
   }
 
   @Test
   void refusesANonPositiveClockRate() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CpuMeter(Map.of(), 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLK_TCK");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CLK_TCK");
   }
 }

@@ -23,20 +23,22 @@ class ProfileTopTest {
   private static final Path SCRIPT = Path.of("..", "profile-top");
 
   /** Two stream threads (10 samples) and a producer thread that only waited (100 samples). */
-  private static final String PROFILE = String.join("\n",
-      "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
-          + "io/modstream/streams/ScoringProcessor.process;"
-          + "ai/onnxruntime/OrtSession.run;Java_ai_onnxruntime_OrtSession_run 6",
-      "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
-          + "io/modstream/streams/ScoringProcessor.process;"
-          + "java/util/concurrent/FutureTask.get;java/util/concurrent/FutureTask.awaitDone;"
-          + "__futex_abstimed_wait_common 2",
-      "[app-StreamThread-2 tid=12];java/lang/Thread.run;"
-          + "io/modstream/streams/ScoringProcessor.process;"
-          + "io/modstream/model/internal/LinearModel.score 2",
-      "[kafka-producer-network-thread | app-1 tid=13];java/lang/Thread.run;"
-          + "sun/nio/ch/EPoll.wait;epoll_wait 100",
-      "");
+  private static final String PROFILE =
+      String.join(
+          "\n",
+          "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
+              + "io/modstream/streams/ScoringProcessor.process;"
+              + "ai/onnxruntime/OrtSession.run;Java_ai_onnxruntime_OrtSession_run 6",
+          "[app-StreamThread-1 tid=11];java/lang/Thread.run;"
+              + "io/modstream/streams/ScoringProcessor.process;"
+              + "java/util/concurrent/FutureTask.get;java/util/concurrent/FutureTask.awaitDone;"
+              + "__futex_abstimed_wait_common 2",
+          "[app-StreamThread-2 tid=12];java/lang/Thread.run;"
+              + "io/modstream/streams/ScoringProcessor.process;"
+              + "io/modstream/model/internal/LinearModel.score 2",
+          "[kafka-producer-network-thread | app-1 tid=13];java/lang/Thread.run;"
+              + "sun/nio/ch/EPoll.wait;epoll_wait 100",
+          "");
 
   @BeforeAll
   static void needsPython() {
@@ -60,7 +62,8 @@ class ProfileTopTest {
         .contains(" 60.0%  Java_ai_onnxruntime_OrtSession_run")
         // a group that only waited is left out, and the summary says so
         .doesNotContain("kafka-producer-network-thread")
-        .contains("(1 thread groups blocked in 98% or more of their samples left out; --all lists them)");
+        .contains(
+            "(1 thread groups blocked in 98% or more of their samples left out; --all lists them)");
 
     Result all = run(file.toString(), "--all");
     assertThat(all.exit).as(all.output).isZero();
@@ -72,16 +75,17 @@ class ProfileTopTest {
   @Test
   void refusesAProfileRecordedWithoutThreadNames(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("p.collapsed");
-    Files.writeString(file, "java/lang/Thread.run;io/modstream/streams/ScoringProcessor.process 5\n");
+    Files.writeString(
+        file, "java/lang/Thread.run;io/modstream/streams/ScoringProcessor.process 5\n");
 
     Result top = run(file.toString());
 
     assertThat(top.exit).isNotZero();
-    assertThat(top.output).contains("no thread names in the stacks; record with the 'threads' option");
+    assertThat(top.output)
+        .contains("no thread names in the stacks; record with the 'threads' option");
   }
 
-  private record Result(int exit, String output) {
-  }
+  private record Result(int exit, String output) {}
 
   private static Result run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
@@ -94,7 +98,8 @@ class ProfileTopTest {
 
   private static boolean python3Runs() {
     try {
-      Process process = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
       process.getInputStream().readAllBytes();
       return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {

@@ -15,15 +15,15 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 /**
  * Measures what one ONNX Runtime call costs on each graph layout, by rows and steps, and fits
  * {@code call + steps x (step + rows x rowStep)} microseconds to each: the cost model by which the
- * served call groups comments and picks a layout per call ({@code OnnxNetwork.CallCosts}). Rows
- * are random token ids, all of one length (the cost does not depend on the ids, and no padding
- * blurs the steps); each cell alternates the layouts in short timed loops and keeps the median.
- * The fit weighs each cell by its inverse time (relative error), and a term fitted below zero is
- * dropped and the rest fitted again.
+ * served call groups comments and picks a layout per call ({@code OnnxNetwork.CallCosts}). Rows are
+ * random token ids, all of one length (the cost does not depend on the ids, and no padding blurs
+ * the steps); each cell alternates the layouts in short timed loops and keeps the median. The fit
+ * weighs each cell by its inverse time (relative error), and a term fitted below zero is dropped
+ * and the rest fitted again.
  *
- * <p>Usage (via {@code ops/jmh-bench --call-costs}): {@code [REPEATS]}, default 5 (about a
- * minute). Prints the table, each layout's fit and error, and the system property that sets the
- * fitted costs.
+ * <p>Usage (via {@code ops/jmh-bench --call-costs}): {@code [REPEATS]}, default 5 (about a minute).
+ * Prints the table, each layout's fit and error, and the system property that sets the fitted
+ * costs.
  */
 public final class CallCostFit {
 
@@ -43,7 +43,8 @@ public final class CallCostFit {
     String[] layouts = {"fused", "folded"};
     Engines.Network[] networks = new Engines.Network[layouts.length];
     for (int k = 0; k < layouts.length; k++) {
-      EngineOptions options = EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layouts[k]));
+      EngineOptions options =
+          EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layouts[k]));
       networks[k] = Engines.network(bundle, InferenceEngine.ONNX, options);
     }
     int vocabulary = bundle.vocabulary().size();
@@ -83,11 +84,24 @@ public final class CallCostFit {
     double[][] fits = new double[layouts.length][];
     for (int k = 0; k < layouts.length; k++) {
       fits[k] = fit(cells, 2 + k);
-      System.out.printf(Locale.ROOT, "%-6s call %.1f + steps x (%.2f + rows x %.3f) us; error %s%n",
-          layouts[k], fits[k][0], fits[k][1], fits[k][2], error(cells, 2 + k, fits[k]));
+      System.out.printf(
+          Locale.ROOT,
+          "%-6s call %.1f + steps x (%.2f + rows x %.3f) us; error %s%n",
+          layouts[k],
+          fits[k][0],
+          fits[k][1],
+          fits[k][2],
+          error(cells, 2 + k, fits[k]));
     }
-    System.out.printf(Locale.ROOT, "scoring.onnx.call.costs=%.1f,%.2f,%.3f,%.1f,%.2f,%.3f%n",
-        fits[0][0], fits[0][1], fits[0][2], fits[1][0], fits[1][1], fits[1][2]);
+    System.out.printf(
+        Locale.ROOT,
+        "scoring.onnx.call.costs=%.1f,%.2f,%.3f,%.1f,%.2f,%.3f%n",
+        fits[0][0],
+        fits[0][1],
+        fits[0][2],
+        fits[1][0],
+        fits[1][1],
+        fits[1][2]);
     if (sink == 42) {
       System.out.println();
     }
@@ -143,7 +157,11 @@ public final class CallCostFit {
       squares += relative * relative;
       worst = Math.max(worst, relative);
     }
-    return String.format(Locale.ROOT, "rms %.0f%%, worst %.0f%%", 100 * Math.sqrt(squares / cells.size()), 100 * worst);
+    return String.format(
+        Locale.ROOT,
+        "rms %.0f%%, worst %.0f%%",
+        100 * Math.sqrt(squares / cells.size()),
+        100 * worst);
   }
 
   private static double median(double[] values) {

@@ -2,8 +2,8 @@ package io.modstream.jmh;
 
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
-import io.modstream.model.text.Tokenizer;
 import io.modstream.model.testing.Engines;
+import io.modstream.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +38,10 @@ public class LinearModelBenchmark {
     Tokenizer tokenizer = Tokenizer.forScheme(bundle.info().tokenizerScheme());
     tokens = new ArrayList<>();
     for (String text : BenchInputs.texts()) {
-      tokens.add(tokenizer.tokenize(text, ModerationModel.LINEAR_MAX_TOKENS).stream()
-          .map(bundle.vocabulary()::resolve).toList());
+      tokens.add(
+          tokenizer.tokenize(text, ModerationModel.LINEAR_MAX_TOKENS).stream()
+              .map(bundle.vocabulary()::resolve)
+              .toList());
     }
   }
 

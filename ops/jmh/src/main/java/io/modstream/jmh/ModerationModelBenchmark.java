@@ -23,15 +23,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The whole served call, {@link ModerationModel#score(List)}: tokenizing, the linear model, the
  * network on its replicas and calibration, on real comments in calls of {@code batch} (256, the
- * streams app's batch.size, by default; smaller for the calls it makes below saturation).
- * Reported per comment, {@value #COMMENTS} per invocation.
+ * streams app's batch.size, by default; smaller for the calls it makes below saturation). Reported
+ * per comment, {@value #COMMENTS} per invocation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 4, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
 public class ModerationModelBenchmark {
 
   static final int COMMENTS = 256;
@@ -60,8 +62,13 @@ public class ModerationModelBenchmark {
     if (batch < 1 || COMMENTS % batch != 0) {
       throw new IllegalArgumentException("batch must divide " + COMMENTS + ", got " + batch);
     }
-    model = ModerationModel.of(BenchInputs.bundle(), replicas, batch, InferenceEngine.of(engine),
-        EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layout)));
+    model =
+        ModerationModel.of(
+            BenchInputs.bundle(),
+            replicas,
+            batch,
+            InferenceEngine.of(engine),
+            EngineOptions.DEFAULT.withRecurrence(EngineOptions.Recurrence.of(layout)));
     texts = BenchInputs.texts();
   }
 

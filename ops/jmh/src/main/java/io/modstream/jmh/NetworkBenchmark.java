@@ -4,9 +4,9 @@ import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
+import io.modstream.model.testing.Engines;
 import io.modstream.model.text.TextEncoder;
 import io.modstream.model.text.Tokenizer;
-import io.modstream.model.testing.Engines;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +24,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The network alone on one thread, per engine and batch size: {@value #ROWS} real encoded
- * comments per invocation, in calls of {@code batch} consecutive comments as the streams app makes
- * them, each call length-grouped and padded as served. Reported per comment. (Until 2026-11-24
- * all {@value #ROWS} went into one call with {@code batch} as its largest group, so comments were
+ * The network alone on one thread, per engine and batch size: {@value #ROWS} real encoded comments
+ * per invocation, in calls of {@code batch} consecutive comments as the streams app makes them,
+ * each call length-grouped and padded as served. Reported per comment. (Until 2026-11-24 all
+ * {@value #ROWS} went into one call with {@code batch} as its largest group, so comments were
  * grouped by length across the whole pool: that understated small calls: 189 us per comment at 32
  * that way, 267 now.)
  */
@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 4, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
 public class NetworkBenchmark {
 
   static final int ROWS = 1024;
@@ -60,12 +62,17 @@ public class NetworkBenchmark {
     ModelRuntime.configureNativeThreads(1);
     String layout = engine.substring(engine.lastIndexOf('-') + 1);
     boolean oneLayout = layout.equals("fused") || layout.equals("folded");
-    InferenceEngine inference = InferenceEngine.of(oneLayout ? engine.substring(0, engine.lastIndexOf('-')) : engine);
-    EngineOptions options = EngineOptions.DEFAULT.withRecurrence(
-        oneLayout ? EngineOptions.Recurrence.of(layout) : EngineOptions.Recurrence.AUTO);
+    InferenceEngine inference =
+        InferenceEngine.of(oneLayout ? engine.substring(0, engine.lastIndexOf('-')) : engine);
+    EngineOptions options =
+        EngineOptions.DEFAULT.withRecurrence(
+            oneLayout ? EngineOptions.Recurrence.of(layout) : EngineOptions.Recurrence.AUTO);
     network = Engines.network(bundle, inference, options);
-    TextEncoder encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
-        bundle.info().maxLength());
+    TextEncoder encoder =
+        new TextEncoder(
+            Tokenizer.forScheme(bundle.info().tokenizerScheme()),
+            bundle.vocabulary(),
+            bundle.info().maxLength());
     List<String> texts = BenchInputs.texts().subList(0, ROWS);
     int[][] rows = new int[ROWS][];
     for (int i = 0; i < ROWS; i++) {

@@ -33,8 +33,11 @@ public class TokenizerBenchmark {
   @Setup
   public void setUp() {
     ModelBundle bundle = BenchInputs.bundle();
-    encoder = new TextEncoder(Tokenizer.forScheme(bundle.info().tokenizerScheme()), bundle.vocabulary(),
-        bundle.info().maxLength());
+    encoder =
+        new TextEncoder(
+            Tokenizer.forScheme(bundle.info().tokenizerScheme()),
+            bundle.vocabulary(),
+            bundle.info().maxLength());
     texts = BenchInputs.texts();
   }
 
@@ -45,8 +48,10 @@ public class TokenizerBenchmark {
 
   @Benchmark
   public int[] tokenizeResolveEncode() {
-    List<String> tokens = encoder.tokenizer().tokenize(nextText(), ModerationModel.LINEAR_MAX_TOKENS).stream()
-        .map(encoder.vocabulary()::resolve).toList();
+    List<String> tokens =
+        encoder.tokenizer().tokenize(nextText(), ModerationModel.LINEAR_MAX_TOKENS).stream()
+            .map(encoder.vocabulary()::resolve)
+            .toList();
     return encoder.encodeResolved(tokens);
   }
 

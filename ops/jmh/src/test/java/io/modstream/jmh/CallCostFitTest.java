@@ -16,7 +16,8 @@ class CallCostFitTest {
     List<double[]> cells = new ArrayList<>();
     for (int steps : new int[] {8, 16, 32, 64, 128}) {
       for (int rows : new int[] {1, 2, 4, 8, 16, 32, 64, 128, 256}) {
-        double micros = (call + steps * (step + rows * rowStep)) * (1 + noise * (2 * random.nextDouble() - 1));
+        double micros =
+            (call + steps * (step + rows * rowStep)) * (1 + noise * (2 * random.nextDouble() - 1));
         cells.add(new double[] {rows, steps, micros, micros});
       }
     }

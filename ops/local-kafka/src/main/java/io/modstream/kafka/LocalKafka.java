@@ -21,8 +21,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (combined broker and controller), run from
- * the {@code kafka_2.13} jars on the class path in a child JVM. It listens on 127.0.0.1 only,
- * keeps its data in a directory it owns, formats that directory on first start and stops with a
+ * the {@code kafka_2.13} jars on the class path in a child JVM. It listens on 127.0.0.1 only, keeps
+ * its data in a directory it owns, formats that directory on first start and stops with a
  * controlled shutdown. Used where no Docker engine is available: the local stack and the
  * integration tests.
  */
@@ -147,7 +147,9 @@ public final class LocalKafka implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException(
-            "the Kafka broker exited with code " + process.exitValue() + " during start; its output:\n"
+            "the Kafka broker exited with code "
+                + process.exitValue()
+                + " during start; its output:\n"
                 + tail(output));
       }
       if (portOpen()) {
@@ -161,8 +163,12 @@ public final class LocalKafka implements AutoCloseable {
       sleep(100);
     }
     throw new IOException(
-        "the Kafka broker did not answer on " + bootstrapServers() + " within " + START_TIMEOUT.toSeconds()
-            + " s; its output:\n" + tail(output));
+        "the Kafka broker did not answer on "
+            + bootstrapServers()
+            + " within "
+            + START_TIMEOUT.toSeconds()
+            + " s; its output:\n"
+            + tail(output));
   }
 
   private boolean portOpen() {
@@ -174,12 +180,14 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static void writeConfig(Path config, Path logDir, int port, int controllerPort) throws IOException {
+  private static void writeConfig(Path config, Path logDir, int port, int controllerPort)
+      throws IOException {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -213,7 +221,13 @@ public final class LocalKafka implements AutoCloseable {
       throw new IOException("formatting " + logDir + " failed: " + e.getMessage(), e);
     }
     if (code != 0) {
-      throw new IOException("formatting " + logDir + " failed (exit " + code + "): " + out.toString(StandardCharsets.UTF_8));
+      throw new IOException(
+          "formatting "
+              + logDir
+              + " failed (exit "
+              + code
+              + "): "
+              + out.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -232,7 +246,8 @@ public final class LocalKafka implements AutoCloseable {
     for (String l : listeners.split(",")) {
       if (l.startsWith(listener + "://")) {
         int port = Integer.parseInt(l.substring(l.lastIndexOf(':') + 1));
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s =
+            new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
           return port;
         } catch (IOException busy) {
           break;

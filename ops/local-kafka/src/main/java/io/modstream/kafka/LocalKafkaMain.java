@@ -5,8 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a {@link LocalKafka} broker until interrupted: {@code LocalKafkaMain DIR [PORT]}. Prints
- * {@code BOOTSTRAP=127.0.0.1:PORT} on standard output once the broker answers, so scripts can
- * wait for that line.
+ * {@code BOOTSTRAP=127.0.0.1:PORT} on standard output once the broker answers, so scripts can wait
+ * for that line.
  */
 public final class LocalKafkaMain {
 
@@ -20,17 +20,22 @@ public final class LocalKafkaMain {
    */
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: LocalKafkaMain DATA_DIR [PORT]   (PORT defaults to 9092; 0 picks a free one)");
+      System.err.println(
+          "usage: LocalKafkaMain DATA_DIR [PORT]   (PORT defaults to 9092; 0 picks a free one)");
       System.exit(2);
     }
     int port = args.length == 2 ? Integer.parseInt(args[1]) : 9092;
     String heap = System.getProperty("modstream.kafka.heap", "512m");
     LocalKafka kafka = LocalKafka.start(Path.of(args[0]), port, heap);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      kafka.close();
-      stopped.countDown();
-    }, "local-kafka-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  kafka.close();
+                  stopped.countDown();
+                },
+                "local-kafka-shutdown"));
     System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
     System.out.flush();
     while (kafka.isRunning()) {

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 6,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LocalKafkaIT {
 
   @Test
@@ -33,8 +36,11 @@ class LocalKafkaIT {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         admin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
       }
-      try (KafkaProducer<String, String> p = new KafkaProducer<>(
-          Map.of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+              new StringSerializer(),
+              new StringSerializer())) {
         p.send(new ProducerRecord<>("t", "k", "v")).get();
       }
     }
@@ -44,7 +50,8 @@ class LocalKafkaIT {
       c.put("bootstrap.servers", again.bootstrapServers());
       c.put("group.id", "it");
       c.put("auto.offset.reset", "earliest");
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(Set.of("t"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         ConsumerRecords<String, String> records = ConsumerRecords.empty();
@@ -52,7 +59,9 @@ class LocalKafkaIT {
           records = consumer.poll(Duration.ofMillis(500));
         }
         assertThat(records.count()).isEqualTo(1);
-        assertThat(records.iterator().next().value()).as("data survived the restart").isEqualTo("v");
+        assertThat(records.iterator().next().value())
+            .as("data survived the restart")
+            .isEqualTo("v");
       }
     }
   }

@@ -12,8 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code count}: how many records a topic holds (end minus start offsets over its partitions). */
-@Command(name = "count", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = "Prints the number of records in a topic (committed transactional markers included).")
+@Command(
+    name = "count",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description =
+        "Prints the number of records in a topic (committed transactional markers included).")
 public final class CountCommand implements Callable<Integer> {
 
   @Option(names = "--topic", description = "The topic.")

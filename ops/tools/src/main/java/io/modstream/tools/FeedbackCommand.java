@@ -17,12 +17,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code feedback}: publishes human verdicts from a labelled CSV as {@link Feedback} records. */
-@Command(name = "feedback", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = {"Publishes moderator verdicts: a Jigsaw-format CSV (id,comment_text,<label>...) becomes one",
-        "Feedback record per row, keyed by comment id (the latest verdict per comment wins)."})
+@Command(
+    name = "feedback",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description = {
+      "Publishes moderator verdicts: a Jigsaw-format CSV (id,comment_text,<label>...) becomes one",
+      "Feedback record per row, keyed by comment id (the latest verdict per comment wins)."
+    })
 public final class FeedbackCommand implements Callable<Integer> {
 
-  @Option(names = "--file", required = true, paramLabel = "FILE", description = "Labelled CSV (plain or gzip).")
+  @Option(
+      names = "--file",
+      required = true,
+      paramLabel = "FILE",
+      description = "Labelled CSV (plain or gzip).")
   Path file;
 
   @Option(names = "--topic", description = "Feedback topic.")
@@ -31,10 +40,15 @@ public final class FeedbackCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";
 
-  @Option(names = "--source", description = "Where the verdicts come from: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--source",
+      description = "Where the verdicts come from: ${COMPLETION-CANDIDATES}.")
   FeedbackSource source = FeedbackSource.MODERATOR_DECISION;
 
-  @Option(names = "--reviewer", description = "Reviewer id recorded on every verdict (per-reviewer caps apply in retraining).")
+  @Option(
+      names = "--reviewer",
+      description =
+          "Reviewer id recorded on every verdict (per-reviewer caps apply in retraining).")
   String reviewer = "moderator-1";
 
   @Option(names = "--limit", description = "Publish at most this many rows; 0 = all.")
@@ -44,8 +58,11 @@ public final class FeedbackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LabelledDataset data = LabelledCsv.read(file);
     int n = 0;
-    try (KafkaProducer<String, Feedback> p = new KafkaProducer<>(ToolProducers.settings(bootstrap, Map.of()),
-        Topics.COMMENT_FEEDBACK.keySerde().serializer(), Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
+    try (KafkaProducer<String, Feedback> p =
+        new KafkaProducer<>(
+            ToolProducers.settings(bootstrap, Map.of()),
+            Topics.COMMENT_FEEDBACK.keySerde().serializer(),
+            Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
       for (LabelledComment row : data.rows()) {
         if (limit > 0 && n >= limit) {
           break;
@@ -54,8 +71,18 @@ public final class FeedbackCommand implements Callable<Integer> {
         for (int j = 0; j < data.labels().size(); j++) {
           labels.put(data.labels().get(j), row.label(j));
         }
-        p.send(new ProducerRecord<>(topic, row.id(), Feedback.newBuilder().setCommentId(row.id()).setText(row.text())
-            .setLabels(labels).setSource(source).setReviewerId(reviewer).setCreatedAt(Instant.now()).build()));
+        p.send(
+            new ProducerRecord<>(
+                topic,
+                row.id(),
+                Feedback.newBuilder()
+                    .setCommentId(row.id())
+                    .setText(row.text())
+                    .setLabels(labels)
+                    .setSource(source)
+                    .setReviewerId(reviewer)
+                    .setCreatedAt(Instant.now())
+                    .build()));
         n++;
       }
     }

@@ -32,12 +32,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code produce}: publishes comments from a CSV or JSON-lines file as {@link Comment} records. */
-@Command(name = "produce", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = {"Publishes comments to Kafka. Input: CSV with id and comment_text columns (plain or gzip),",
-        "or JSON lines with comment_id and text fields (any other fields are ignored)."})
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description = {
+      "Publishes comments to Kafka. Input: CSV with id and comment_text columns (plain or gzip),",
+      "or JSON lines with comment_id and text fields (any other fields are ignored)."
+    })
 public final class ProduceCommand implements Callable<Integer> {
 
-  @Option(names = "--file", required = true, paramLabel = "FILE", description = "CSV (.csv, .csv.gz) or JSON lines (.jsonl, .json) file.")
+  @Option(
+      names = "--file",
+      required = true,
+      paramLabel = "FILE",
+      description = "CSV (.csv, .csv.gz) or JSON lines (.jsonl, .json) file.")
   Path file;
 
   @Option(names = "--topic", description = "Topic to publish to.")
@@ -49,7 +58,10 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--rate", description = "Comments per second; 0 publishes as fast as possible.")
   double rate;
 
-  @Option(names = "--loop", description = "Start over at the end of the file (ids get a #<round> suffix) until interrupted.")
+  @Option(
+      names = "--loop",
+      description =
+          "Start over at the end of the file (ids get a #<round> suffix) until interrupted.")
   boolean loop;
 
   @Option(names = "--limit", description = "Stop after this many comments; 0 = no limit.")
@@ -66,18 +78,30 @@ public final class ProduceCommand implements Callable<Integer> {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(file + " holds no comments");
     }
-    Map<String, Object> props = ToolProducers.settings(bootstrap,
-        Map.of(ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+    Map<String, Object> props =
+        ToolProducers.settings(
+            bootstrap,
+            Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"));
     long sent = 0;
     long start = System.nanoTime();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int round = 0; round == 0 || loop; round++) {
         for (String[] row : rows) {
           if (limit > 0 && sent >= limit) {
             break;
           }
           String id = round == 0 ? row[0] : row[0] + "#" + round;
-          Comment c = Comment.newBuilder().setCommentId(id).setText(row[1]).setCreatedAt(Instant.now()).build();
+          Comment c =
+              Comment.newBuilder()
+                  .setCommentId(id)
+                  .setText(row[1])
+                  .setCreatedAt(Instant.now())
+                  .build();
           producer.send(new ProducerRecord<>(topic, id, CODEC.encode(c)));
           sent++;
           if (rate > 0) {
@@ -111,7 +135,8 @@ public final class ProduceCommand implements Callable<Integer> {
     in.mark(2);
     boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
     in.reset();
-    try (Reader reader = new InputStreamReader(gzip ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        new InputStreamReader(gzip ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8)) {
       String name = file.getFileName().toString();
       return name.contains(".json") ? readJsonLines(reader, file) : readCsv(reader, file);
     }
@@ -119,9 +144,13 @@ public final class ProduceCommand implements Callable<Integer> {
 
   private static List<String[]> readCsv(Reader reader, Path file) throws IOException {
     List<String[]> rows = new ArrayList<>();
-    CSVParser parser = CSVParser.parse(reader, CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build());
-    if (!parser.getHeaderNames().contains("id") || !parser.getHeaderNames().contains("comment_text")) {
-      throw new IOException(file + ": a CSV needs 'id' and 'comment_text' columns; found " + parser.getHeaderNames());
+    CSVParser parser =
+        CSVParser.parse(
+            reader, CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build());
+    if (!parser.getHeaderNames().contains("id")
+        || !parser.getHeaderNames().contains("comment_text")) {
+      throw new IOException(
+          file + ": a CSV needs 'id' and 'comment_text' columns; found " + parser.getHeaderNames());
     }
     for (CSVRecord r : parser) {
       rows.add(new String[] {r.get("id"), r.get("comment_text")});

@@ -28,32 +28,50 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tail}: follows label events (or dead letters) and prints one line each: JSON objects
- * for programs, or a readable line with the comment's excerpt, scores, flags and model version.
+ * {@code tail}: follows label events (or dead letters) and prints one line each: JSON objects for
+ * programs, or a readable line with the comment's excerpt, scores, flags and model version.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = "Follows a topic of label events (or the dead-letter topic) and prints each record.")
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description =
+        "Follows a topic of label events (or the dead-letter topic) and prints each record.")
 public final class TailCommand implements Callable<Integer> {
 
   /** Output formats. */
-  enum Format { json, text }
+  enum Format {
+    json,
+    text
+  }
 
-  @Option(names = "--topic", description = "Topic to follow (label events, a comments-flagged-<label> topic, or the DLQ).")
+  @Option(
+      names = "--topic",
+      description = "Topic to follow (label events, a comments-flagged-<label> topic, or the DLQ).")
   String topic = Topics.COMMENT_LABELS.name();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrap = "127.0.0.1:9092";
 
-  @Option(names = "--format", description = "json: one JSON object per line; text: a readable line. Valid: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--format",
+      description =
+          "json: one JSON object per line; text: a readable line. Valid: ${COMPLETION-CANDIDATES}.")
   Format format = Format.json;
 
-  @Option(names = "--from-beginning", description = "Start at the oldest record instead of new ones.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the oldest record instead of new ones.")
   boolean fromBeginning;
 
-  @Option(names = "--comments-topic", description = "With --format text: topic to read comment texts from, for excerpts.")
+  @Option(
+      names = "--comments-topic",
+      description = "With --format text: topic to read comment texts from, for excerpts.")
   String commentsTopic = Topics.COMMENTS.name();
 
-  @Option(names = "--max", description = "Exit after this many records; 0 = follow until interrupted.")
+  @Option(
+      names = "--max",
+      description = "Exit after this many records; 0 = follow until interrupted.")
   long max;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,20 +81,26 @@ public final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     boolean withText = format == Format.text;
-    Map<String, String> texts = new LinkedHashMap<>(1024, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-        return size() > TEXT_CACHE;
-      }
-    };
+    Map<String, String> texts =
+        new LinkedHashMap<>(1024, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > TEXT_CACHE;
+          }
+        };
     PrintStream out = System.out;
     long printed = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> events = partitions(consumer, topic);
       List<TopicPartition> all = new ArrayList<>(events);
       List<TopicPartition> comments = withText ? partitions(consumer, commentsTopic) : List.of();
@@ -114,7 +138,8 @@ public final class TailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String render(ConsumerRecord<String, byte[]> r, Map<String, String> texts) throws Exception {
+  private String render(ConsumerRecord<String, byte[]> r, Map<String, String> texts)
+      throws Exception {
     Header reason = r.headers().lastHeader(DeadLetterHeaders.REASON);
     if (reason != null) {
       String why = new String(reason.value(), StandardCharsets.UTF_8);
@@ -140,7 +165,8 @@ public final class TailCommand implements Callable<Integer> {
       n.put("model_version", e.getModelVersion());
       ObjectNode scores = n.putObject("scores");
       e.getScores().forEach(scores::put);
-      n.putArray("flagged").addAll(e.getFlagged().stream().map(JSON.getNodeFactory()::textNode).toList());
+      n.putArray("flagged")
+          .addAll(e.getFlagged().stream().map(JSON.getNodeFactory()::textNode).toList());
       n.put("decided_at", e.getDecidedAt().toString());
       n.put("scoring_latency_micros", e.getScoringLatencyMicros());
       n.put("partition", r.partition());
@@ -150,8 +176,14 @@ public final class TailCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "[%s] %-18.18s ", e.getModelVersion(), e.getCommentId()));
     // Avro maps decode unordered: print labels alphabetically so columns line up.
-    new java.util.TreeMap<>(e.getScores()).forEach((label, score) -> sb.append(String.format(Locale.ROOT, "%s %.2f  ", abbreviate(label), score)));
-    sb.append(e.getFlagged().isEmpty() ? "| ok      " : "| FLAGGED " + String.join(",", e.getFlagged()) + " ");
+    new java.util.TreeMap<>(e.getScores())
+        .forEach(
+            (label, score) ->
+                sb.append(String.format(Locale.ROOT, "%s %.2f  ", abbreviate(label), score)));
+    sb.append(
+        e.getFlagged().isEmpty()
+            ? "| ok      "
+            : "| FLAGGED " + String.join(",", e.getFlagged()) + " ");
     String text = texts.get(r.key());
     sb.append("| ").append(text == null ? "(text not seen)" : excerpt(text));
     return sb.toString();
@@ -173,7 +205,8 @@ public final class TailCommand implements Callable<Integer> {
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + consumer.toString());
+      throw new IllegalArgumentException(
+          "topic '" + topic + "' does not exist on " + consumer.toString());
     }
     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
   }

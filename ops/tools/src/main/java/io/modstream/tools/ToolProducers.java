@@ -19,10 +19,15 @@ public final class ToolProducers {
    * @return the settings
    */
   public static Map<String, Object> settings(String bootstrap, Map<String, Object> extra) {
-    Map<String, Object> settings = new HashMap<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+    Map<String, Object> settings =
+        new HashMap<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                1));
     settings.putAll(extra);
     return settings;
   }

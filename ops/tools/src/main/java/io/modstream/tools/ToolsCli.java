@@ -5,15 +5,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The user tools for a running pipeline: {@code java -jar modstream-tools.jar produce|tail|feedback|count}.
- * They live outside the streams app's jar so the service ships only what it runs. Only {@code main}
- * calls {@link System#exit}.
+ * The user tools for a running pipeline: {@code java -jar modstream-tools.jar
+ * produce|tail|feedback|count}. They live outside the streams app's jar so the service ships only
+ * what it runs. Only {@code main} calls {@link System#exit}.
  */
 @Command(
     name = "modstream-tools",
     mixinStandardHelpOptions = true,
-    description = {"Publishes comments and moderator verdicts to the pipeline's topics and reads its label events."},
-    subcommands = {ProduceCommand.class, TailCommand.class, FeedbackCommand.class, CountCommand.class})
+    description = {
+      "Publishes comments and moderator verdicts to the pipeline's topics and reads its label"
+          + " events."
+    },
+    subcommands = {
+      ProduceCommand.class,
+      TailCommand.class,
+      FeedbackCommand.class,
+      CountCommand.class
+    })
 public final class ToolsCli implements Callable<Integer> {
 
   /**
@@ -32,10 +40,11 @@ public final class ToolsCli implements Callable<Integer> {
    */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ToolsCli());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("error: " + e.getMessage());
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + e.getMessage());
+          return 1;
+        });
     return cli;
   }
 

@@ -20,13 +20,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every offset listed by a consumer that has not assigned the partition (KAFKA-20449).
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 2,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CountCommandIT {
 
   @Test
-  void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker) throws Exception {
+  void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker)
+      throws Exception {
     String topic = "count-it-" + System.nanoTime();
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            java.util.Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
     }
     try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
@@ -35,8 +42,18 @@ class CountCommandIT {
       }
     }
 
-    ItSupport.Printed<ItSupport.Printed<Integer>> count = ItSupport.stderrOf(() -> ItSupport.stdoutOf(
-        () -> ToolsCli.commandLine().execute("count", "--topic", topic, "--bootstrap", broker.bootstrapServers())));
+    ItSupport.Printed<ItSupport.Printed<Integer>> count =
+        ItSupport.stderrOf(
+            () ->
+                ItSupport.stdoutOf(
+                    () ->
+                        ToolsCli.commandLine()
+                            .execute(
+                                "count",
+                                "--topic",
+                                topic,
+                                "--bootstrap",
+                                broker.bootstrapServers())));
     assertThat(count.value().value()).isZero();
     assertThat(count.value().text().trim()).isEqualTo("7");
     assertThat(count.text()).doesNotContain("no longer assigned");

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class path (model-core without its engines).
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(
+    value = 2,
+    unit = java.util.concurrent.TimeUnit.MINUTES,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PublishingToolsIT {
 
   private static final Path SAMPLE = Path.of("..", "..", "data", "sample", "jigsaw-sample.csv.gz");
@@ -34,12 +37,23 @@ class PublishingToolsIT {
     String topic = created(broker, "produce-it-" + System.nanoTime());
     assertThat(Files.isRegularFile(SAMPLE)).as(SAMPLE.toAbsolutePath().toString()).isTrue();
 
-    int exit = ToolsCli.commandLine().execute("produce", "--file", SAMPLE.toString(), "--topic", topic,
-        "--bootstrap", broker.bootstrapServers(), "--limit", "5");
+    int exit =
+        ToolsCli.commandLine()
+            .execute(
+                "produce",
+                "--file",
+                SAMPLE.toString(),
+                "--topic",
+                topic,
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--limit",
+                "5");
 
     assertThat(exit).isZero();
     List<ConsumerRecord<String, byte[]>> records =
-        ItSupport.readUntil(broker.bootstrapServers(), topic, Duration.ofSeconds(30), r -> r.size() >= 5);
+        ItSupport.readUntil(
+            broker.bootstrapServers(), topic, Duration.ofSeconds(30), r -> r.size() >= 5);
     assertThat(records).hasSize(5);
     AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
     for (ConsumerRecord<String, byte[]> r : records) {
@@ -53,12 +67,25 @@ class PublishingToolsIT {
   void feedbackPublishesVerdicts(KafkaBrokerExtension.Broker broker) throws Exception {
     String topic = created(broker, "feedback-it-" + System.nanoTime());
 
-    int exit = ToolsCli.commandLine().execute("feedback", "--file", SAMPLE.toString(), "--topic", topic,
-        "--bootstrap", broker.bootstrapServers(), "--limit", "3", "--reviewer", "it-reviewer");
+    int exit =
+        ToolsCli.commandLine()
+            .execute(
+                "feedback",
+                "--file",
+                SAMPLE.toString(),
+                "--topic",
+                topic,
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--limit",
+                "3",
+                "--reviewer",
+                "it-reviewer");
 
     assertThat(exit).isZero();
     List<ConsumerRecord<String, byte[]>> records =
-        ItSupport.readUntil(broker.bootstrapServers(), topic, Duration.ofSeconds(30), r -> r.size() >= 3);
+        ItSupport.readUntil(
+            broker.bootstrapServers(), topic, Duration.ofSeconds(30), r -> r.size() >= 3);
     assertThat(records).hasSize(3);
     AvroCodec<Feedback> codec = AvroCodec.of(Feedback.class);
     for (ConsumerRecord<String, byte[]> r : records) {
@@ -70,7 +97,10 @@ class PublishingToolsIT {
   }
 
   private static String created(KafkaBrokerExtension.Broker broker, String topic) throws Exception {
-    try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            java.util.Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
     }
     return topic;

@@ -11,7 +11,8 @@ class ToolsCliTest {
 
   @Test
   void holdsTheUserToolsAndNothingElse() {
-    assertThat(ToolsCli.commandLine().getSubcommands()).containsOnlyKeys("produce", "tail", "feedback", "count");
+    assertThat(ToolsCli.commandLine().getSubcommands())
+        .containsOnlyKeys("produce", "tail", "feedback", "count");
   }
 
   @Test
@@ -21,7 +22,10 @@ class ToolsCliTest {
       StringWriter out = new StringWriter();
       cli.setOut(new PrintWriter(out));
       assertThat(cli.execute(tool, "--help")).as(tool).isZero();
-      assertThat(out.toString()).as(tool).startsWith("Usage: modstream-tools " + tool).contains("--bootstrap");
+      assertThat(out.toString())
+          .as(tool)
+          .startsWith("Usage: modstream-tools " + tool)
+          .contains("--bootstrap");
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.modstream.trainer.quality;
 
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.Perturbations;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
 import io.modstream.model.evaluation.Reliability;
-import io.modstream.model.ModerationModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * The HTML report of {@code trainer evaluate --report}: one bundle on one labelled set, with ROC
- * and precision-recall curves per label, the reliability diagram and ECE, ROC-AUC with the
- * positive rows disguised, zero-shot out-of-domain figures, and (when given) the
- * cross-validated model-vs-baseline table.
+ * and precision-recall curves per label, the reliability diagram and ECE, ROC-AUC with the positive
+ * rows disguised, zero-shot out-of-domain figures, and (when given) the cross-validated
+ * model-vs-baseline table.
  */
 public final class BundleReport {
 
@@ -67,9 +67,15 @@ public final class BundleReport {
 
     Html html = new Html("modstream evaluation: " + title);
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%d rows; %d rows with a positive label disguised for the second column.%n%n",
-        texts.size(), disguisedRows));
-    md.append("| label | ROC-AUC | ROC-AUC, disguised | PR-AUC | threshold | precision | recall | F1 | ECE |\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%d rows; %d rows with a positive label disguised for the second column.%n%n",
+            texts.size(),
+            disguisedRows));
+    md.append(
+        "| label | ROC-AUC | ROC-AUC, disguised | PR-AUC | threshold | precision | recall | F1 |"
+            + " ECE |\n");
     md.append("|---|---|---|---|---|---|---|---|---|\n");
     Map<String, Reliability> reliability = new LinkedHashMap<>();
     double meanClean = 0;
@@ -88,15 +94,36 @@ public final class BundleReport {
       var m = report.labels().get(j);
       meanClean += m.rocAuc() / labels.size();
       meanPerturbed += p / labels.size();
-      md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.3f | %.3f | %.3f | %.3f | %.4f |%n",
-          label, m.rocAuc(), p, m.prAuc(), m.threshold(), m.precision(), m.recall(), m.f1(), r.expectedCalibrationError()));
-      List<Charts.Curve> curves = List.of(new Charts.Curve("clean", s, t), new Charts.Curve("disguised", CrossValidation.column(perturbed, j), t));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.4f | %.4f | %.4f | %.3f | %.3f | %.3f | %.3f | %.4f |%n",
+              label,
+              m.rocAuc(),
+              p,
+              m.prAuc(),
+              m.threshold(),
+              m.precision(),
+              m.recall(),
+              m.f1(),
+              r.expectedCalibrationError()));
+      List<Charts.Curve> curves =
+          List.of(
+              new Charts.Curve("clean", s, t),
+              new Charts.Curve("disguised", CrossValidation.column(perturbed, j), t));
       Charts.roc("ROC, " + label, curves, dir.resolve("roc-" + label + ".png"));
-      Charts.precisionRecall("Precision-recall, " + label, curves, dir.resolve("pr-" + label + ".png"));
+      Charts.precisionRecall(
+          "Precision-recall, " + label, curves, dir.resolve("pr-" + label + ".png"));
       images.add("roc-" + label + ".png");
       images.add("pr-" + label + ".png");
     }
-    md.append(String.format(Locale.ROOT, "| mean | %.4f | %.4f | %.4f | | | | | |%n", meanClean, meanPerturbed, report.meanPrAuc()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| mean | %.4f | %.4f | %.4f | | | | | |%n",
+            meanClean,
+            meanPerturbed,
+            report.meanPrAuc()));
     Charts.reliability("Reliability (" + title + ")", reliability, dir.resolve("reliability.png"));
 
     if (!domains.isEmpty()) {
@@ -105,8 +132,14 @@ public final class BundleReport {
         float[][] scores = model.score(d.texts());
         for (Map.Entry<String, boolean[]> e : d.truths().entrySet()) {
           int j = labels.indexOf(e.getKey());
-          md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f |%n", d.name(), e.getKey(), d.texts().size(),
-              Evaluator.rocAuc(CrossValidation.column(scores, j), e.getValue())));
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %d | %.4f |%n",
+                  d.name(),
+                  e.getKey(),
+                  d.texts().size(),
+                  Evaluator.rocAuc(CrossValidation.column(scores, j), e.getValue())));
         }
       }
     }

@@ -50,22 +50,37 @@ final class Charts {
     save(chart, png);
   }
 
-  static void reliability(String title, Map<String, Reliability> byLabel, Path png) throws IOException {
+  static void reliability(String title, Map<String, Reliability> byLabel, Path png)
+      throws IOException {
     XYChart chart = chart(title, "mean score in bin", "share positive in bin");
     line(chart, "perfect", new double[] {0, 1}, new double[] {0, 1}).setLineColor(Color.LIGHT_GRAY);
     for (Map.Entry<String, Reliability> e : byLabel.entrySet()) {
       List<Reliability.Bin> bins = e.getValue().bins();
       double[] x = bins.stream().mapToDouble(Reliability.Bin::meanScore).toArray();
       double[] y = bins.stream().mapToDouble(Reliability.Bin::positiveRate).toArray();
-      XYSeries s = chart.addSeries(String.format(java.util.Locale.ROOT, "%s (ECE %.3f)", e.getKey(),
-          e.getValue().expectedCalibrationError()), x, y);
+      XYSeries s =
+          chart.addSeries(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%s (ECE %.3f)",
+                  e.getKey(),
+                  e.getValue().expectedCalibrationError()),
+              x,
+              y);
       s.setMarker(SeriesMarkers.CIRCLE);
     }
     save(chart, png);
   }
 
   private static XYChart chart(String title, String x, String y) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(x)
+            .yAxisTitle(y)
+            .build();
     chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
     chart.getStyler().setMarkerSize(4);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);

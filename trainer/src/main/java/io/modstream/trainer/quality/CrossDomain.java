@@ -23,7 +23,8 @@ import org.apache.commons.csv.CSVRecord;
  * @param texts the texts
  * @param truths per model label scored, that label's truth
  */
-public record CrossDomain(String name, List<String> texts, java.util.Map<String, boolean[]> truths) {
+public record CrossDomain(
+    String name, List<String> texts, java.util.Map<String, boolean[]> truths) {
 
   /**
    * Reads the Davidson CSV ({@code class}: 0 hate, 1 offensive, 2 neither; {@code tweet}).
@@ -36,7 +37,14 @@ public record CrossDomain(String name, List<String> texts, java.util.Map<String,
   public static CrossDomain davidson(Path file, int maxRows) throws IOException {
     List<String[]> rows = new ArrayList<>();
     try (Reader r = reader(file)) {
-      for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setAllowMissingColumnNames(true).build().parse(r)) {
+      for (CSVRecord rec :
+          CSVFormat.RFC4180
+              .builder()
+              .setHeader()
+              .setSkipHeaderRecord(true)
+              .setAllowMissingColumnNames(true)
+              .build()
+              .parse(r)) {
         rows.add(new String[] {rec.get("tweet"), rec.get("class")});
       }
     }
@@ -47,7 +55,8 @@ public record CrossDomain(String name, List<String> texts, java.util.Map<String,
       texts.add(rows.get(i)[0]);
       toxic[i] = !"2".equals(rows.get(i)[1].trim());
     }
-    return new CrossDomain("Davidson 2017 (hate or offensive = toxic)", texts, java.util.Map.of("toxic", toxic));
+    return new CrossDomain(
+        "Davidson 2017 (hate or offensive = toxic)", texts, java.util.Map.of("toxic", toxic));
   }
 
   /**
@@ -62,7 +71,8 @@ public record CrossDomain(String name, List<String> texts, java.util.Map<String,
   public static CrossDomain olid(Path file, int maxRows) throws IOException {
     List<String[]> rows = new ArrayList<>();
     try (Reader r = reader(file)) {
-      CSVFormat tsv = CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setQuote(null).build();
+      CSVFormat tsv =
+          CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setQuote(null).build();
       for (CSVRecord rec : tsv.parse(r)) {
         rows.add(new String[] {rec.get("tweet"), rec.get("subtask_a"), rec.get("subtask_b")});
       }
@@ -76,7 +86,10 @@ public record CrossDomain(String name, List<String> texts, java.util.Map<String,
       toxic[i] = "OFF".equals(rows.get(i)[1].trim());
       insult[i] = "TIN".equals(rows.get(i)[2].trim());
     }
-    return new CrossDomain("OLID 2019 (OFF = toxic, TIN = insult)", texts, java.util.Map.of("toxic", toxic, "insult", insult));
+    return new CrossDomain(
+        "OLID 2019 (OFF = toxic, TIN = insult)",
+        texts,
+        java.util.Map.of("toxic", toxic, "insult", insult));
   }
 
   private static List<String[]> sample(List<String[]> rows, int maxRows) {

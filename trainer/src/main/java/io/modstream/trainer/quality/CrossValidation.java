@@ -1,5 +1,8 @@
 package io.modstream.trainer.quality;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Perturbations;
 import io.modstream.model.training.BaselineModel;
@@ -8,9 +11,6 @@ import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
 import io.modstream.model.training.TrainingResult;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.modstream.model.ModerationModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,10 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * K-fold cross-validation of the served recipe (LSTM + linear blend, calibrated) against the
- * TF-IDF logistic-regression baseline on the same stratified folds: clean and perturbed held-out
- * folds, and zero-shot out-of-domain sets. Each fold's outputs are saved as {@code
- * fold-N.json} under the output directory, so an interrupted run resumes where it stopped.
+ * K-fold cross-validation of the served recipe (LSTM + linear blend, calibrated) against the TF-IDF
+ * logistic-regression baseline on the same stratified folds: clean and perturbed held-out folds,
+ * and zero-shot out-of-domain sets. Each fold's outputs are saved as {@code fold-N.json} under the
+ * output directory, so an interrupted run resumes where it stopped.
  */
 public final class CrossValidation {
 
@@ -64,7 +64,8 @@ public final class CrossValidation {
    * @param model per label, the recipe's scores
    * @param baseline per label, the baseline's scores
    */
-  public record DomainScores(Map<String, boolean[]> truth, Map<String, double[]> model, Map<String, double[]> baseline) {}
+  public record DomainScores(
+      Map<String, boolean[]> truth, Map<String, double[]> model, Map<String, double[]> baseline) {}
 
   /**
    * One fold's outputs.
@@ -134,17 +135,19 @@ public final class CrossValidation {
         int fold = f + 1;
         LabelledDataset.Split split = folds.get(f);
         Path file = out.resolve("fold-" + fold + ".json");
-        futures.add(pool.submit(() -> {
-          if (Files.isRegularFile(file)) {
-            log.printf(Locale.ROOT, "fold %d: reusing %s%n", fold, file);
-            return JSON.readValue(file.toFile(), FoldResult.class);
-          }
-          FoldResult result = runFold(fold, split);
-          Path tmp = out.resolve("fold-" + fold + ".json.tmp");
-          JSON.writeValue(tmp.toFile(), result);
-          Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          return result;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  if (Files.isRegularFile(file)) {
+                    log.printf(Locale.ROOT, "fold %d: reusing %s%n", fold, file);
+                    return JSON.readValue(file.toFile(), FoldResult.class);
+                  }
+                  FoldResult result = runFold(fold, split);
+                  Path tmp = out.resolve("fold-" + fold + ".json.tmp");
+                  JSON.writeValue(tmp.toFile(), result);
+                  Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                  return result;
+                }));
       }
       List<FoldResult> results = new ArrayList<>();
       for (Future<FoldResult> f : futures) {
@@ -168,7 +171,8 @@ public final class CrossValidation {
     var names = settingsJson.putArray("crossDomain");
     domains.forEach(d -> names.add(d.name() + " (" + d.texts().size() + " rows)"));
     // How many folds ran at once does not change the results.
-    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings")).remove("parallel");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings"))
+        .remove("parallel");
     Path file = out.resolve("settings.json");
     boolean foldsKept;
     try (var entries = Files.list(out)) {
@@ -178,8 +182,11 @@ public final class CrossValidation {
       // Compared as read back from text, so 42 written as a long equals 42 read as an int.
       var current = JSON.readTree(JSON.writeValueAsString(settingsJson));
       if (!JSON.readTree(file.toFile()).equals(current)) {
-        throw new IllegalArgumentException(out + " holds folds computed with other settings or data (see " + file
-            + "); use a new --out directory or delete that one");
+        throw new IllegalArgumentException(
+            out
+                + " holds folds computed with other settings or data (see "
+                + file
+                + "); use a new --out directory or delete that one");
       }
     } else {
       JSON.writeValue(file.toFile(), settingsJson);
@@ -203,25 +210,36 @@ public final class CrossValidation {
         perturbedTexts.add(perturbations.perturb(texts.get(i)));
       }
     }
-    log.printf(Locale.ROOT, "fold %d: training the recipe on %d rows, %d held out (%d disguised)%n",
-        fold, split.train().size(), texts.size(), perturbedRows.size());
+    log.printf(
+        Locale.ROOT,
+        "fold %d: training the recipe on %d rows, %d held out (%d disguised)%n",
+        fold,
+        split.train().size(),
+        texts.size(),
+        perturbedRows.size());
 
     long started = System.nanoTime();
-    LabelledDataset.Split inner = split.train().stratifiedSplit(settings.validationFraction(), settings.training().seed());
-    TrainingResult trained = new ModelTrainer(settings.training(), new FoldLog(fold, log))
-        .withLinear(settings.linear())
-        .train(inner, "crossval", "fold-" + fold);
+    LabelledDataset.Split inner =
+        split.train().stratifiedSplit(settings.validationFraction(), settings.training().seed());
+    TrainingResult trained =
+        new ModelTrainer(settings.training(), new FoldLog(fold, log))
+            .withLinear(settings.linear())
+            .train(inner, "crossval", "fold-" + fold);
     double modelSeconds = (System.nanoTime() - started) / 1e9;
     ModerationModel model = ModerationModel.of(trained.bundle());
     float[][] modelScores = model.score(texts);
     float[][] modelPerturbed = withRows(modelScores, perturbedRows, model.score(perturbedTexts));
-    double weight = trained.bundle().info().calibration() == null ? 1 : trained.bundle().info().calibration().networkWeight();
+    double weight =
+        trained.bundle().info().calibration() == null
+            ? 1
+            : trained.bundle().info().calibration().networkWeight();
 
     started = System.nanoTime();
     BaselineModel baseline = BaselineModel.train(split.train(), settings.baseline());
     double baselineSeconds = (System.nanoTime() - started) / 1e9;
     float[][] baselineScores = baseline.score(texts);
-    float[][] baselinePerturbed = withRows(baselineScores, perturbedRows, baseline.score(perturbedTexts));
+    float[][] baselinePerturbed =
+        withRows(baselineScores, perturbedRows, baseline.score(perturbedTexts));
 
     Map<String, DomainScores> cross = new LinkedHashMap<>();
     for (CrossDomain d : domains) {
@@ -236,9 +254,26 @@ public final class CrossValidation {
       }
       cross.put(d.name(), new DomainScores(d.truths(), ms, bs));
     }
-    log.printf(Locale.ROOT, "fold %d: done (recipe %.1f min, baseline %.1f min)%n", fold, modelSeconds / 60, baselineSeconds / 60);
-    return new FoldResult(fold, split.train().size(), modelSeconds, baselineSeconds, weight, heldOut.labels(), truth,
-        perturbed, modelScores, modelPerturbed, baselineScores, baselinePerturbed, cross);
+    log.printf(
+        Locale.ROOT,
+        "fold %d: done (recipe %.1f min, baseline %.1f min)%n",
+        fold,
+        modelSeconds / 60,
+        baselineSeconds / 60);
+    return new FoldResult(
+        fold,
+        split.train().size(),
+        modelSeconds,
+        baselineSeconds,
+        weight,
+        heldOut.labels(),
+        truth,
+        perturbed,
+        modelScores,
+        modelPerturbed,
+        baselineScores,
+        baselinePerturbed,
+        cross);
   }
 
   private static float[][] withRows(float[][] base, List<Integer> rows, float[][] replacements) {
@@ -261,8 +296,15 @@ public final class CrossValidation {
   private record FoldLog(int fold, PrintWriter log) implements TrainingListener {
     @Override
     public void onEpochEnd(EpochResult r) {
-      log.printf(Locale.ROOT, "fold %d: epoch %d loss %.4f validation mean ROC-AUC %.4f (%.0f s)%s%n",
-          fold, r.epoch(), r.meanLoss(), r.validation().meanRocAuc(), r.seconds(), r.best() ? " best" : "");
+      log.printf(
+          Locale.ROOT,
+          "fold %d: epoch %d loss %.4f validation mean ROC-AUC %.4f (%.0f s)%s%n",
+          fold,
+          r.epoch(),
+          r.meanLoss(),
+          r.validation().meanRocAuc(),
+          r.seconds(),
+          r.best() ? " best" : "");
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.modstream.trainer.quality;
 
-import io.modstream.model.evaluation.Evaluator;
-import io.modstream.model.evaluation.Reliability;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modstream.model.evaluation.Evaluator;
+import io.modstream.model.evaluation.Reliability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +24,7 @@ public final class CrossValidationReport {
 
   private final List<CrossValidation.FoldResult> folds;
   private final List<String> labels;
+
   /** [system][label][fold]: systems model, baseline, model perturbed, baseline perturbed. */
   private final double[][][] auc;
 
@@ -41,7 +42,8 @@ public final class CrossValidationReport {
       float[][][] systems = {r.model(), r.baseline(), r.modelPerturbed(), r.baselinePerturbed()};
       for (int s = 0; s < 4; s++) {
         for (int j = 0; j < labels.size(); j++) {
-          auc[s][j][f] = Evaluator.rocAuc(CrossValidation.column(systems[s], j), truthColumn(r.truth(), j));
+          auc[s][j][f] =
+              Evaluator.rocAuc(CrossValidation.column(systems[s], j), truthColumn(r.truth(), j));
         }
       }
     }
@@ -80,7 +82,9 @@ public final class CrossValidationReport {
   /** The Markdown table: per label and mean, recipe vs baseline, clean vs disguised. */
   public String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append("| label | baseline | model | model - baseline | baseline, disguised | model, disguised | model drop |\n");
+    sb.append(
+        "| label | baseline | model | model - baseline | baseline, disguised | model, disguised |"
+            + " model drop |\n");
     sb.append("|---|---|---|---|---|---|---|\n");
     for (int j = 0; j < labels.size(); j++) {
       row(sb, labels.get(j), j);
@@ -94,16 +98,29 @@ public final class CrossValidationReport {
     double m = meanAuc(0, j);
     double bp = meanAuc(3, j);
     double mp = meanAuc(2, j);
-    sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.4f | %.4f |%n", name, b, m, m - b, bp, mp, m - mp));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.4f | %.4f | %+.4f | %.4f | %.4f | %.4f |%n",
+            name,
+            b,
+            m,
+            m - b,
+            bp,
+            mp,
+            m - mp));
   }
 
   /** Calibration per label on pooled out-of-fold scores: [0] recipe, [1] baseline. */
   Map<String, Reliability[]> reliability() {
     Map<String, Reliability[]> out = new LinkedHashMap<>();
     for (int j = 0; j < labels.size(); j++) {
-      out.put(labels.get(j), new Reliability[] {
-          Reliability.of(pooled(0, j), pooledTruth(j), Reliability.DEFAULT_BINS),
-          Reliability.of(pooled(1, j), pooledTruth(j), Reliability.DEFAULT_BINS)});
+      out.put(
+          labels.get(j),
+          new Reliability[] {
+            Reliability.of(pooled(0, j), pooledTruth(j), Reliability.DEFAULT_BINS),
+            Reliability.of(pooled(1, j), pooledTruth(j), Reliability.DEFAULT_BINS)
+          });
     }
     return out;
   }
@@ -135,11 +152,22 @@ public final class CrossValidationReport {
   Map<String, Map<String, double[]>> crossDomain() {
     Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
     for (CrossValidation.FoldResult r : folds) {
-      r.crossDomain().forEach((set, scores) -> scores.truth().forEach((label, truth) -> {
-        double[] acc = out.computeIfAbsent(set, k -> new LinkedHashMap<>()).computeIfAbsent(label, k -> new double[2]);
-        acc[0] += Evaluator.rocAuc(scores.model().get(label), truth) / folds.size();
-        acc[1] += Evaluator.rocAuc(scores.baseline().get(label), truth) / folds.size();
-      }));
+      r.crossDomain()
+          .forEach(
+              (set, scores) ->
+                  scores
+                      .truth()
+                      .forEach(
+                          (label, truth) -> {
+                            double[] acc =
+                                out.computeIfAbsent(set, k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(label, k -> new double[2]);
+                            acc[0] +=
+                                Evaluator.rocAuc(scores.model().get(label), truth) / folds.size();
+                            acc[1] +=
+                                Evaluator.rocAuc(scores.baseline().get(label), truth)
+                                    / folds.size();
+                          }));
     }
     return out;
   }
@@ -155,24 +183,62 @@ public final class CrossValidationReport {
     Files.createDirectories(dir);
     Map<String, Reliability[]> reliability = reliability();
     Map<String, Map<String, double[]>> cross = crossDomain();
-    double modelMinutes = folds.stream().mapToDouble(CrossValidation.FoldResult::modelTrainSeconds).average().orElse(0) / 60;
-    double baselineMinutes = folds.stream().mapToDouble(CrossValidation.FoldResult::baselineTrainSeconds).average().orElse(0) / 60;
+    double modelMinutes =
+        folds.stream()
+                .mapToDouble(CrossValidation.FoldResult::modelTrainSeconds)
+                .average()
+                .orElse(0)
+            / 60;
+    double baselineMinutes =
+        folds.stream()
+                .mapToDouble(CrossValidation.FoldResult::baselineTrainSeconds)
+                .average()
+                .orElse(0)
+            / 60;
 
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "ROC-AUC, mean of %d stratified folds (held-out fold scored; disguised = every "
-        + "held-out row with a positive label disguised by the perturbation suite)%n%n", folds.size()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "ROC-AUC, mean of %d stratified folds (held-out fold scored; disguised = every "
+                + "held-out row with a positive label disguised by the perturbation suite)%n%n",
+            folds.size()));
     md.append(table()).append('\n');
     md.append("| label | ECE model (calibrated) | ECE baseline (raw LR) |\n|---|---|---|\n");
-    reliability.forEach((label, r) -> md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", label,
-        r[0].expectedCalibrationError(), r[1].expectedCalibrationError())));
+    reliability.forEach(
+        (label, r) ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %.4f | %.4f |%n",
+                    label,
+                    r[0].expectedCalibrationError(),
+                    r[1].expectedCalibrationError())));
     if (!cross.isEmpty()) {
       md.append("\n| zero-shot set | label | model | baseline |\n|---|---|---|---|\n");
-      cross.forEach((set, byLabel) -> byLabel.forEach((label, v) ->
-          md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f |%n", set, label, v[0], v[1]))));
+      cross.forEach(
+          (set, byLabel) ->
+              byLabel.forEach(
+                  (label, v) ->
+                      md.append(
+                          String.format(
+                              Locale.ROOT,
+                              "| %s | %s | %.4f | %.4f |%n",
+                              set,
+                              label,
+                              v[0],
+                              v[1]))));
     }
-    md.append(String.format(Locale.ROOT, "%nMean training time per fold: model %.1f min, baseline %.1f min. "
-        + "LSTM share of the blend per fold: %s.%n", modelMinutes, baselineMinutes,
-        folds.stream().map(r -> String.format(Locale.ROOT, "%.1f", r.networkWeight())).toList()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nMean training time per fold: model %.1f min, baseline %.1f min. "
+                + "LSTM share of the blend per fold: %s.%n",
+            modelMinutes,
+            baselineMinutes,
+            folds.stream()
+                .map(r -> String.format(Locale.ROOT, "%.1f", r.networkWeight()))
+                .toList()));
     md.append("\nCommand: `").append(command).append("`\n");
     Files.writeString(dir.resolve("table.md"), md, StandardCharsets.UTF_8);
 
@@ -193,16 +259,19 @@ public final class CrossValidationReport {
       }
     }
     ObjectNode ece = root.putObject("expectedCalibrationError");
-    reliability.forEach((label, r) -> {
-      ObjectNode l = ece.putObject(label);
-      l.put("model", r[0].expectedCalibrationError());
-      l.put("baseline", r[1].expectedCalibrationError());
-    });
+    reliability.forEach(
+        (label, r) -> {
+          ObjectNode l = ece.putObject(label);
+          l.put("model", r[0].expectedCalibrationError());
+          l.put("baseline", r[1].expectedCalibrationError());
+        });
     ObjectNode cd = root.putObject("crossDomain");
-    cross.forEach((set, byLabel) -> {
-      ObjectNode s = cd.putObject(set);
-      byLabel.forEach((label, v) -> s.putObject(label).put("model", v[0]).put("baseline", v[1]));
-    });
+    cross.forEach(
+        (set, byLabel) -> {
+          ObjectNode s = cd.putObject(set);
+          byLabel.forEach(
+              (label, v) -> s.putObject(label).put("model", v[0]).put("baseline", v[1]));
+        });
     root.put("modelTrainMinutesPerFold", modelMinutes);
     root.put("baselineTrainMinutesPerFold", baselineMinutes);
     CrossValidation.JSON.writeValue(dir.resolve("results.json").toFile(), root);
@@ -210,22 +279,29 @@ public final class CrossValidationReport {
     List<String> images = new ArrayList<>();
     for (int j = 0; j < labels.size(); j++) {
       String label = labels.get(j);
-      List<Charts.Curve> curves = List.of(
-          new Charts.Curve("model", pooled(0, j), pooledTruth(j)),
-          new Charts.Curve("baseline", pooled(1, j), pooledTruth(j)));
+      List<Charts.Curve> curves =
+          List.of(
+              new Charts.Curve("model", pooled(0, j), pooledTruth(j)),
+              new Charts.Curve("baseline", pooled(1, j), pooledTruth(j)));
       Charts.roc("ROC, " + label + " (out-of-fold)", curves, dir.resolve("roc-" + label + ".png"));
-      Charts.precisionRecall("Precision-recall, " + label + " (out-of-fold)", curves, dir.resolve("pr-" + label + ".png"));
+      Charts.precisionRecall(
+          "Precision-recall, " + label + " (out-of-fold)",
+          curves,
+          dir.resolve("pr-" + label + ".png"));
       images.add("roc-" + label + ".png");
       images.add("pr-" + label + ".png");
     }
     Map<String, Reliability> modelRel = new LinkedHashMap<>();
     Map<String, Reliability> baseRel = new LinkedHashMap<>();
-    reliability.forEach((label, r) -> {
-      modelRel.put(label, r[0]);
-      baseRel.put(label, r[1]);
-    });
-    Charts.reliability("Reliability, model (calibrated)", modelRel, dir.resolve("reliability-model.png"));
-    Charts.reliability("Reliability, baseline (raw LR)", baseRel, dir.resolve("reliability-baseline.png"));
+    reliability.forEach(
+        (label, r) -> {
+          modelRel.put(label, r[0]);
+          baseRel.put(label, r[1]);
+        });
+    Charts.reliability(
+        "Reliability, model (calibrated)", modelRel, dir.resolve("reliability-model.png"));
+    Charts.reliability(
+        "Reliability, baseline (raw LR)", baseRel, dir.resolve("reliability-baseline.png"));
 
     Html html = new Html("modstream cross-validation report");
     html.paragraph("Command: " + command);

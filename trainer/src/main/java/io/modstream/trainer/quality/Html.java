@@ -42,7 +42,13 @@ final class Html {
         body.append("<tr>");
         for (String c : cells) {
           String tag = header ? "th" : "td";
-          body.append('<').append(tag).append('>').append(escape(c.trim().replace("**", ""))).append("</").append(tag).append('>');
+          body.append('<')
+              .append(tag)
+              .append('>')
+              .append(escape(c.trim().replace("**", "")))
+              .append("</")
+              .append(tag)
+              .append('>');
         }
         body.append("</tr>\n");
         header = false;
@@ -65,21 +71,33 @@ final class Html {
   Html images(List<String> files) {
     body.append("<div>");
     for (String f : files) {
-      body.append("<img src=\"").append(escape(f)).append("\" alt=\"").append(escape(f)).append("\">");
+      body.append("<img src=\"")
+          .append(escape(f))
+          .append("\" alt=\"")
+          .append(escape(f))
+          .append("\">");
     }
     body.append("</div>\n");
     return this;
   }
 
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   @Override
   public String toString() {
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n"
-        + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}"
-        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f4f4f4}img{margin:4px}</style>"
-        + "</head><body>\n" + body + "</body></html>\n";
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+        + escape(title)
+        + "</title>\n"
+        + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em"
+        + " auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid"
+        + " #ccc;padding:4px"
+        + " 8px;text-align:right}th{background:#f4f4f4}img{margin:4px}</style></head><body>\n"
+        + body
+        + "</body></html>\n";
   }
 }

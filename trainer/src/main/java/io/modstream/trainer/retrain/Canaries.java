@@ -49,10 +49,14 @@ public record Canaries(List<Case> cases) {
    * @throws IOException if unreadable
    */
   public static Canaries read(Path file) throws IOException {
-    try (InputStream in = file == null ? Canaries.class.getResourceAsStream(DEFAULT_RESOURCE) : Files.newInputStream(file);
+    try (InputStream in =
+            file == null
+                ? Canaries.class.getResourceAsStream(DEFAULT_RESOURCE)
+                : Files.newInputStream(file);
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       List<Case> cases = new ArrayList<>();
-      for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+      for (CSVRecord rec :
+          CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
         Set<String> expected = new HashSet<>();
         for (String label : rec.get("expected_flags").split(";")) {
           if (!label.isBlank()) {
@@ -81,7 +85,13 @@ public record Canaries(List<Case> cases) {
       Case c = cases.get(i);
       boolean ok = c.expected().isEmpty() ? flagged.isEmpty() : flagged.containsAll(c.expected());
       if (!ok) {
-        failures.add("\"" + c.text() + "\" flagged " + flagged + ", expected " + (c.expected().isEmpty() ? "none" : c.expected()));
+        failures.add(
+            "\""
+                + c.text()
+                + "\" flagged "
+                + flagged
+                + ", expected "
+                + (c.expected().isEmpty() ? "none" : c.expected()));
       }
     }
     return failures;

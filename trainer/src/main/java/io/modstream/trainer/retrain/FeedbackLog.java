@@ -29,15 +29,19 @@ public final class FeedbackLog {
    */
   public static Map<String, Feedback> readAll(String bootstrapServers, String topic) {
     Map<String, Feedback> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
-        ModelReleases.consumerConfig(bootstrapServers), Topics.COMMENT_FEEDBACK.keySerde().deserializer(), Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, Feedback> c =
+        new KafkaConsumer<>(
+            ModelReleases.consumerConfig(bootstrapServers),
+            Topics.COMMENT_FEEDBACK.keySerde().deserializer(),
+            Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       List<TopicPartition> parts = ModelReleases.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
         for (ConsumerRecord<String, Feedback> r : c.poll(Duration.ofMillis(200))) {
-          String id = r.key() != null ? r.key() : r.value() == null ? null : r.value().getCommentId();
+          String id =
+              r.key() != null ? r.key() : r.value() == null ? null : r.value().getCommentId();
           if (id == null) {
             continue;
           }
@@ -53,8 +57,8 @@ public final class FeedbackLog {
   }
 
   /**
-   * Returns the total number of records currently in the topic (end minus start offsets), a
-   * cheap measure of new feedback for retraining triggers.
+   * Returns the total number of records currently in the topic (end minus start offsets), a cheap
+   * measure of new feedback for retraining triggers.
    *
    * @param bootstrapServers the cluster
    * @param topic the feedback topic
@@ -63,8 +67,11 @@ public final class FeedbackLog {
    * @throws org.apache.kafka.common.KafkaException if the cluster does not answer in time
    */
   public static long size(String bootstrapServers, String topic, Duration timeout) {
-    try (KafkaConsumer<String, Feedback> c = new KafkaConsumer<>(
-        ModelReleases.consumerConfig(bootstrapServers), Topics.COMMENT_FEEDBACK.keySerde().deserializer(), Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, Feedback> c =
+        new KafkaConsumer<>(
+            ModelReleases.consumerConfig(bootstrapServers),
+            Topics.COMMENT_FEEDBACK.keySerde().deserializer(),
+            Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       return ModelReleases.recordCount(c, topic, timeout);
     }
   }

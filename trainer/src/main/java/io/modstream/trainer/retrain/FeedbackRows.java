@@ -19,7 +19,8 @@ import java.util.Map;
  * @param golden held-out rows
  * @param counts what was used and dropped, per reason and per source
  */
-public record FeedbackRows(List<LabelledComment> train, List<LabelledComment> golden, Map<String, Integer> counts) {
+public record FeedbackRows(
+    List<LabelledComment> train, List<LabelledComment> golden, Map<String, Integer> counts) {
 
   /**
    * Splits and caps feedback.
@@ -31,8 +32,12 @@ public record FeedbackRows(List<LabelledComment> train, List<LabelledComment> go
    * @param maxSourceShare largest share of the training rows one source may provide, (0, 1]
    * @return the rows and counts
    */
-  public static FeedbackRows of(Map<String, Feedback> feedback, List<String> labels, int holdoutPercent,
-      int maxPerReviewer, double maxSourceShare) {
+  public static FeedbackRows of(
+      Map<String, Feedback> feedback,
+      List<String> labels,
+      int holdoutPercent,
+      int maxPerReviewer,
+      double maxSourceShare) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     List<LabelledComment> golden = new ArrayList<>();
     List<Feedback> candidates = new ArrayList<>();
@@ -61,7 +66,10 @@ public record FeedbackRows(List<LabelledComment> train, List<LabelledComment> go
     // The share cap guards against one source crowding out the others; with a single source
     // there is nothing to crowd out.
     long distinctSources = reviewed.stream().map(Feedback::getSource).distinct().count();
-    int perSourceLimit = distinctSources < 2 ? Integer.MAX_VALUE : Math.max(1, (int) Math.floor(maxSourceShare * reviewed.size()));
+    int perSourceLimit =
+        distinctSources < 2
+            ? Integer.MAX_VALUE
+            : Math.max(1, (int) Math.floor(maxSourceShare * reviewed.size()));
     Map<String, Integer> perSource = new HashMap<>();
     List<LabelledComment> train = new ArrayList<>();
     for (Feedback f : reviewed) {

@@ -1,8 +1,8 @@
 package io.modstream.trainer.retrain;
 
-import io.modstream.model.evaluation.LabelMetrics;
 import io.modstream.model.BundleInfo;
 import io.modstream.model.ModelBundle;
+import io.modstream.model.evaluation.LabelMetrics;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
@@ -70,8 +70,13 @@ public final class ReleaseStore {
     if (Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))) {
       digest = ModelBundle.digest(target);
       if (!digest.equals(ModelBundle.digest(bundleDir))) {
-        throw new IOException(target + " already holds a different bundle for " + info.name() + " " + info.version()
-            + "; release under a new version (trainer train --model-version)");
+        throw new IOException(
+            target
+                + " already holds a different bundle for "
+                + info.name()
+                + " "
+                + info.version()
+                + "; release under a new version (trainer train --model-version)");
       }
     } else {
       digest = ModelBundle.copy(bundleDir, target);
@@ -98,24 +103,27 @@ public final class ReleaseStore {
 
   private ModelRelease publish(BundleInfo info, Path target, String digest, String parentVersion)
       throws IOException, ExecutionException, InterruptedException {
-    String uri = bundleTopic == null
-        ? target.toUri().toString()
-        : BundleTransport.publish(bootstrapServers, bundleTopic, target, info.name(), info.version());
+    String uri =
+        bundleTopic == null
+            ? target.toUri().toString()
+            : BundleTransport.publish(
+                bootstrapServers, bundleTopic, target, info.name(), info.version());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("mean_roc_auc", info.provenance().validation().meanRocAuc());
     metrics.put("mean_pr_auc", info.provenance().validation().meanPrAuc());
     for (LabelMetrics m : info.provenance().validation().labels()) {
       metrics.put("roc_auc." + m.label(), m.rocAuc());
     }
-    ModelRelease release = ModelRelease.newBuilder()
-        .setModelName(info.name())
-        .setVersion(info.version())
-        .setBundleUri(uri)
-        .setBundleSha256(digest)
-        .setMetrics(metrics)
-        .setParentVersion(parentVersion)
-        .setCreatedAt(Instant.now())
-        .build();
+    ModelRelease release =
+        ModelRelease.newBuilder()
+            .setModelName(info.name())
+            .setVersion(info.version())
+            .setBundleUri(uri)
+            .setBundleSha256(digest)
+            .setMetrics(metrics)
+            .setParentVersion(parentVersion)
+            .setCreatedAt(Instant.now())
+            .build();
     ModelReleases.publish(bootstrapServers, topic, release);
     return release;
   }
@@ -128,11 +136,20 @@ public final class ReleaseStore {
    * @throws IOException if it cannot be read or does not match
    */
   public ModelBundle load(ModelRelease release) throws IOException {
-    Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"));
+    Path dir =
+        BundleTransport.resolve(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"));
     String digest = ModelBundle.digest(dir);
     if (!digest.equals(release.getBundleSha256())) {
-      throw new IOException("bundle " + dir + " does not match release " + release.getVersion() + " (SHA-256 " + digest
-          + ", released " + release.getBundleSha256() + ")");
+      throw new IOException(
+          "bundle "
+              + dir
+              + " does not match release "
+              + release.getVersion()
+              + " (SHA-256 "
+              + digest
+              + ", released "
+              + release.getBundleSha256()
+              + ")");
     }
     return ModelBundle.load(dir);
   }

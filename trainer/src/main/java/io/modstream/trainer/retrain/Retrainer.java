@@ -1,5 +1,9 @@
 package io.modstream.trainer.retrain;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
@@ -10,10 +14,6 @@ import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
 import io.modstream.model.training.TrainingResult;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.modstream.model.ModelBundle;
-import io.modstream.model.ModerationModel;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
@@ -36,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One retraining run: reads all feedback, trains a candidate (fine-tuning the serving champion,
- * or a full retrain on base data plus feedback), evaluates both on the golden set (the base data's
+ * One retraining run: reads all feedback, trains a candidate (fine-tuning the serving champion, or
+ * a full retrain on base data plus feedback), evaluates both on the golden set (the base data's
  * held-out split plus a held-out slice of feedback, neither ever trained on), applies the {@link
  * Gate}, records the decision with both models' figures, and releases the candidate only if it
  * passes.
@@ -46,12 +46,15 @@ public final class Retrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Provenance key: feedback records (distinct comments) a model's run considered. */
   public static final String FEEDBACK_TOTAL = "feedback.total";
 
   /** How a candidate is made. */
   public enum Mode {
-    /** Start from the champion's weights and vocabulary; feedback plus a replay sample of base rows. */
+    /**
+     * Start from the champion's weights and vocabulary; feedback plus a replay sample of base rows.
+     */
     FINE_TUNE,
     /** Train from scratch on all base training rows plus feedback, with a new vocabulary. */
     FULL
@@ -75,11 +78,26 @@ public final class Retrainer {
    * @param maxSourceShare largest share of feedback training rows from one source
    * @param gate the release gate
    * @param canaries canary comments the candidate must score as expected
-   * @param bundleTopic topic to carry released bundles through (kafka: URIs), or null for file: URIs
+   * @param bundleTopic topic to carry released bundles through (kafka: URIs), or null for file:
+   *     URIs
    */
-  public record Settings(String bootstrapServers, String feedbackTopic, String releasesTopic, String modelName,
-      Path baseData, Path store, Path decisions, Mode mode, TrainingConfig training, double goldenFraction,
-      int holdoutPercent, int maxPerReviewer, double maxSourceShare, Gate gate, Canaries canaries, String bundleTopic) {}
+  public record Settings(
+      String bootstrapServers,
+      String feedbackTopic,
+      String releasesTopic,
+      String modelName,
+      Path baseData,
+      Path store,
+      Path decisions,
+      Mode mode,
+      TrainingConfig training,
+      double goldenFraction,
+      int holdoutPercent,
+      int maxPerReviewer,
+      double maxSourceShare,
+      Gate gate,
+      Canaries canaries,
+      String bundleTopic) {}
 
   /**
    * What a run decided.
@@ -90,7 +108,11 @@ public final class Retrainer {
    * @param reasons why it was rejected (empty when released)
    * @param record the full decision record as written to the decisions file
    */
-  public record Decision(boolean released, String candidateVersion, String championVersion, List<String> reasons,
+  public record Decision(
+      boolean released,
+      String candidateVersion,
+      String championVersion,
+      List<String> reasons,
       String record) {}
 
   private final Settings settings;
@@ -113,20 +135,28 @@ public final class Retrainer {
    */
   public Decision runOnce(TrainingListener listener) throws Exception {
     Settings s = settings;
-    ModelRelease championRelease = ModelReleases.latest(s.bootstrapServers(), s.releasesTopic(), s.modelName());
+    ModelRelease championRelease =
+        ModelReleases.latest(s.bootstrapServers(), s.releasesTopic(), s.modelName());
     if (championRelease == null) {
-      throw new IllegalStateException("no release of '" + s.modelName() + "' on " + s.releasesTopic()
-          + "; release a first model with 'trainer release'");
+      throw new IllegalStateException(
+          "no release of '"
+              + s.modelName()
+              + "' on "
+              + s.releasesTopic()
+              + "; release a first model with 'trainer release'");
     }
     ModelBundle champion = store().load(championRelease);
     List<String> labels = champion.info().labels();
     LabelledDataset base = LabelledCsv.read(s.baseData());
     if (!base.labels().equals(labels)) {
-      throw new IllegalStateException(s.baseData() + " has labels " + base.labels() + ", the champion " + labels);
+      throw new IllegalStateException(
+          s.baseData() + " has labels " + base.labels() + ", the champion " + labels);
     }
     LabelledDataset.Split baseSplit = base.stratifiedSplit(s.goldenFraction(), s.training().seed());
     Map<String, Feedback> feedback = FeedbackLog.readAll(s.bootstrapServers(), s.feedbackTopic());
-    FeedbackRows rows = FeedbackRows.of(feedback, labels, s.holdoutPercent(), s.maxPerReviewer(), s.maxSourceShare());
+    FeedbackRows rows =
+        FeedbackRows.of(
+            feedback, labels, s.holdoutPercent(), s.maxPerReviewer(), s.maxSourceShare());
 
     List<LabelledComment> trainRows = new ArrayList<>(rows.train());
     List<LabelledComment> baseTrain = baseSplit.train().rows();
@@ -136,21 +166,32 @@ public final class Retrainer {
       // Replay base rows alongside the feedback so fine-tuning does not forget the base data.
       List<LabelledComment> replay = new ArrayList<>(baseTrain);
       Collections.shuffle(replay, new Random(s.training().seed()));
-      trainRows.addAll(replay.subList(0, Math.min(replay.size(), Math.max(500, 3 * rows.train().size()))));
+      trainRows.addAll(
+          replay.subList(0, Math.min(replay.size(), Math.max(500, 3 * rows.train().size()))));
     }
     Map<String, Integer> sources = new LinkedHashMap<>(rows.counts());
     sources.put(FEEDBACK_TOTAL, feedback.size());
     sources.put("base", trainRows.size() - rows.train().size());
-    LabelledDataset.Split split = new LabelledDataset(labels, trainRows, "base + feedback", base.sha256())
-        .stratifiedSplit(0.1, s.training().seed());
-    String version = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
-        + (s.mode() == Mode.FULL ? "-full" : "-ft");
+    LabelledDataset.Split split =
+        new LabelledDataset(labels, trainRows, "base + feedback", base.sha256())
+            .stratifiedSplit(0.1, s.training().seed());
+    String version =
+        ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
+            + (s.mode() == Mode.FULL ? "-full" : "-ft");
     ModelTrainer trainer = new ModelTrainer(s.training(), listener).withSources(sources);
-    LOG.info("retraining {} ({}): {} feedback rows for training, {} held out, {} base rows; champion {}",
-        s.modelName(), s.mode(), rows.train().size(), rows.golden().size(), sources.get("base"), championRelease.getVersion());
-    TrainingResult result = s.mode() == Mode.FULL
-        ? trainer.train(split, s.modelName(), version)
-        : trainer.fineTune(champion, split, s.modelName(), version);
+    LOG.info(
+        "retraining {} ({}): {} feedback rows for training, {} held out, {} base rows; champion {}",
+        s.modelName(),
+        s.mode(),
+        rows.train().size(),
+        rows.golden().size(),
+        sources.get("base"),
+        championRelease.getVersion());
+    TrainingResult result =
+        s.mode() == Mode.FULL
+            ? trainer.train(split, s.modelName(), version)
+            : trainer.fineTune(champion, split, s.modelName(), version);
 
     List<LabelledComment> goldenRows = new ArrayList<>(baseSplit.validation().rows());
     goldenRows.addAll(rows.golden());
@@ -158,7 +199,8 @@ public final class Retrainer {
     EvaluationReport championReport = evaluate(ModerationModel.of(champion), golden);
     ModerationModel candidateModel = ModerationModel.of(result.bundle());
     EvaluationReport candidateReport = evaluate(candidateModel, golden);
-    List<String> reasons = s.gate().reasons(championReport, candidateReport, s.canaries().failures(candidateModel));
+    List<String> reasons =
+        s.gate().reasons(championReport, candidateReport, s.canaries().failures(candidateModel));
 
     boolean release = reasons.isEmpty();
     ObjectNode record = JSON.createObjectNode();
@@ -171,17 +213,29 @@ public final class Retrainer {
     record.set("candidate", figures(version, candidateReport));
     record.put("golden_rows", golden.size());
     record.putPOJO("rows", sources);
-    record.putPOJO("gate", Map.of("mean_margin", s.gate().meanMargin(), "label_margin", s.gate().labelMargin()));
+    record.putPOJO(
+        "gate",
+        Map.of("mean_margin", s.gate().meanMargin(), "label_margin", s.gate().labelMargin()));
     if (release) {
       ModelRelease published = store().release(result.bundle(), championRelease.getVersion());
       record.put("bundle_uri", published.getBundleUri());
     }
     String line = JSON.writeValueAsString(record);
     Files.createDirectories(s.decisions().toAbsolutePath().getParent());
-    Files.writeString(s.decisions(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        s.decisions(),
+        line + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     if (release) {
-      LOG.info("released {} {} (golden mean ROC-AUC {} vs champion {} {})", s.modelName(), version,
-          fmt(candidateReport.meanRocAuc()), championRelease.getVersion(), fmt(championReport.meanRocAuc()));
+      LOG.info(
+          "released {} {} (golden mean ROC-AUC {} vs champion {} {})",
+          s.modelName(),
+          version,
+          fmt(candidateReport.meanRocAuc()),
+          championRelease.getVersion(),
+          fmt(championReport.meanRocAuc()));
     } else {
       LOG.warn("rejected candidate {} {}: {}", s.modelName(), version, reasons);
     }
@@ -189,14 +243,16 @@ public final class Retrainer {
   }
 
   /**
-   * Returns how many feedback records the serving champion's run considered (0 for a model
-   * trained on base data only), so a restarted service counts only newer feedback as new.
+   * Returns how many feedback records the serving champion's run considered (0 for a model trained
+   * on base data only), so a restarted service counts only newer feedback as new.
    *
    * @return the count
    * @throws Exception if the champion cannot be read
    */
   public long championFeedback() throws Exception {
-    ModelRelease release = ModelReleases.latest(settings.bootstrapServers(), settings.releasesTopic(), settings.modelName());
+    ModelRelease release =
+        ModelReleases.latest(
+            settings.bootstrapServers(), settings.releasesTopic(), settings.modelName());
     if (release == null) {
       return 0;
     }
@@ -205,11 +261,17 @@ public final class Retrainer {
   }
 
   private ReleaseStore store() {
-    return new ReleaseStore(settings.store(), settings.bootstrapServers(), settings.releasesTopic(), settings.bundleTopic());
+    return new ReleaseStore(
+        settings.store(),
+        settings.bootstrapServers(),
+        settings.releasesTopic(),
+        settings.bundleTopic());
   }
 
-  private static EvaluationReport evaluate(ModerationModel model, LabelledDataset data) throws InterruptedException {
-    double[] thresholds = model.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+  private static EvaluationReport evaluate(ModerationModel model, LabelledDataset data)
+      throws InterruptedException {
+    double[] thresholds =
+        model.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
     return Evaluator.evaluate(data.labels(), model.score(data.texts()), data.truth(), thresholds);
   }
 

@@ -25,13 +25,20 @@ class CanariesTest {
     ModerationModel model = ModerationModel.of(TestData.tinyModel().bundle());
     String toxic = "FUCK YOU you stupid fucking idiot, fuck off and die you piece of shit";
     String benign = "Thank you for adding the citation to the 1998 census figures.";
-    assertThat(model.flagged(model.score(List.of(toxic))[0])).as("the tiny model flags plain abuse").contains("toxic");
+    assertThat(model.flagged(model.score(List.of(toxic))[0]))
+        .as("the tiny model flags plain abuse")
+        .contains("toxic");
     Path file = dir.resolve("canaries.csv");
     // Both canaries are written to fail: the abuse is expected clean, the thanks expected toxic.
     Files.writeString(file, "text,expected_flags\n\"" + toxic + "\",\n\"" + benign + "\",toxic\n");
     List<String> failures = Canaries.read(file).failures(model);
     assertThat(failures).hasSize(2);
-    assertThat(failures.get(0)).startsWith("\"" + toxic + "\" flagged [").contains("toxic").endsWith("expected none");
-    assertThat(failures.get(1)).startsWith("\"" + benign + "\" flagged ").endsWith("expected [toxic]");
+    assertThat(failures.get(0))
+        .startsWith("\"" + toxic + "\" flagged [")
+        .contains("toxic")
+        .endsWith("expected none");
+    assertThat(failures.get(1))
+        .startsWith("\"" + benign + "\" flagged ")
+        .endsWith("expected [toxic]");
   }
 }

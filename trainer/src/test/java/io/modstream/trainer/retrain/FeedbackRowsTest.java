@@ -15,9 +15,14 @@ class FeedbackRowsTest {
   private static final List<String> LABELS = List.of("toxic", "threat");
 
   private static Feedback fb(String id, String reviewer, FeedbackSource source, int minute) {
-    return Feedback.newBuilder().setCommentId(id).setText("text " + id)
-        .setLabels(Map.of("toxic", true, "threat", false)).setSource(source).setReviewerId(reviewer)
-        .setCreatedAt(Instant.parse("2026-11-22T00:00:00Z").plusSeconds(60L * minute)).build();
+    return Feedback.newBuilder()
+        .setCommentId(id)
+        .setText("text " + id)
+        .setLabels(Map.of("toxic", true, "threat", false))
+        .setSource(source)
+        .setReviewerId(reviewer)
+        .setCreatedAt(Instant.parse("2026-11-22T00:00:00Z").plusSeconds(60L * minute))
+        .build();
   }
 
   @Test
@@ -64,8 +69,14 @@ class FeedbackRowsTest {
 
   @Test
   void verdictsThatDoNotJudgeEveryLabelAreSkipped() {
-    Feedback partial = Feedback.newBuilder().setCommentId("p").setText("t").setLabels(Map.of("toxic", true))
-        .setSource(FeedbackSource.AUDIT).setCreatedAt(Instant.EPOCH).build();
+    Feedback partial =
+        Feedback.newBuilder()
+            .setCommentId("p")
+            .setText("t")
+            .setLabels(Map.of("toxic", true))
+            .setSource(FeedbackSource.AUDIT)
+            .setCreatedAt(Instant.EPOCH)
+            .build();
     FeedbackRows rows = FeedbackRows.of(Map.of("p", partial), LABELS, 0, 10, 1.0);
     assertThat(rows.train()).isEmpty();
     assertThat(rows.counts()).containsEntry("skipped.incomplete_labels", 1);
