@@ -4,6 +4,7 @@ import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.training.LinearConfig;
 import io.modstream.model.training.TrainingConfig;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where a model came from: enough to reproduce it and to judge it.
@@ -34,7 +35,7 @@ public record Provenance(
 
   /** Copies the maps. */
   public Provenance {
-    java.util.Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(settings, "settings");
     rows = Map.copyOf(rows);
     epochs = Map.copyOf(epochs);
     environment = Map.copyOf(environment);

@@ -3,12 +3,15 @@ package io.modstream.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.testing.TestData;
+import io.modstream.schemas.SafeFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +123,7 @@ class ModelBundleTest {
     Path out = saved(dir);
     Path vocab = out.resolve(ModelBundle.VOCABULARY_FILE);
     byte[] bytes = Files.readAllBytes(vocab);
-    Files.write(vocab, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(vocab, Arrays.copyOf(bytes, bytes.length / 2));
     assertThatThrownBy(() -> ModelBundle.load(out))
         .isInstanceOf(InvalidBundleException.class)
         .hasMessageContaining(ModelBundle.VOCABULARY_FILE)
@@ -176,13 +179,10 @@ class ModelBundleTest {
     byte[] junk = "not a zip".getBytes(StandardCharsets.UTF_8);
     Files.write(out.resolve(ModelBundle.NETWORK_FILE), junk);
     String manifest = Files.readString(out.resolve(ModelBundle.MANIFEST_FILE));
-    var tree =
-        (com.fasterxml.jackson.databind.node.ObjectNode) BundleDirectory.JSON.readTree(manifest);
-    var entry =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            tree.get("files").get(ModelBundle.NETWORK_FILE);
+    var tree = (ObjectNode) BundleDirectory.JSON.readTree(manifest);
+    var entry = (ObjectNode) tree.get("files").get(ModelBundle.NETWORK_FILE);
     entry.put("bytes", junk.length);
-    entry.put("sha256", io.modstream.schemas.SafeFiles.sha256(junk));
+    entry.put("sha256", SafeFiles.sha256(junk));
     Files.write(
         out.resolve(ModelBundle.MANIFEST_FILE), BundleDirectory.JSON.writeValueAsBytes(tree));
     assertThatThrownBy(() -> ModelBundle.load(out))

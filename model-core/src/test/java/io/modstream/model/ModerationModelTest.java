@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.internal.Scoring;
 import io.modstream.model.testing.TestData;
 import io.modstream.model.text.TextEncoder;
 import io.modstream.model.text.Tokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ModerationModelTest {
@@ -33,7 +36,7 @@ class ModerationModelTest {
               .toList();
       double[] linear = bundle.linear().logits(tokens);
       float[] network =
-          io.modstream.model.internal.Scoring.score(
+          Scoring.score(
               bundle.newNetwork(),
               new int[][] {encoder.encodeTokens(tokens)},
               1,
@@ -110,15 +113,13 @@ class ModerationModelTest {
         }
       }
       assertThat(seen)
-          .containsExactlyInAnyOrderElementsOf(
-              java.util.stream.IntStream.range(0, texts.size()).boxed().toList());
+          .containsExactlyInAnyOrderElementsOf(IntStream.range(0, texts.size()).boxed().toList());
       long heaviest = texts.stream().mapToLong(ShareScheduler::cost).max().orElseThrow();
       long spread =
-          java.util.Arrays.stream(load).max().orElseThrow()
-              - java.util.Arrays.stream(load).min().orElseThrow();
+          Arrays.stream(load).max().orElseThrow() - Arrays.stream(load).min().orElseThrow();
       // Longest first, each to the lightest share: no share ends more than one text behind.
       assertThat(spread)
-          .as("%d shares: loads %s", shares, java.util.Arrays.toString(load))
+          .as("%d shares: loads %s", shares, Arrays.toString(load))
           .isLessThanOrEqualTo(heaviest);
     }
   }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,7 +86,7 @@ public final class BundleTransport {
         for (int i = 0; i < count; i++) {
           int from = i * CHUNK_BYTES;
           byte[] chunk =
-              java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES));
+              Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES));
           RecordHeaders h = new RecordHeaders();
           h.add(FILE, fileName.getBytes(StandardCharsets.UTF_8));
           h.add(INDEX, Integer.toString(i).getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.modstream.streams;
 
 import io.modstream.schemas.TopicSpec;
 import io.modstream.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,7 @@ public final class TopicSetup {
    */
   private static void awaitLeaders(Admin admin, List<String> topics)
       throws ExecutionException, InterruptedException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
         boolean ready =
@@ -65,8 +67,7 @@ public final class TopicSetup {
           return;
         }
       } catch (ExecutionException e) {
-        if (!(e.getCause()
-            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
         }
       }

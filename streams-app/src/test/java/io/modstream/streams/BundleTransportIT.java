@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,10 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bundles carried through Kafka: an instance with no access to the store serves a release. */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(
-    value = 6,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @SuppressWarnings("try") // ScoringService.close() may throw InterruptedException
 class BundleTransportIT {
 

@@ -38,10 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(
-    value = 6,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrashRecoveryIT {
 
   private static final Path JAR = Path.of("target", "streams-app.jar");

@@ -3,8 +3,10 @@ package io.modstream.streams;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -70,9 +72,8 @@ public final class ItSupport {
    * Scorer settings with every topic prefixed by {@code app}, so tests sharing one broker never see
    * each other's records.
    */
-  public static Map<String, Object> scorerSettings(
-      String bootstrap, String app, java.nio.file.Path stateDir) {
-    Map<String, Object> settings = new java.util.HashMap<>();
+  public static Map<String, Object> scorerSettings(String bootstrap, String app, Path stateDir) {
+    Map<String, Object> settings = new HashMap<>();
     settings.put(ScorerConfig.BOOTSTRAP_SERVERS, bootstrap);
     settings.put(ScorerConfig.APPLICATION_ID, app);
     settings.put(ScorerConfig.MODEL_NAME, "tiny");

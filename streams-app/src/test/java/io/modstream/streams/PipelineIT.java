@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,10 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** 2,000 comments, some malformed, through the real topology on a real broker. */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
-@Timeout(
-    value = 6,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipelineIT {
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
@@ -86,7 +85,7 @@ class PipelineIT {
                 case "TEXT_TOO_LARGE" -> encode(key, "a".repeat(5000));
                 default -> {
                   byte[] b = encode(key, texts.get(i) + " and then some more words");
-                  yield java.util.Arrays.copyOf(b, b.length - 8);
+                  yield Arrays.copyOf(b, b.length - 8);
                 }
               };
         } else {

@@ -7,6 +7,8 @@ import io.modstream.trainer.TrainerCli;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,10 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Operators roll back and pin releases from the trainer CLI; a running instance follows. */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(
-    value = 6,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @SuppressWarnings("try") // ScoringService.close() may throw InterruptedException
 class ReleasesCliIT {
 
@@ -84,7 +83,7 @@ class ReleasesCliIT {
   }
 
   private static String[] concat(String[] a, String[] b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    String[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
   }

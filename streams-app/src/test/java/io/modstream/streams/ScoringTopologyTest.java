@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -137,7 +138,7 @@ class ScoringTopologyTest {
     start(config(Map.of()));
     byte[] notAvro = "{\"comment_id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
     byte[] good = comment("c9", "a comment long enough to truncate");
-    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 5);
+    byte[] truncated = Arrays.copyOf(good, good.length - 5);
     byte[] unknownSchema = good.clone();
     unknownSchema[2] ^= 0x5A;
     input.pipeInput("k-json", notAvro);

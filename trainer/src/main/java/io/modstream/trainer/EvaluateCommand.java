@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
@@ -151,7 +152,7 @@ final class EvaluateCommand implements Callable<Integer> {
           .println(
               Reports.JSON
                   .writer()
-                  .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                  .without(SerializationFeature.INDENT_OUTPUT)
                   .writeValueAsString(Reports.json(bundle.info(), data.toString(), report)));
     } else {
       spec.commandLine()

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,7 +197,7 @@ class TrainerCliTest {
         .isEqualTo(modelToxic);
 
     String[] otherSettings = args.clone();
-    otherSettings[java.util.Arrays.asList(args).indexOf("--epochs") + 1] = "2";
+    otherSettings[Arrays.asList(args).indexOf("--epochs") + 1] = "2";
     Run refused = run(otherSettings);
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains("holds folds computed with other settings");

@@ -1,6 +1,7 @@
 package io.modstream.model.data;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -115,13 +116,13 @@ public record LabelledDataset(
     keys.sort(Comparator.naturalOrder());
     for (int key : keys) {
       List<LabelledComment> stratum = new ArrayList<>(strata.get(key));
-      java.util.Collections.shuffle(stratum, random);
+      Collections.shuffle(stratum, random);
       int n = (int) Math.round(stratum.size() * validationFraction);
       validation.addAll(stratum.subList(0, n));
       train.addAll(stratum.subList(n, stratum.size()));
     }
-    java.util.Collections.shuffle(train, random);
-    java.util.Collections.shuffle(validation, random);
+    Collections.shuffle(train, random);
+    Collections.shuffle(validation, random);
     return new Split(
         new LabelledDataset(labels, train, source + " (train split)", sha256),
         new LabelledDataset(labels, validation, source + " (validation split)", sha256));
@@ -163,7 +164,7 @@ public record LabelledDataset(
     int next = 0;
     for (int key : keys) {
       List<LabelledComment> stratum = new ArrayList<>(strata.get(key));
-      java.util.Collections.shuffle(stratum, random);
+      Collections.shuffle(stratum, random);
       for (LabelledComment row : stratum) {
         folds.get(next).add(row);
         next = (next + 1) % k;
@@ -177,7 +178,7 @@ public record LabelledDataset(
           train.addAll(folds.get(g));
         }
       }
-      java.util.Collections.shuffle(train, new Random(seed + f));
+      Collections.shuffle(train, new Random(seed + f));
       splits.add(
           new Split(
               new LabelledDataset(labels, train, source + " (fold " + (f + 1) + " train)", sha256),

@@ -1,6 +1,7 @@
 package io.modstream.model.data;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -241,7 +242,7 @@ public final class Perturbations {
     for (int i = 1; i < word.length(); i++) {
       gaps.add(i);
     }
-    java.util.Collections.shuffle(gaps, random);
+    Collections.shuffle(gaps, random);
     List<Integer> chosen = gaps.subList(0, inserts);
     for (int i = 0; i < word.length(); i++) {
       if (chosen.contains(i)) {

@@ -1,5 +1,6 @@
 package io.modstream.model.text;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -100,7 +101,7 @@ public final class TextEncoder {
     }
     int[][] padded = new int[rows.length][];
     for (int i = 0; i < rows.length; i++) {
-      padded[i] = rows[i].length == width ? rows[i] : java.util.Arrays.copyOf(rows[i], width);
+      padded[i] = rows[i].length == width ? rows[i] : Arrays.copyOf(rows[i], width);
     }
     return new EncodedBatch(padded, lengths, width);
   }

@@ -56,7 +56,7 @@ public final class Vocabulary {
     Map<Integer, List<String>> byLength = new HashMap<>();
     for (String t : this.tokens) {
       if (t.chars().allMatch(Character::isLetter)) {
-        byLength.computeIfAbsent(t.length(), k -> new java.util.ArrayList<>()).add(t);
+        byLength.computeIfAbsent(t.length(), k -> new ArrayList<>()).add(t);
       }
     }
     byLength.replaceAll((k, v) -> List.copyOf(v));

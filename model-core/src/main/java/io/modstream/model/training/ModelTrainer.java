@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -278,7 +279,7 @@ public final class ModelTrainer {
         List<List<String>> all = new ArrayList<>(trainTokens);
         all.addAll(validationTokens);
         boolean[][] allTruth =
-            java.util.stream.Stream.of(train.truth(), validationTruth)
+            Stream.of(train.truth(), validationTruth)
                 .flatMap(Arrays::stream)
                 .toArray(boolean[][]::new);
         linear = LinearTrainer.train(all, allTruth, linearConfig);

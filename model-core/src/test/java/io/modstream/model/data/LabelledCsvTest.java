@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.model.testing.TestData;
+import io.modstream.schemas.SafeFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +52,7 @@ class LabelledCsvTest {
     Files.write(file, bytes.toByteArray());
     LabelledDataset data = LabelledCsv.read(file);
     assertThat(data.size()).isEqualTo(3);
-    assertThat(data.sha256())
-        .hasSize(64)
-        .isEqualTo(io.modstream.schemas.SafeFiles.sha256(bytes.toByteArray()));
+    assertThat(data.sha256()).hasSize(64).isEqualTo(SafeFiles.sha256(bytes.toByteArray()));
   }
 
   @Test
@@ -80,7 +80,6 @@ class LabelledCsvTest {
     assertThat(sample.size()).isEqualTo(2000);
     assertThat(sample.labels())
         .containsExactly("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate");
-    assertThat(java.util.Arrays.stream(sample.positives()).min().orElseThrow())
-        .isGreaterThanOrEqualTo(50);
+    assertThat(Arrays.stream(sample.positives()).min().orElseThrow()).isGreaterThanOrEqualTo(50);
   }
 }

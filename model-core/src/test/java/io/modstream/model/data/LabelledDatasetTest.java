@@ -35,17 +35,17 @@ class LabelledDatasetTest {
 
   @Test
   void stratifiedFoldsHoldOutEveryRowOnceAndSpreadRareLabels() {
-    LabelledDataset data = io.modstream.model.testing.TestData.sample(1000);
+    LabelledDataset data = TestData.sample(1000);
     List<LabelledDataset.Split> folds = data.stratifiedFolds(5, 42);
     assertThat(folds).hasSize(5);
-    java.util.Set<String> heldOut = new java.util.HashSet<>();
+    Set<String> heldOut = new HashSet<>();
     int threat = data.labels().indexOf("threat");
     for (LabelledDataset.Split f : folds) {
       assertThat(f.train().size() + f.validation().size()).isEqualTo(1000);
       for (LabelledComment row : f.validation().rows()) {
         assertThat(heldOut.add(row.id())).as("row %s held out twice", row.id()).isTrue();
       }
-      java.util.Set<String> train = new java.util.HashSet<>();
+      Set<String> train = new HashSet<>();
       f.train().rows().forEach(r -> train.add(r.id()));
       assertThat(f.validation().rows()).noneMatch(r -> train.contains(r.id()));
       assertThat(f.validation().positives()[threat]).isGreaterThan(0);

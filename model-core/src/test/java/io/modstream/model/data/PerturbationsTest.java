@@ -3,6 +3,7 @@ package io.modstream.model.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.text.Tokenizer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class PerturbationsTest {
   void aCommentWithoutListedWordsGetsTwoLongerWordsDisguised() {
     String text = "Please stop editing this article without sources";
     String out = new Perturbations(3).perturb(text);
-    long changed = java.util.Arrays.stream(text.split(" ")).filter(w -> !out.contains(w)).count();
+    long changed = Arrays.stream(text.split(" ")).filter(w -> !out.contains(w)).count();
     assertThat(changed).isEqualTo(2);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modstream.model.ScoreCalibration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class BlendingTest {
 
   @Test
   void calibrationKeepsOrder() {
-    ScoreCalibration c = new ScoreCalibration(0.4, java.util.List.of(0.7), java.util.List.of(-2.0));
+    ScoreCalibration c = new ScoreCalibration(0.4, List.of(0.7), List.of(-2.0));
     double previous = -1;
     for (double p = 0.01; p < 1; p += 0.01) {
       double s = c.apply(0, p, 0.3);

@@ -7,6 +7,8 @@ import io.modstream.model.EngineOptions;
 import io.modstream.model.text.TextEncoder;
 import io.modstream.model.training.TrainingConfig;
 import java.util.Random;
+import org.assertj.core.data.Offset;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +39,7 @@ class OnnxNetworkTest {
         for (int j = 0; j < 6; j++) {
           assertThat((double) actual[i][j])
               .as("%s: row %d label %d", layout, i, j)
-              .isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-6));
+              .isCloseTo(expected[i][j], Offset.offset(1e-6));
         }
       }
     }
@@ -68,7 +70,7 @@ class OnnxNetworkTest {
               .isBetween(1e-9, 1e-5);
           assertThat((double) actual[i][j])
               .as("%d rows: row %d label %d", count, i, j)
-              .isCloseTo(expected[i][j], org.assertj.core.data.Percentage.withPercentage(0.01));
+              .isCloseTo(expected[i][j], Percentage.withPercentage(0.01));
         }
       }
     }

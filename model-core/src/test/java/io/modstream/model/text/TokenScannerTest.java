@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.testing.TestData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -127,7 +128,7 @@ class TokenScannerTest {
       }
     }
     // Every alternative was found, so each was compared.
-    assertThat(java.util.Arrays.stream(kinds).min().orElseThrow())
+    assertThat(Arrays.stream(kinds).min().orElseThrow())
         .as("fewest of one kind")
         .isGreaterThan(500);
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.modstream.model.testing.TestData;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -196,8 +198,7 @@ class TokenizerTest {
     for (char c = 0; c < 0x80; c++) {
       every.append(c);
     }
-    List<String> texts =
-        new java.util.ArrayList<>(io.modstream.model.testing.TestData.sample(500).texts());
+    List<String> texts = new ArrayList<>(TestData.sample(500).texts());
     texts.add(every.toString());
     int ascii = 0;
     for (String text : texts) {

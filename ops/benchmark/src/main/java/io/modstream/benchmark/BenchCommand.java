@@ -1,23 +1,34 @@
 package io.modstream.benchmark;
 
+import io.modstream.model.BundleInfo;
+import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.Topics;
+import io.modstream.streams.ScorerConfig;
 import io.modstream.tools.ProduceCommand;
 import io.modstream.tools.ToolProducers;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -104,13 +115,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--replicas",
       description = "Model-only scoring replicas (use the streams app's scoring.replicas).")
-  int replicas = io.modstream.streams.ScorerConfig.DEFAULT_SCORING_REPLICAS;
+  int replicas = ScorerConfig.DEFAULT_SCORING_REPLICAS;
 
   @Option(
       names = "--engine",
       description =
           "Model-only engine (use the streams app's scoring.engine): dl4j, onnx or onnx-cuda.")
-  String engine = io.modstream.model.InferenceEngine.DEFAULT.id();
+  String engine = InferenceEngine.DEFAULT.id();
 
   @Option(
       names = "--warm-up-seconds",
@@ -215,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
           "Processes whose CPU use is reported for each run (from Linux's /proc), e.g. app=PID"
               + " broker=PID; with app, the end-to-end comments per core-second of the app are"
               + " compared with model-only's per core-second.")
-  Map<String, Long> cpuOf = new java.util.LinkedHashMap<>();
+  Map<String, Long> cpuOf = new LinkedHashMap<>();
 
   @Option(
       names = "--clock-ticks",
@@ -255,7 +266,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
 
   /** The release the swap run publishes, prepared before it. */
-  private io.modstream.schemas.ModelRelease swapRelease;
+  private ModelRelease swapRelease;
 
   private static final int SWAP_RUN_SECONDS = 30;
 
@@ -263,8 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
   static final int WINDOW_SECONDS = 10;
 
   private static final int SWAP_AT_SECOND = 15;
-  private static final AvroCodec<io.modstream.schemas.LabelEvent> EVENTS =
-      AvroCodec.of(io.modstream.schemas.LabelEvent.class);
+  private static final AvroCodec<LabelEvent> EVENTS = AvroCodec.of(LabelEvent.class);
 
   @Override
   public Integer call() throws Exception {
@@ -287,7 +297,7 @@ public final class BenchCommand implements Callable<Integer> {
       sample.add(texts.get(i % texts.size()));
     }
     ModelRuntime.configureNativeThreads(1);
-    io.modstream.model.InferenceEngine inference = io.modstream.model.InferenceEngine.of(engine);
+    InferenceEngine inference = InferenceEngine.of(engine);
     ModerationModel scorer =
         ModerationModel.of(ModelBundle.load(model), replicas, batchSize, inference);
     // Steady state is what is reported: the tokenizer and linear model are Java code that the JIT
@@ -327,7 +337,7 @@ public final class BenchCommand implements Callable<Integer> {
         scorer.score(sample.subList(i, i + 1));
         nanos[i] = System.nanoTime() - s;
       }
-      java.util.Arrays.sort(nanos);
+      Arrays.sort(nanos);
       System.out.printf(
           Locale.ROOT,
           "batch of 1:   p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d comments, one call each)%n",
@@ -416,9 +426,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf(
           Locale.ROOT,
           "              in order: %s ms%s%n",
-          steady.windows.p99s().stream()
-              .map(String::valueOf)
-              .collect(java.util.stream.Collectors.joining(", ")),
+          steady.windows.p99s().stream().map(String::valueOf).collect(Collectors.joining(", ")),
           stealOfWindows(steady.windows));
     }
     printCpu(steady.cpu);
@@ -470,7 +478,7 @@ public final class BenchCommand implements Callable<Integer> {
     return "; CPU steal "
         + windows.steal().stream()
             .map(v -> String.format(Locale.ROOT, "%.1f", 100 * v))
-            .collect(java.util.stream.Collectors.joining(", "))
+            .collect(Collectors.joining(", "))
         + "%";
   }
 
@@ -716,20 +724,20 @@ public final class BenchCommand implements Callable<Integer> {
    * Copies the swap bundle (or saves the served one under {@code --swap-version}) into the store,
    * before the swap run, so the run's consumer is not held up by it.
    */
-  private io.modstream.schemas.ModelRelease prepareSwapRelease() throws Exception {
+  private ModelRelease prepareSwapRelease() throws Exception {
     ModelBundle bundle =
         swapTo != null
             ? ModelBundle.load(swapTo)
             : ModelBundle.load(model).withVersion(swapVersion);
-    io.modstream.model.BundleInfo info = bundle.info();
+    BundleInfo info = bundle.info();
     Path target = swapStore.resolve(info.name()).resolve(info.version()).toAbsolutePath();
     String digest;
-    if (java.nio.file.Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))) {
+    if (Files.exists(target.resolve(ModelBundle.MANIFEST_FILE))) {
       digest = ModelBundle.digest(target);
     } else {
       digest = swapTo != null ? ModelBundle.copy(swapTo, target) : bundle.save(target);
     }
-    return io.modstream.schemas.ModelRelease.newBuilder()
+    return ModelRelease.newBuilder()
         .setModelName(info.name())
         .setVersion(info.version())
         .setBundleUri(target.toUri().toString())
@@ -787,9 +795,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Writes a run's comments, one line each, in the order they became readable. */
   private static void writeTrace(
-      Path file, long[] sent, long[] ingest, long[] inApp, long[] after, int n)
-      throws java.io.IOException {
-    try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file)) {
+      Path file, long[] sent, long[] ingest, long[] inApp, long[] after, int n) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file)) {
       w.write("sent_ms,in_app_ms,decided_ms,readable_ms\n");
       for (int i = 0; i < n; i++) {
         long arrived = sent[i] + ingest[i];
@@ -852,14 +859,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (swapRun
             && releasedAt < 0
             && System.currentTimeMillis() - startMs > SWAP_AT_SECOND * 1000L) {
-          io.modstream.schemas.ModelReleases.publish(bootstrap, releasesTopic, swapRelease);
+          ModelReleases.publish(bootstrap, releasesTopic, swapRelease);
           releasedVersion = swapRelease.getVersion();
           releasedAt = System.currentTimeMillis();
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.key() != null && r.key().startsWith(prefix)) {
             long now = System.currentTimeMillis();
-            io.modstream.schemas.LabelEvent event = EVENTS.decode(r.value());
+            LabelEvent event = EVENTS.decode(r.value());
             long decided = event.getDecidedAt().toEpochMilli();
             inApp[seen] = event.getScoringLatencyMicros() / 1000;
             ingest[seen] = decided - inApp[seen] - r.timestamp();

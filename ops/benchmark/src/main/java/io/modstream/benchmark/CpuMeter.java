@@ -1,5 +1,6 @@
 package io.modstream.benchmark;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.stream.Stream;
 
 /**
  * CPU time of named processes, of this JVM and of the whole machine, from Linux's {@code /proc}, so
@@ -153,8 +155,7 @@ final class CpuMeter {
             compilers.put(name, compiling);
           }
         });
-    if (ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       cpu.put(SELF, os.getProcessCpuTime() / 1e9);
     }
@@ -235,7 +236,7 @@ final class CpuMeter {
   }
 
   private static int machineCores() {
-    try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
       int n =
           (int)
               lines
@@ -265,7 +266,7 @@ final class CpuMeter {
    */
   private Map<Long, Double> compilerSeconds(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
-    try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+    try (Stream<Path> threads = Files.list(tasks)) {
       Map<Long, Double> seconds = new LinkedHashMap<>();
       for (Path thread : (Iterable<Path>) threads::iterator) {
         try {

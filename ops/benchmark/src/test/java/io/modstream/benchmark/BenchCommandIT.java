@@ -12,16 +12,22 @@ import io.modstream.streams.ScorerConfig;
 import io.modstream.streams.ScoringTopology;
 import io.modstream.streams.TopicSetup;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,10 +40,7 @@ import picocli.CommandLine;
  * back, or the command fails).
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(
-    value = 5,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BenchCommandIT {
 
   @Test
@@ -64,7 +67,7 @@ class BenchCommandIT {
     try (KafkaStreams streams =
         new KafkaStreams(ScoringTopology.build(cfg, models), cfg.streamsProperties())) {
       streams.start();
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
@@ -135,7 +138,7 @@ class BenchCommandIT {
                 "ratio: +([\\d.]+) \\(end-to-end / model-only, the mean of before and after\\)"))
         .isPositive();
     assertThat(number(printed, "half load: +([\\d,]+) comments/s offered"))
-        .isCloseTo(endToEnd / 2, org.assertj.core.data.Offset.offset(1.0));
+        .isCloseTo(endToEnd / 2, Offset.offset(1.0));
     assertThat(printed)
         .containsPattern(
             "parts: to the app p50 -?\\d+ / p99 -?\\d+ ms; batch buffer and scoring p50 \\d+ / p99"
@@ -191,7 +194,7 @@ class BenchCommandIT {
     assertThat(lines.size() - 1)
         .isBetween((int) Math.max(100, endToEnd - 1), (int) Math.max(100, endToEnd + 1));
     for (String line : lines.subList(1, lines.size())) {
-      long[] t = java.util.Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray();
+      long[] t = Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray();
       // (arrival is the app's cached loop clock, which can read a little before the send)
       assertThat(t[2]).as(line).isGreaterThanOrEqualTo(t[1]);
       assertThat(t[3]).as(line).isGreaterThanOrEqualTo(t[2]).isGreaterThan(t[0]);
@@ -202,14 +205,14 @@ class BenchCommandIT {
    * async-profiler's library from the test classpath, or null where it does not run (not Linux
    * x64).
    */
-  private static Path asyncProfilerLibrary(Path dir) throws java.io.IOException {
+  private static Path asyncProfilerLibrary(Path dir) throws IOException {
     boolean linuxX64 =
         System.getProperty("os.name").equals("Linux")
             && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
     if (!linuxX64) {
       return null;
     }
-    try (java.io.InputStream in =
+    try (InputStream in =
         BenchCommandIT.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
       assertThat(in).as("async-profiler's library on the test classpath").isNotNull();
       Path lib = dir.resolve("libasyncProfiler.so");

@@ -8,6 +8,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class CpuMeterTest {
@@ -76,7 +78,7 @@ class CpuMeterTest {
     Map<String, Double> spent = CpuMeter.compiled(start, end);
 
     assertThat(spent).containsOnlyKeys("app");
-    assertThat(spent.get("app")).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(spent.get("app")).isCloseTo(0.7, Offset.offset(1e-9));
   }
 
   @Test
@@ -87,15 +89,14 @@ class CpuMeterTest {
     assertThat(start).isEqualTo(new CpuMeter.MachineTicks(810, 40, 1008));
     assertThat(end.stealSince(start)).as("100 of 450 ticks").isEqualTo(100.0 / 450);
     assertThat(start.stealSince(start)).isNaN();
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> CpuMeter.MachineTicks.parse("cpu0 1 2 3"))
+    Assertions.assertThatThrownBy(() -> CpuMeter.MachineTicks.parse("cpu0 1 2 3"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("/proc/stat");
   }
 
   @Test
   void refusesANonPositiveClockRate() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CpuMeter(Map.of(), 0))
+    Assertions.assertThatThrownBy(() -> new CpuMeter(Map.of(), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("CLK_TCK");
   }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -246,8 +247,7 @@ public final class LocalKafka implements AutoCloseable {
     for (String l : listeners.split(",")) {
       if (l.startsWith(listener + "://")) {
         int port = Integer.parseInt(l.substring(l.lastIndexOf(':') + 1));
-        try (ServerSocket s =
-            new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
           return port;
         } catch (IOException busy) {
           break;
@@ -258,7 +258,7 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -137,7 +137,7 @@ public final class ProduceCommand implements Callable<Integer> {
     in.reset();
     try (Reader reader =
         new InputStreamReader(gzip ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8)) {
-      String name = file.getFileName().toString();
+      String name = String.valueOf(file.getFileName());
       return name.contains(".json") ? readJsonLines(reader, file) : readCsv(reader, file);
     }
   }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -176,7 +177,7 @@ public final class TailCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "[%s] %-18.18s ", e.getModelVersion(), e.getCommentId()));
     // Avro maps decode unordered: print labels alphabetically so columns line up.
-    new java.util.TreeMap<>(e.getScores())
+    new TreeMap<>(e.getScores())
         .forEach(
             (label, score) ->
                 sb.append(String.format(Locale.ROOT, "%s %.2f  ", abbreviate(label), score)));

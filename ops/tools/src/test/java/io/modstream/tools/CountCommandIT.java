@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.modstream.streams.ItSupport;
 import io.modstream.streams.KafkaBrokerExtension;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,10 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every offset listed by a consumer that has not assigned the partition (KAFKA-20449).
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(
-    value = 2,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CountCommandIT {
 
   @Test
@@ -32,8 +31,7 @@ class CountCommandIT {
     String topic = "count-it-" + System.nanoTime();
     try (Admin admin =
         Admin.create(
-            java.util.Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
     }
     try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {

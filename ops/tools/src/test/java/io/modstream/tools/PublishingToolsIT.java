@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,10 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class path (model-core without its engines).
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(
-    value = 2,
-    unit = java.util.concurrent.TimeUnit.MINUTES,
-    threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PublishingToolsIT {
 
   private static final Path SAMPLE = Path.of("..", "..", "data", "sample", "jigsaw-sample.csv.gz");
@@ -99,8 +98,7 @@ class PublishingToolsIT {
   private static String created(KafkaBrokerExtension.Broker broker, String topic) throws Exception {
     try (Admin admin =
         Admin.create(
-            java.util.Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
     }
     return topic;

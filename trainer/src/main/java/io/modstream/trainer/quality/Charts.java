@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -61,7 +62,7 @@ final class Charts {
       XYSeries s =
           chart.addSeries(
               String.format(
-                  java.util.Locale.ROOT,
+                  Locale.ROOT,
                   "%s (ECE %.3f)",
                   e.getKey(),
                   e.getValue().expectedCalibrationError()),

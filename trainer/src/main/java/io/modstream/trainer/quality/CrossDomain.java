@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
@@ -23,8 +24,7 @@ import org.apache.commons.csv.CSVRecord;
  * @param texts the texts
  * @param truths per model label scored, that label's truth
  */
-public record CrossDomain(
-    String name, List<String> texts, java.util.Map<String, boolean[]> truths) {
+public record CrossDomain(String name, List<String> texts, Map<String, boolean[]> truths) {
 
   /**
    * Reads the Davidson CSV ({@code class}: 0 hate, 1 offensive, 2 neither; {@code tweet}).
@@ -56,7 +56,7 @@ public record CrossDomain(
       toxic[i] = !"2".equals(rows.get(i)[1].trim());
     }
     return new CrossDomain(
-        "Davidson 2017 (hate or offensive = toxic)", texts, java.util.Map.of("toxic", toxic));
+        "Davidson 2017 (hate or offensive = toxic)", texts, Map.of("toxic", toxic));
   }
 
   /**
@@ -87,9 +87,7 @@ public record CrossDomain(
       insult[i] = "TIN".equals(rows.get(i)[2].trim());
     }
     return new CrossDomain(
-        "OLID 2019 (OFF = toxic, TIN = insult)",
-        texts,
-        java.util.Map.of("toxic", toxic, "insult", insult));
+        "OLID 2019 (OFF = toxic, TIN = insult)", texts, Map.of("toxic", toxic, "insult", insult));
   }
 
   private static List<String[]> sample(List<String[]> rows, int maxRows) {

@@ -2,6 +2,7 @@ package io.modstream.trainer.quality;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Perturbations;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,7 +147,7 @@ public final class CrossValidation {
                   FoldResult result = runFold(fold, split);
                   Path tmp = out.resolve("fold-" + fold + ".json.tmp");
                   JSON.writeValue(tmp.toFile(), result);
-                  Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                  Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
                   return result;
                 }));
       }
@@ -171,8 +173,7 @@ public final class CrossValidation {
     var names = settingsJson.putArray("crossDomain");
     domains.forEach(d -> names.add(d.name() + " (" + d.texts().size() + " rows)"));
     // How many folds ran at once does not change the results.
-    ((com.fasterxml.jackson.databind.node.ObjectNode) settingsJson.get("settings"))
-        .remove("parallel");
+    ((ObjectNode) settingsJson.get("settings")).remove("parallel");
     Path file = out.resolve("settings.json");
     boolean foldsKept;
     try (var entries = Files.list(out)) {
