@@ -24,9 +24,7 @@ public enum InferenceEngine {
    */
   DL4J_FLOAT64("dl4j-float64");
 
-  /**
-   * The engine used when none is named: the fastest on CPU (docs/lab/2026-11-24-cpu-benchmarks.md).
-   */
+  /** The engine used when none is named: the fastest on CPU (docs/benchmarks.md). */
   public static final InferenceEngine DEFAULT = ONNX;
 
   private final String id;

@@ -13,11 +13,15 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -84,6 +88,30 @@ public final class ItSupport {
     settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
     settings.put(ScorerConfig.STATE_DIR, stateDir.toString());
     return settings;
+  }
+
+  /**
+   * Creates a topic and writes records to it, spread over its partitions in turn.
+   *
+   * @param bootstrap the broker
+   * @param prefix the topic name's prefix (a unique suffix is added)
+   * @param partitions the topic's partitions
+   * @param records how many one-byte records to write
+   * @return the topic's name
+   */
+  public static String topicWithRecords(
+      String bootstrap, String prefix, int partitions, int records) throws Exception {
+    String topic = prefix + System.nanoTime();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, new byte[] {1})).get();
+      }
+    }
+    return topic;
   }
 
   /**

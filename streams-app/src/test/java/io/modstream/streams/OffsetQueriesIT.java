@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.trainer.retrain.FeedbackLog;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,17 +23,8 @@ class OffsetQueriesIT {
   @Test
   void countsATopicWithoutAWarningPerPartition(KafkaBrokerExtension.Broker broker)
       throws Exception {
-    String topic = "offset-queries-it-" + System.nanoTime();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-    }
-    try (KafkaProducer<String, byte[]> producer = ItSupport.producer(broker.bootstrapServers())) {
-      for (int i = 0; i < 7; i++) {
-        producer.send(new ProducerRecord<>(topic, i % 3, "k" + i, new byte[] {1})).get();
-      }
-    }
+    String topic =
+        ItSupport.topicWithRecords(broker.bootstrapServers(), "offset-queries-it-", 3, 7);
 
     ItSupport.Printed<Long> feedbackSize =
         ItSupport.stderrOf(
