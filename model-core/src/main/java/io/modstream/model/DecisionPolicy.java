@@ -110,16 +110,6 @@ public final class DecisionPolicy {
     return labels;
   }
 
-  /**
-   * Returns a label's threshold.
-   *
-   * @param label the label's index
-   * @return the lowest score that flags it
-   */
-  public double threshold(int label) {
-    return thresholds[label];
-  }
-
   private List<String> labelsOf(int mask) {
     List<String> out = new ArrayList<>(Integer.bitCount(mask));
     for (int j = 0; j < labels.size(); j++) {

@@ -1,8 +1,7 @@
 package io.modstream.model;
 
 import io.modstream.model.internal.LinearModel;
-import io.modstream.model.internal.LstmNetwork;
-import io.modstream.model.internal.OnnxNetwork;
+import io.modstream.model.internal.Replicas;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
 import io.modstream.model.text.TextEncoder;
@@ -66,19 +65,7 @@ public final class ModerationModel {
             Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
     this.engine = Objects.requireNonNull(engine, "engine");
     this.replicas = new ArrayBlockingQueue<>(replicaCount);
-    if (engine == InferenceEngine.DL4J || engine == InferenceEngine.DL4J_FLOAT64) {
-      for (int i = 0; i < replicaCount; i++) {
-        LstmNetwork network = bundle.newNetwork();
-        replicas.add(engine == InferenceEngine.DL4J ? network : network.inDouble());
-      }
-    } else {
-      // One session holds the weights; each replica only adds its input buffers.
-      OnnxNetwork.Session session =
-          OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA, options);
-      for (int i = 0; i < replicaCount; i++) {
-        replicas.add(OnnxNetwork.replica(session));
-      }
-    }
+    this.replicas.addAll(Replicas.of(bundle, engine, options, replicaCount));
     this.maxBatch = maxBatch;
     this.policy = DecisionPolicy.of(info);
     this.linear = bundle.linear();
@@ -297,15 +284,6 @@ public final class ModerationModel {
    */
   public List<String> flagged(float[] scores) {
     return policy.flagged(scores);
-  }
-
-  /**
-   * Returns the policy that turns this model's outputs into scores and flags.
-   *
-   * @return the policy
-   */
-  public DecisionPolicy policy() {
-    return policy;
   }
 
   /**

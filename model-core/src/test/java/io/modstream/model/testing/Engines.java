@@ -4,7 +4,7 @@ import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.internal.LinearModel;
-import io.modstream.model.internal.OnnxNetwork;
+import io.modstream.model.internal.Replicas;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.internal.ScoringNetwork;
 import java.util.List;
@@ -60,14 +60,7 @@ public final class Engines {
    * @return the network
    */
   public static Network network(ModelBundle bundle, InferenceEngine engine, EngineOptions options) {
-    ScoringNetwork network =
-        switch (engine) {
-          case DL4J -> bundle.newNetwork();
-          case DL4J_FLOAT64 -> bundle.newNetwork().inDouble();
-          case ONNX, ONNX_CUDA ->
-              OnnxNetwork.replica(
-                  OnnxNetwork.load(bundle.network(), engine == InferenceEngine.ONNX_CUDA, options));
-        };
+    ScoringNetwork network = Replicas.of(bundle, engine, options, 1).get(0);
     int labels = bundle.info().labels().size();
     return new Network() {
       @Override
