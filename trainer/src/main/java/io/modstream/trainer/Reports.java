@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.BundleInfo;
+import io.modstream.model.ModerationModel;
+import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.Evaluator;
 import io.modstream.model.evaluation.LabelMetrics;
 import java.util.Locale;
 
@@ -36,6 +39,14 @@ final class Reports {
         "thresholds: a score at or above a label's threshold flags it; F1, precision and recall are"
             + " at those thresholds\n");
     return sb.toString();
+  }
+
+  /** Scores a dataset with a model at the model's own thresholds. */
+  static EvaluationReport evaluate(ModerationModel model, LabelledDataset data)
+      throws InterruptedException {
+    double[] thresholds =
+        model.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
+    return Evaluator.evaluate(data.labels(), model.score(data.texts()), data.truth(), thresholds);
   }
 
   static ObjectNode json(BundleInfo model, String data, EvaluationReport report) {

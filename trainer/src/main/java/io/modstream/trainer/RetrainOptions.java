@@ -3,10 +3,12 @@ package io.modstream.trainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.Canaries;
+import io.modstream.trainer.retrain.FeedbackRows;
 import io.modstream.trainer.retrain.Gate;
 import io.modstream.trainer.retrain.Retrainer;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code retrain} and {@code serve}. */
@@ -20,8 +22,8 @@ final class RetrainOptions {
       required = true,
       paramLabel = "FILE",
       description =
-          "Base training CSV; its held-out split (same seed and fraction as the champion's"
-              + " training) is the golden base set.")
+          "Base training CSV (the champion's training data); its golden rows by id hash are the"
+              + " gate's base set.")
   Path baseData;
 
   @Option(
@@ -42,7 +44,7 @@ final class RetrainOptions {
   Retrainer.Mode mode = Retrainer.Mode.FINE_TUNE;
 
   @Option(names = "--epochs", description = "Most epochs of a run.")
-  int epochs = 3;
+  int epochs = 2;
 
   @Option(names = "--learning-rate", description = "Learning rate of a run.")
   double learningRate = 1e-3;
@@ -50,35 +52,48 @@ final class RetrainOptions {
   @Option(names = "--seed", description = "Seed of the base split and of training.")
   long seed = TrainingConfig.defaults().seed();
 
-  @Option(
-      names = "--golden-fraction",
-      description = "Held-out share of the base data (the champion's validation fraction).")
-  double goldenFraction = 0.2;
+  @Mixin PartitionOptions partition;
 
   @Option(
-      names = "--feedback-holdout-percent",
-      description = "Percent of feedback comment ids (by hash) held out for the golden set.")
-  int holdoutPercent = 20;
+      names = "--feedback-weight",
+      description = "How many base rows one moderator's verdict counts as in training.")
+  double feedbackWeight = FeedbackRows.Guard.defaults().feedbackWeight();
 
   @Option(
-      names = "--max-per-reviewer",
-      description = "Most feedback rows one reviewer contributes to a run.")
-  int maxPerReviewer = 200;
+      names = "--max-reviewer-share",
+      description =
+          "Largest share of a run's feedback training rows from one reviewer (applies when there"
+              + " are at least 1/share reviewers).")
+  double maxReviewerShare = FeedbackRows.Guard.defaults().maxReviewerShare();
 
   @Option(
       names = "--max-source-share",
-      description = "Largest share of a run's feedback rows from one source.")
-  double maxSourceShare = 0.8;
+      description = "Largest share of a run's feedback training rows from one source.")
+  double maxSourceShare = FeedbackRows.Guard.defaults().maxSourceShare();
+
+  @Option(
+      names = "--distrusted-weight",
+      description =
+          "Weight factor, 0-1, of a reviewer whose verdicts contradict the other reviewers'.")
+  double distrustedWeight = FeedbackRows.Guard.defaults().distrustedWeight();
 
   @Option(
       names = "--mean-margin",
-      description = "Largest allowed drop of the golden mean ROC-AUC against the champion.")
-  double meanMargin = 0.002;
+      description = "Largest allowed drop of the base golden mean ROC-AUC against the champion.")
+  double meanMargin = 0.003;
 
   @Option(
       names = "--label-margin",
-      description = "Largest allowed drop of any label's golden ROC-AUC.")
+      description =
+          "Largest allowed drop of one label's base golden ROC-AUC when its bootstrap interval is"
+              + " wholly below 0.")
   double labelMargin = 0.02;
+
+  @Option(names = "--gate-confidence", description = "Coverage of the gate's bootstrap intervals.")
+  double gateConfidence = 0.95;
+
+  @Option(names = "--gate-resamples", description = "Bootstrap resamples of the gate.")
+  int gateResamples = 1_000;
 
   @Option(
       names = "--canaries",
@@ -132,11 +147,16 @@ final class RetrainOptions {
         decisions != null ? decisions : store.resolve("decisions.jsonl"),
         mode,
         training,
-        goldenFraction,
-        holdoutPercent,
-        maxPerReviewer,
-        maxSourceShare,
-        new Gate(meanMargin, labelMargin),
+        partition.partition(),
+        new FeedbackRows.Guard(
+            feedbackWeight,
+            maxReviewerShare,
+            maxSourceShare,
+            distrustedWeight,
+            FeedbackRows.Guard.defaults().contradictionZ(),
+            FeedbackRows.Guard.defaults().contradictionGap(),
+            FeedbackRows.Guard.defaults().minVerdicts()),
+        new Gate(meanMargin, labelMargin, gateConfidence, gateResamples),
         Canaries.read(canaries),
         bundleTopic);
   }

@@ -1,8 +1,11 @@
 package io.modstream.trainer;
 
 import io.modstream.model.ModelRuntime;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.data.Partition;
+import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingResult;
@@ -30,9 +33,10 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Trains the BiLSTM and the TF-IDF linear model on a Jigsaw-format CSV (id,comment_text,",
-      "<label>...; plain or gzip), keeps the epoch with the best validation mean ROC-AUC, fits the",
-      "blend and per-label calibration and tunes thresholds on the validation split, and writes a",
-      "model bundle plus evaluation.txt and evaluation.json to --out."
+      "<label>...; plain or gzip), split by comment-id hash into training, calibration and golden",
+      "rows: keeps the epoch with the best calibration mean ROC-AUC, fits the blend, per-label",
+      "calibration and thresholds on the calibration rows, reports on the golden rows (never",
+      "fitted on), and writes a model bundle plus evaluation.txt and evaluation.json to --out."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -63,10 +67,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Model version (default: UTC time, yyyyMMdd-HHmmss).")
   String version;
 
-  @Option(
-      names = "--validation-fraction",
-      description = "Share of rows held out for validation (stratified).")
-  double validationFraction = 0.2;
+  @Mixin PartitionOptions partition;
 
   @Option(
       names = "--limit",
@@ -84,7 +85,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingConfig config = training.config();
-    long seed = config.seed();
     if (version == null) {
       version =
           ZonedDateTime.now(ZoneOffset.UTC)
@@ -101,37 +101,43 @@ final class TrainCommand implements Callable<Integer> {
     ModelRuntime.configureNativeThreads(nativeThreads);
     long started = System.nanoTime();
     LabelledDataset dataset = LabelledCsv.read(data).first(limit);
-    LabelledDataset.Split split = dataset.stratifiedSplit(validationFraction, seed);
+    Partition.Sets sets = partition.partition().split(dataset);
     var err = spec.commandLine().getErr();
     err.printf(
         Locale.ROOT,
-        "data: %s, %d rows, labels %s; split %d train / %d validation (seed %d)%n",
+        "data: %s, %d rows, labels %s; split by id hash %d train / %d calibration / %d golden%n",
         data,
         dataset.size(),
         dataset.labels(),
-        split.train().size(),
-        split.validation().size(),
-        seed);
+        sets.train().size(),
+        sets.calibration().size(),
+        sets.golden().size());
     TrainingResult result;
     try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
       result =
           new ModelTrainer(config, progress)
               .withLinear(training.linear())
-              .train(split, name, version);
+              .train(sets.forTraining(), name, version);
     }
     String digest = result.bundle().save(out);
+    EvaluationReport golden = Reports.evaluate(ModerationModel.of(result.bundle()), sets.golden());
     String report =
         Reports.text(
-            "validation report (held-out "
-                + Math.round(validationFraction * 100)
-                + "% stratified split)",
-            result.bundle().info(),
-            data.toString(),
-            result.validation());
+                "golden report (" + sets.golden().size() + " rows by id hash, never fitted on)",
+                result.bundle().info(),
+                data.toString(),
+                golden)
+            + "\n"
+            + Reports.text(
+                "calibration report (the rows the blend, calibration and thresholds were fitted"
+                    + " on: optimistic)",
+                result.bundle().info(),
+                data.toString(),
+                result.validation());
     Files.writeString(out.resolve("evaluation.txt"), report, StandardCharsets.UTF_8);
     Reports.JSON.writeValue(
         out.resolve("evaluation.json").toFile(),
-        Reports.json(result.bundle().info(), data.toString(), result.validation()));
+        Reports.json(result.bundle().info(), data.toString(), golden));
     double minutes = (System.nanoTime() - started) / 60e9;
     var stdout = spec.commandLine().getOut();
     stdout.print(report);

@@ -3,6 +3,7 @@ package io.modstream.model.evaluation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Ranking and threshold metrics for multilabel scores: ROC-AUC (Mann-Whitney, ties share their
@@ -24,6 +25,26 @@ public final class Evaluator {
    */
   public static EvaluationReport evaluate(
       List<String> labels, float[][] scores, boolean[][] truth, double[] thresholds) {
+    return evaluate(labels, scores, truth, null, thresholds);
+  }
+
+  /**
+   * Computes the report over judged values only: each label's figures come from the rows where that
+   * label was judged (partial verdicts), so a label nobody judged is never read as 0.
+   *
+   * @param labels label names
+   * @param scores {@code [rows][labels]} scores in [0, 1]
+   * @param truth {@code [rows][labels]} true flags
+   * @param judged {@code [rows][labels]} whether each value is known, or null when all are
+   * @param thresholds one decision threshold per label
+   * @return the report; {@link EvaluationReport#rows()} counts every row
+   */
+  public static EvaluationReport evaluate(
+      List<String> labels,
+      float[][] scores,
+      boolean[][] truth,
+      boolean[][] judged,
+      double[] thresholds) {
     checkShapes(labels, scores, truth);
     if (thresholds.length != labels.size()) {
       throw new IllegalArgumentException(
@@ -35,8 +56,9 @@ public final class Evaluator {
     int rocN = 0;
     int prN = 0;
     for (int j = 0; j < labels.size(); j++) {
-      double[] s = column(scores, j);
-      boolean[] t = column(truth, j);
+      int[] rows = judgedRows(judged, j, scores.length);
+      double[] s = column(scores, j, rows);
+      boolean[] t = column(truth, j, rows);
       double roc = rocAuc(s, t);
       double pr = averagePrecision(s, t);
       int tp = 0;
@@ -79,10 +101,23 @@ public final class Evaluator {
    * @return one threshold per label
    */
   public static double[] bestF1Thresholds(float[][] scores, boolean[][] truth) {
+    return bestF1Thresholds(scores, truth, null);
+  }
+
+  /**
+   * Picks, per label, the threshold with the best F1 on the rows where that label was judged.
+   *
+   * @param scores {@code [rows][labels]} scores
+   * @param truth {@code [rows][labels]} true flags
+   * @param judged {@code [rows][labels]} whether each value is known, or null when all are
+   * @return one threshold per label
+   */
+  public static double[] bestF1Thresholds(float[][] scores, boolean[][] truth, boolean[][] judged) {
     int nLabels = scores.length == 0 ? 0 : scores[0].length;
     double[] thresholds = new double[nLabels];
     for (int j = 0; j < nLabels; j++) {
-      thresholds[j] = bestF1Threshold(column(scores, j), column(truth, j));
+      int[] rows = judgedRows(judged, j, scores.length);
+      thresholds[j] = bestF1Threshold(column(scores, j, rows), column(truth, j, rows));
     }
     return thresholds;
   }
@@ -197,18 +232,31 @@ public final class Evaluator {
     }
   }
 
-  private static double[] column(float[][] m, int j) {
-    double[] c = new double[m.length];
-    for (int i = 0; i < m.length; i++) {
-      c[i] = m[i][j];
+  /** The rows where label {@code j} was judged; every row when {@code judged} is null. */
+  private static int[] judgedRows(boolean[][] judged, int j, int n) {
+    if (judged == null) {
+      int[] all = new int[n];
+      Arrays.setAll(all, i -> i);
+      return all;
+    }
+    if (judged.length != n) {
+      throw new IllegalArgumentException(judged.length + " judged rows for " + n + " score rows");
+    }
+    return IntStream.range(0, n).filter(i -> judged[i][j]).toArray();
+  }
+
+  private static double[] column(float[][] m, int j, int[] rows) {
+    double[] c = new double[rows.length];
+    for (int k = 0; k < rows.length; k++) {
+      c[k] = m[rows[k]][j];
     }
     return c;
   }
 
-  private static boolean[] column(boolean[][] m, int j) {
-    boolean[] c = new boolean[m.length];
-    for (int i = 0; i < m.length; i++) {
-      c[i] = m[i][j];
+  private static boolean[] column(boolean[][] m, int j, int[] rows) {
+    boolean[] c = new boolean[rows.length];
+    for (int k = 0; k < rows.length; k++) {
+      c[k] = m[rows[k]][j];
     }
     return c;
   }

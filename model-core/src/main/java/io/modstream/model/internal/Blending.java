@@ -10,6 +10,7 @@ import de.bwaldvogel.liblinear.SolverType;
 import io.modstream.model.ScoreCalibration;
 import io.modstream.model.evaluation.Evaluator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Fits a {@link ScoreCalibration} on validation outputs: the blend weight, then Platt scaling. */
@@ -36,6 +37,24 @@ public final class Blending {
    */
   public static ScoreCalibration fit(
       float[][] networkProbabilities, double[][] linearLogits, boolean[][] truth) {
+    return fit(networkProbabilities, linearLogits, truth, null);
+  }
+
+  /**
+   * As {@link #fit(float[][], double[][], boolean[][])}, each label fitted on the rows where it was
+   * judged.
+   *
+   * @param networkProbabilities {@code [rows][labels]} the LSTM's validation probabilities
+   * @param linearLogits {@code [rows][labels]} the linear model's validation log-odds
+   * @param truth {@code [rows][labels]}
+   * @param judged {@code [rows][labels]} whether each value is known, or null when all are
+   * @return the calibration
+   */
+  public static ScoreCalibration fit(
+      float[][] networkProbabilities,
+      double[][] linearLogits,
+      boolean[][] truth,
+      boolean[][] judged) {
     int labels = truth[0].length;
     double bestWeight = 0.5;
     double bestAuc = Double.NEGATIVE_INFINITY;
@@ -44,9 +63,11 @@ public final class Blending {
       double sum = 0;
       int counted = 0;
       for (int j = 0; j < labels; j++) {
-        boolean[] y = column(truth, j);
+        boolean[] y = column(truth, j, judged);
         if (hasBoth(y)) {
-          sum += Evaluator.rocAuc(blend(networkProbabilities, linearLogits, j, w), y);
+          sum +=
+              Evaluator.rocAuc(
+                  judgedOnly(blend(networkProbabilities, linearLogits, j, w), judged, j), y);
           counted++;
         }
       }
@@ -62,7 +83,9 @@ public final class Blending {
     List<Double> intercepts = new ArrayList<>();
     for (int j = 0; j < labels; j++) {
       double[] ab =
-          platt(blend(networkProbabilities, linearLogits, j, bestWeight), column(truth, j));
+          platt(
+              judgedOnly(blend(networkProbabilities, linearLogits, j, bestWeight), judged, j),
+              column(truth, j, judged));
       slopes.add(ab[0]);
       intercepts.add(ab[1]);
     }
@@ -112,12 +135,30 @@ public final class Blending {
     return z;
   }
 
-  private static boolean[] column(boolean[][] m, int j) {
+  /** Label {@code j}'s truth on the rows where it was judged (all rows when judged is null). */
+  private static boolean[] column(boolean[][] m, int j, boolean[][] judged) {
     boolean[] c = new boolean[m.length];
+    int k = 0;
     for (int i = 0; i < m.length; i++) {
-      c[i] = m[i][j];
+      if (judged == null || judged[i][j]) {
+        c[k++] = m[i][j];
+      }
     }
-    return c;
+    return Arrays.copyOf(c, k);
+  }
+
+  private static double[] judgedOnly(double[] z, boolean[][] judged, int j) {
+    if (judged == null) {
+      return z;
+    }
+    double[] c = new double[z.length];
+    int k = 0;
+    for (int i = 0; i < z.length; i++) {
+      if (judged[i][j]) {
+        c[k++] = z[i];
+      }
+    }
+    return Arrays.copyOf(c, k);
   }
 
   private static boolean hasBoth(boolean[] y) {

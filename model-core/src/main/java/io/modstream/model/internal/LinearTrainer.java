@@ -24,23 +24,54 @@ public final class LinearTrainer {
    * @return the model
    */
   public static LinearModel train(List<List<String>> docs, boolean[][] truth, LinearConfig config) {
+    return train(docs, truth, null, null, config);
+  }
+
+  /**
+   * Trains one logistic regression per label on the rows where that label was judged, each row
+   * entering its fits {@code copies[i]} times (a row weight: the L2-regularised loss sums over
+   * instances, so a copy counts exactly as a weight of one more). Feature selection and IDF count
+   * each document once.
+   *
+   * @param docs each training comment's tokens
+   * @param truth {@code [docs][labels]}
+   * @param judged {@code [docs][labels]} whether each value is known, or null when all are
+   * @param copies how many times each document enters the fits, or null for once each
+   * @param config hyper-parameters
+   * @return the model
+   */
+  public static LinearModel train(
+      List<List<String>> docs,
+      boolean[][] truth,
+      boolean[][] judged,
+      int[] copies,
+      LinearConfig config) {
     int n = docs.size();
     if (n == 0 || truth.length != n) {
       throw new IllegalArgumentException(
           "need one truth row per document and at least one document");
     }
+    if (judged != null && judged.length != n || copies != null && copies.length != n) {
+      throw new IllegalArgumentException("judged and copies need one row per document");
+    }
     int[] wordDf = new int[1 << LinearFeatures.HASH_BITS];
     int[] charDf = new int[1 << LinearFeatures.HASH_BITS];
-    for (List<String> doc : docs) {
+    int counted = 0;
+    for (int i = 0; i < n; i++) {
+      if (copiesOf(copies, i) == 0) {
+        continue; // a row with no weight shapes no feature either
+      }
+      List<String> doc = docs.get(i);
       LinearFeatures.countDistinct(LinearFeatures.buckets(doc, true, config.maxChars()), wordDf);
       LinearFeatures.countDistinct(LinearFeatures.buckets(doc, false, config.maxChars()), charDf);
+      counted++;
     }
     int[] wordBuckets =
         LinearFeatures.select(wordDf, config.wordFeatures(), config.minDocumentFrequency());
     int[] charBuckets =
         LinearFeatures.select(charDf, config.charFeatures(), config.minDocumentFrequency());
-    float[] wordIdf = LinearFeatures.idf(wordBuckets, wordDf, n);
-    float[] charIdf = LinearFeatures.idf(charBuckets, charDf, n);
+    float[] wordIdf = LinearFeatures.idf(wordBuckets, wordDf, Math.max(1, counted));
+    float[] charIdf = LinearFeatures.idf(charBuckets, charDf, Math.max(1, counted));
     LinearFeatures.BucketIndex wordIndex = new LinearFeatures.BucketIndex(wordBuckets, 0);
     LinearFeatures.BucketIndex charIndex =
         new LinearFeatures.BucketIndex(charBuckets, wordBuckets.length);
@@ -67,18 +98,29 @@ public final class LinearTrainer {
     float[] bias = new float[labels];
     Linear.disableDebugOutput();
     for (int j = 0; j < labels; j++) {
+      int rows = 0;
+      for (int i = 0; i < n; i++) {
+        rows += isJudged(judged, i, j) ? copiesOf(copies, i) : 0;
+      }
       Problem problem = new Problem();
-      problem.l = n;
+      problem.l = rows;
       problem.n = features + 1;
-      problem.x = x;
+      problem.x = new Feature[rows][];
       problem.bias = 1.0;
-      problem.y = new double[n];
+      problem.y = new double[rows];
       boolean any = false;
       boolean all = true;
+      int r = 0;
       for (int i = 0; i < n; i++) {
-        problem.y[i] = truth[i][j] ? 1 : 0;
-        any |= truth[i][j];
-        all &= truth[i][j];
+        if (!isJudged(judged, i, j)) {
+          continue;
+        }
+        for (int c = copiesOf(copies, i); c > 0; c--, r++) {
+          problem.x[r] = x[i];
+          problem.y[r] = truth[i][j] ? 1 : 0;
+          any |= truth[i][j];
+          all &= truth[i][j];
+        }
       }
       weights[j] = new float[features];
       if (!any || all) {
@@ -97,5 +139,13 @@ public final class LinearTrainer {
     }
     return new LinearModel(
         wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, config.maxChars());
+  }
+
+  private static boolean isJudged(boolean[][] judged, int i, int j) {
+    return judged == null || judged[i][j];
+  }
+
+  private static int copiesOf(int[] copies, int i) {
+    return copies == null ? 1 : copies[i];
   }
 }

@@ -190,12 +190,26 @@ public final class LstmNetwork implements ScoringNetwork {
    * @return the batch's loss
    */
   public double fit(EncodedBatch batch, float[][] labels) {
+    return fit(batch, labels, null);
+  }
+
+  /**
+   * Takes one gradient step with a per-label mask: a 0 leaves that label of that row out of the
+   * loss (a label nobody judged).
+   *
+   * @param batch encoded texts
+   * @param labels {@code [batch.size()][labels]} targets (0 or 1)
+   * @param labelMask {@code [batch.size()][labels]} 1 for a judged value, 0 for an unknown one; or
+   *     null when every value is judged
+   * @return the batch's loss
+   */
+  public double fit(EncodedBatch batch, float[][] labels, float[][] labelMask) {
     graph.fit(
         new MultiDataSet(
             new INDArray[] {ids(batch)},
             new INDArray[] {Nd4j.createFromArray(labels)},
             new INDArray[] {mask(batch)},
-            null));
+            labelMask == null ? null : new INDArray[] {Nd4j.createFromArray(labelMask)}));
     return graph.score();
   }
 

@@ -5,7 +5,6 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.Provenance;
 import io.modstream.model.ScoreCalibration;
-import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
@@ -30,16 +29,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the BiLSTM on a training split and keeps the epoch with the best validation mean ROC-AUC;
- * trains the linear model (TF-IDF word and character n-grams, logistic regression) on the same
- * split; fits the blend weight and per-label Platt scaling on the validation split ({@link
- * ScoreCalibration}); tunes per-label thresholds for best F1 on the calibrated validation scores
- * and returns a {@link ModelBundle}. The vocabulary comes from the training split only.
+ * Trains the BiLSTM on training rows and keeps the epoch with the best calibration mean ROC-AUC;
+ * trains the linear model (TF-IDF word and character n-grams, logistic regression) on the training
+ * rows; fits the blend weight and per-label Platt scaling on the calibration rows ({@link
+ * ScoreCalibration}); refits the linear model on training plus calibration rows; tunes per-label
+ * thresholds for best F1 on the calibrated calibration scores and returns a {@link ModelBundle}.
+ * Rows carry weights and may judge only some labels ({@link Example}). The vocabulary comes from
+ * the training rows only. Golden rows never reach this class.
  */
 public final class ModelTrainer {
 
@@ -103,37 +103,62 @@ public final class ModelTrainer {
    */
   public TrainingResult train(LabelledDataset.Split split, String name, String version) {
     checkSplit(split);
-    Tokenizer tokenizer = Tokenizer.standard();
-    VocabularyBuilder vocabBuilder =
-        new VocabularyBuilder(config.vocabMinFrequency(), config.vocabMaxSize());
-    for (LabelledComment row : split.train().rows()) {
-      vocabBuilder.add(tokenizer.tokenize(row.text(), config.maxLength()));
-    }
-    Vocabulary vocabulary = vocabBuilder.build();
-    LstmNetwork network =
-        LstmNetwork.create(config, vocabulary.size(), split.train().labels().size());
-    return run(split, tokenizer, vocabulary, network, config.maxLength(), name, version, null);
+    return train(TrainingSet.of(split), name, version);
   }
 
   /**
-   * Fine-tunes a released model: same vocabulary, tokenizer and maximum length, starting from its
-   * weights, with this trainer's epochs, patience, batch size and learning rate. The fast path for
-   * feedback: minutes instead of a full training run. The champion's linear model and calibration
-   * are kept as they are (feedback sets are too small to refit them; a full retrain does).
+   * Trains a model from scratch (new vocabulary, network and linear model) on weighted, possibly
+   * partial rows; the network fits on every training row ({@link TrainingSet#networkTrain()} is for
+   * fine-tuning).
+   *
+   * @param set training and calibration rows
+   * @param name the model name to record
+   * @param version the model version to record
+   * @return the bundle and its figures
+   */
+  public TrainingResult train(TrainingSet set, String name, String version) {
+    Tokenizer tokenizer = Tokenizer.standard();
+    VocabularyBuilder vocabBuilder =
+        new VocabularyBuilder(config.vocabMinFrequency(), config.vocabMaxSize());
+    for (Example row : set.train()) {
+      if (row.copies() > 0) {
+        vocabBuilder.add(tokenizer.tokenize(row.comment().text(), config.maxLength()));
+      }
+    }
+    Vocabulary vocabulary = vocabBuilder.build();
+    LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), set.labels().size());
+    TrainingSet fromScratch =
+        new TrainingSet(set.labels(), set.train(), set.calibration(), set.source(), set.sha256());
+    return run(
+        fromScratch,
+        tokenizer,
+        vocabulary,
+        network,
+        config.maxLength(),
+        linearConfig,
+        name,
+        version);
+  }
+
+  /**
+   * Retrains a released model on new rows: the network starts from the champion's weights (same
+   * vocabulary, tokenizer and maximum length; this trainer's epochs, patience, batch size and
+   * learning rate), the linear model is refitted from scratch with the champion's settings, and the
+   * blend, calibration and thresholds are refitted on the calibration rows. Every part of the
+   * decision that rows can inform changes.
    *
    * @param champion the model to start from
-   * @param split training and validation data with the champion's labels
+   * @param set training and calibration rows with the champion's labels
    * @param name the model name to record
    * @param version the model version to record
    * @return the fine-tuned bundle and its figures
    */
   public TrainingResult fineTune(
-      ModelBundle champion, LabelledDataset.Split split, String name, String version) {
-    checkSplit(split);
-    if (!champion.info().labels().equals(split.train().labels())) {
+      ModelBundle champion, TrainingSet set, String name, String version) {
+    if (!champion.info().labels().equals(set.labels())) {
       throw new IllegalArgumentException(
           "the data's labels "
-              + split.train().labels()
+              + set.labels()
               + " differ from the champion's "
               + champion.info().labels()
               + "; fine-tuning keeps the label set");
@@ -141,14 +166,14 @@ public final class ModelTrainer {
     LstmNetwork network = champion.newNetwork();
     network.setLearningRate(config.learningRate());
     return run(
-        split,
+        set,
         Tokenizer.forScheme(champion.info().tokenizerScheme()),
         champion.vocabulary(),
         network,
         champion.info().maxLength(),
+        champion.linear() == null ? null : champion.info().provenance().linear(),
         name,
-        version,
-        champion);
+        version);
   }
 
   private static void checkSplit(LabelledDataset.Split split) {
@@ -165,32 +190,60 @@ public final class ModelTrainer {
   }
 
   private TrainingResult run(
-      LabelledDataset.Split split,
+      TrainingSet set,
       Tokenizer tokenizer,
       Vocabulary vocabulary,
       LstmNetwork network,
       int maxLength,
+      LinearConfig linearSettings,
       String name,
-      String version,
-      ModelBundle champion) {
-    LabelledDataset train = split.train();
-    LabelledDataset validation = split.validation();
-    List<String> labels = train.labels();
+      String version) {
+    List<String> labels = set.labels();
+    List<Example> train = set.train();
+    List<Example> calibration = set.calibration();
     TextEncoder encoder = new TextEncoder(tokenizer, vocabulary, maxLength);
-    int[][] trainRows = encodeAll(encoder, train);
-    int[][] validationRows = encodeAll(encoder, validation);
-    float[][] targets = targets(train);
-    boolean[][] validationTruth = validation.truth();
+    // A row of weight w enters each epoch w times (see Example.copies).
+    List<Example> epochRows = new ArrayList<>();
+    for (Example row : set.networkTrain()) {
+      for (int c = row.copies(); c > 0; c--) {
+        epochRows.add(row);
+      }
+    }
+    if (epochRows.isEmpty()) {
+      throw new IllegalArgumentException("every training row has weight 0");
+    }
+    int[][] trainRows = new int[epochRows.size()][];
+    float[][] targets = new float[epochRows.size()][];
+    float[][] targetMask = new float[epochRows.size()][];
+    boolean anyPartial = false;
+    for (int i = 0; i < trainRows.length; i++) {
+      Example row = epochRows.get(i);
+      trainRows[i] = encoder.encode(row.comment().text());
+      targets[i] = new float[labels.size()];
+      targetMask[i] = new float[labels.size()];
+      for (int j = 0; j < labels.size(); j++) {
+        targets[i][j] = row.comment().label(j) ? 1f : 0f;
+        targetMask[i][j] = row.isJudged(j) ? 1f : 0f;
+      }
+      anyPartial |= !row.complete();
+    }
+    int[][] validationRows = new int[calibration.size()][];
+    for (int i = 0; i < validationRows.length; i++) {
+      validationRows[i] = encoder.encode(calibration.get(i).comment().text());
+    }
+    boolean[][] validationTruth = truth(calibration);
+    boolean[][] validationJudged = judged(calibration);
     LOG.info(
-        "training on {} rows, validating on {}, vocabulary {} tokens, labels {}",
+        "training on {} rows ({} with weights), calibrating on {}, vocabulary {} tokens, labels {}",
         train.size(),
-        validation.size(),
+        epochRows.size(),
+        calibration.size(),
         vocabulary.size(),
         labels);
 
     Random random = new Random(config.seed());
-    int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
-    listener.onStart(config.epochs(), stepsPerEpoch, train.size(), network.parameterCount());
+    int stepsPerEpoch = (trainRows.length + config.batchSize() - 1) / config.batchSize();
+    listener.onStart(config.epochs(), stepsPerEpoch, trainRows.length, network.parameterCount());
 
     double[] half = new double[labels.size()];
     Arrays.fill(half, 0.5);
@@ -205,17 +258,22 @@ public final class ModelTrainer {
       for (int[] batch : LengthBatches.forTraining(trainRows, config.batchSize(), random)) {
         int[][] members = new int[batch.length][];
         float[][] y = new float[batch.length][];
+        float[][] mask = anyPartial ? new float[batch.length][] : null;
         for (int k = 0; k < batch.length; k++) {
           members[k] = trainRows[batch[k]];
           y[k] = targets[batch[k]];
+          if (mask != null) {
+            mask[k] = targetMask[batch[k]];
+          }
         }
-        double loss = network.fit(TextEncoder.pad(members), y);
+        double loss = network.fit(TextEncoder.pad(members), y, mask);
         lossSum += loss;
         listener.onStep(epoch, ++step, batch.length, loss);
       }
       float[][] scores = Scoring.score(network, validationRows, VALIDATION_BATCH, labels.size());
-      EvaluationReport report = Evaluator.evaluate(labels, scores, validationTruth, half);
-      boolean best = report.meanRocAuc() > bestAuc;
+      EvaluationReport report =
+          Evaluator.evaluate(labels, scores, validationTruth, validationJudged, half);
+      boolean best = report.meanRocAuc() > bestAuc || bestWeights == null;
       if (best) {
         bestAuc = report.meanRocAuc();
         bestEpoch = epoch;
@@ -241,71 +299,65 @@ public final class ModelTrainer {
     network.restore(bestWeights);
 
     float[][] scores = Scoring.score(network, validationRows, VALIDATION_BATCH, labels.size());
-    // Fine-tuning keeps the champion's linear model and calibration; training fits new ones.
-    LinearModel linear = champion == null ? null : champion.linear();
-    ScoreCalibration calibration = champion == null ? null : champion.info().calibration();
-    LinearConfig linearSettings =
-        champion == null ? linearConfig : champion.info().provenance().linear();
-    List<List<String>> trainTokens = null;
-    if (champion == null && linearConfig != null) {
+    LinearModel linear = null;
+    ScoreCalibration calibrationFit = null;
+    if (linearSettings != null) {
       long started = System.nanoTime();
       LOG.info(
           "training the linear model (TF-IDF word 1-2-grams and char 2-5-grams, {} labels)",
           labels.size());
-      trainTokens = linearTokens(tokenizer, vocabulary, train);
-      linear = LinearTrainer.train(trainTokens, train.truth(), linearConfig);
+      List<List<String>> trainTokens = linearTokens(tokenizer, vocabulary, train);
+      linear =
+          LinearTrainer.train(
+              trainTokens, truth(train), judged(train), copies(train), linearSettings);
       LOG.info(
           "linear model: {} features, trained in {} s",
           linear.features(),
           Math.round((System.nanoTime() - started) / 1e9));
-    }
-    if (linear != null) {
-      List<List<String>> validationTokens = linearTokens(tokenizer, vocabulary, validation);
-      double[][] linearLogits = new double[validation.size()][];
+      List<List<String>> validationTokens = linearTokens(tokenizer, vocabulary, calibration);
+      double[][] linearLogits = new double[calibration.size()][];
       for (int i = 0; i < linearLogits.length; i++) {
         linearLogits[i] = linear.logits(validationTokens.get(i));
       }
-      if (calibration == null) {
-        calibration = Blending.fit(scores, linearLogits, validationTruth);
-        LOG.info(
-            "blend: LSTM weight {}, linear weight {}; Platt slopes {} intercepts {}",
-            calibration.networkWeight(),
-            1 - calibration.networkWeight(),
-            calibration.slopes(),
-            calibration.intercepts());
-        // The linear model needs no early stopping: refit it on every row, as the baseline it
-        // competes with is; the blend and calibration stay those fitted on held-out outputs.
-        long started = System.nanoTime();
-        List<List<String>> all = new ArrayList<>(trainTokens);
-        all.addAll(validationTokens);
-        boolean[][] allTruth =
-            Stream.of(train.truth(), validationTruth)
-                .flatMap(Arrays::stream)
-                .toArray(boolean[][]::new);
-        linear = LinearTrainer.train(all, allTruth, linearConfig);
-        LOG.info(
-            "linear model refitted on all {} rows in {} s",
-            all.size(),
-            Math.round((System.nanoTime() - started) / 1e9));
-      }
+      calibrationFit = Blending.fit(scores, linearLogits, validationTruth, validationJudged);
+      LOG.info(
+          "blend: LSTM weight {}, linear weight {}; Platt slopes {} intercepts {}",
+          calibrationFit.networkWeight(),
+          1 - calibrationFit.networkWeight(),
+          calibrationFit.slopes(),
+          calibrationFit.intercepts());
+      // The linear model needs no early stopping: refit it on the training and calibration rows,
+      // as the baseline it competes with is; the blend and calibration stay those fitted on
+      // held-out outputs. Golden rows are never among them.
+      started = System.nanoTime();
+      List<Example> fitRows = new ArrayList<>(train);
+      fitRows.addAll(calibration);
+      List<List<String>> all = new ArrayList<>(trainTokens);
+      all.addAll(validationTokens);
+      linear =
+          LinearTrainer.train(
+              all, truth(fitRows), judged(fitRows), copies(fitRows), linearSettings);
+      LOG.info(
+          "linear model refitted on {} training and calibration rows in {} s",
+          all.size(),
+          Math.round((System.nanoTime() - started) / 1e9));
       for (int i = 0; i < scores.length; i++) {
         for (int j = 0; j < labels.size(); j++) {
-          scores[i][j] = calibration.apply(j, scores[i][j], linearLogits[i][j]);
+          scores[i][j] = calibrationFit.apply(j, scores[i][j], linearLogits[i][j]);
         }
       }
     }
     // Thresholds and the reported validation figures come from held-out outputs.
-    double[] thresholds = Evaluator.bestF1Thresholds(scores, validationTruth);
-    EvaluationReport finalReport = Evaluator.evaluate(labels, scores, validationTruth, thresholds);
+    double[] thresholds = Evaluator.bestF1Thresholds(scores, validationTruth, validationJudged);
+    EvaluationReport finalReport =
+        Evaluator.evaluate(labels, scores, validationTruth, validationJudged, thresholds);
 
     Map<String, Integer> rowCounts = new LinkedHashMap<>();
-    rowCounts.put("total", train.size() + validation.size());
+    rowCounts.put("total", train.size() + calibration.size());
     rowCounts.put("train", train.size());
-    rowCounts.put("validation", validation.size());
-    int[] trainPositives = train.positives();
-    int[] validationPositives = validation.positives();
+    rowCounts.put("validation", calibration.size());
     for (int j = 0; j < labels.size(); j++) {
-      rowCounts.put("positives." + labels.get(j), trainPositives[j] + validationPositives[j]);
+      rowCounts.put("positives." + labels.get(j), positives(train, j) + positives(calibration, j));
     }
     Map<String, Integer> epochs = new LinkedHashMap<>();
     epochs.put("kept", bestEpoch);
@@ -314,8 +366,8 @@ public final class ModelTrainer {
         new Provenance(
             Instant.now().toString(),
             config,
-            train.source().replace(" (train split)", ""),
-            train.sha256(),
+            set.source(),
+            set.sha256(),
             rowCounts,
             finalReport,
             epochs,
@@ -336,41 +388,42 @@ public final class ModelTrainer {
             tokenizer.scheme(),
             maxLength,
             provenance,
-            linear == null ? null : calibration);
+            linear == null ? null : calibrationFit);
     return new TrainingResult(
         new ModelBundle(info, vocabulary, network, linear), finalReport, history);
   }
 
+  private static boolean[][] truth(List<Example> rows) {
+    return rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new);
+  }
+
+  private static boolean[][] judged(List<Example> rows) {
+    return rows.stream().map(Example::judged).toArray(boolean[][]::new);
+  }
+
+  private static int[] copies(List<Example> rows) {
+    return rows.stream().mapToInt(Example::copies).toArray();
+  }
+
+  private static int positives(List<Example> rows, int label) {
+    int n = 0;
+    for (Example e : rows) {
+      n += e.isJudged(label) && e.comment().label(label) ? 1 : 0;
+    }
+    return n;
+  }
+
   /** The tokens the linear model reads, as {@link ModerationModel} produces them when serving. */
   private static List<List<String>> linearTokens(
-      Tokenizer tokenizer, Vocabulary vocabulary, LabelledDataset data) {
-    List<List<String>> docs = new ArrayList<>(data.size());
-    for (LabelledComment row : data.rows()) {
+      Tokenizer tokenizer, Vocabulary vocabulary, List<Example> rows) {
+    List<List<String>> docs = new ArrayList<>(rows.size());
+    for (Example row : rows) {
       docs.add(
-          tokenizer.tokenize(row.text(), ModerationModel.LINEAR_MAX_TOKENS).stream()
+          tokenizer.tokenize(row.comment().text(), ModerationModel.LINEAR_MAX_TOKENS).stream()
               .map(vocabulary::resolve)
               .toList());
     }
     return docs;
-  }
-
-  private static int[][] encodeAll(TextEncoder encoder, LabelledDataset data) {
-    int[][] rows = new int[data.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = encoder.encode(data.rows().get(i).text());
-    }
-    return rows;
-  }
-
-  private static float[][] targets(LabelledDataset data) {
-    float[][] y = new float[data.size()][data.labels().size()];
-    for (int i = 0; i < y.length; i++) {
-      LabelledComment row = data.rows().get(i);
-      for (int j = 0; j < y[i].length; j++) {
-        y[i][j] = row.label(j) ? 1f : 0f;
-      }
-    }
-    return y;
   }
 
   /**

@@ -14,7 +14,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Reads the compacted feedback topic from its start to its current end with a plain consumer (no
  * group: the topic itself is the durable record, so the trainer rebuilds its training set from it
- * after any restart). The latest verdict per comment id wins; a tombstone withdraws a verdict.
+ * after any restart). Verdicts on the same comment merge label by label, a newer verdict overriding
+ * an older one's value of the same label (a moderator who judged only "insult" leaves an earlier
+ * "toxic" standing); the merged verdict carries the newest one's reviewer, source and time. A
+ * tombstone withdraws every verdict on the comment.
  */
 public final class FeedbackLog {
 
@@ -25,7 +28,7 @@ public final class FeedbackLog {
    *
    * @param bootstrapServers the cluster
    * @param topic the feedback topic
-   * @return comment id to its latest feedback, in first-seen order
+   * @return comment id to its merged verdict, in first-seen order
    */
   public static Map<String, Feedback> readAll(String bootstrapServers, String topic) {
     Map<String, Feedback> latest = new LinkedHashMap<>();
@@ -48,12 +51,28 @@ public final class FeedbackLog {
           if (r.value() == null) {
             latest.remove(id);
           } else {
-            latest.put(id, r.value());
+            latest.put(id, merge(latest.get(id), r.value()));
           }
         }
       }
     }
     return latest;
+  }
+
+  /**
+   * Merges a newer verdict into an older one on the same comment.
+   *
+   * @param older the merged verdicts so far, or null
+   * @param newer the newer verdict
+   * @return the newer verdict with the older one's labels that it does not judge
+   */
+  static Feedback merge(Feedback older, Feedback newer) {
+    if (older == null) {
+      return newer;
+    }
+    Map<String, Boolean> labels = new LinkedHashMap<>(older.getLabels());
+    labels.putAll(newer.getLabels());
+    return Feedback.newBuilder(newer).setLabels(labels).build();
   }
 
   /**

@@ -7,13 +7,13 @@ import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
-import io.modstream.model.evaluation.EvaluationReport;
-import io.modstream.model.evaluation.Evaluator;
-import io.modstream.model.evaluation.LabelMetrics;
+import io.modstream.model.data.Partition;
+import io.modstream.model.training.Example;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
 import io.modstream.model.training.TrainingResult;
+import io.modstream.model.training.TrainingSet;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
@@ -26,21 +26,28 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One retraining run: reads all feedback, trains a candidate (fine-tuning the serving champion, or
- * a full retrain on base data plus feedback), evaluates both on the golden set (the base data's
- * held-out split plus a held-out slice of feedback, neither ever trained on), applies the {@link
- * Gate}, records the decision with both models' figures, and releases the candidate only if it
- * passes.
+ * One retraining run: reads all feedback, splits base data and feedback alike into training,
+ * calibration and golden rows by comment-id hash ({@link Partition}), guards and weighs the
+ * verdicts ({@link FeedbackRows}), trains a candidate (the network fine-tuned from the serving
+ * champion or trained in full; the linear model refitted on base plus feedback; blend, calibration
+ * and thresholds refitted on the calibration rows), compares both models on the golden rows with
+ * bootstrap intervals ({@link Comparison}), applies the {@link Gate}, records the decision and
+ * releases the candidate only if it passes.
  */
 public final class Retrainer {
 
@@ -67,15 +74,13 @@ public final class Retrainer {
    * @param feedbackTopic the feedback topic
    * @param releasesTopic the releases topic
    * @param modelName the model to retrain
-   * @param baseData the base training CSV (its held-out split is the golden base set)
+   * @param baseData the base training CSV (the champion's training data)
    * @param store the release store
    * @param decisions the JSON-lines file every decision is appended to
    * @param mode fine-tune or full
    * @param training epochs, learning rate and other trainer settings for the candidate
-   * @param goldenFraction the base data's held-out share (use the champion's validation fraction)
-   * @param holdoutPercent percent of feedback comment ids held out for the golden set
-   * @param maxPerReviewer most training rows from one reviewer
-   * @param maxSourceShare largest share of feedback training rows from one source
+   * @param partition the training/calibration/golden split by comment id (the champion's)
+   * @param guard feedback weight and the poisoning guard
    * @param gate the release gate
    * @param canaries canary comments the candidate must score as expected
    * @param bundleTopic topic to carry released bundles through (kafka: URIs), or null for file:
@@ -91,10 +96,8 @@ public final class Retrainer {
       Path decisions,
       Mode mode,
       TrainingConfig training,
-      double goldenFraction,
-      int holdoutPercent,
-      int maxPerReviewer,
-      double maxSourceShare,
+      Partition partition,
+      FeedbackRows.Guard guard,
       Gate gate,
       Canaries canaries,
       String bundleTopic) {}
@@ -107,13 +110,21 @@ public final class Retrainer {
    * @param championVersion the serving version it was compared with
    * @param reasons why it was rejected (empty when released)
    * @param record the full decision record as written to the decisions file
+   * @param candidate the candidate bundle, released or not
    */
   public record Decision(
       boolean released,
       String candidateVersion,
       String championVersion,
       List<String> reasons,
-      String record) {}
+      String record,
+      ModelBundle candidate) {
+
+    /** Copies. */
+    public Decision {
+      reasons = List.copyOf(reasons);
+    }
+  }
 
   private final Settings settings;
 
@@ -135,6 +146,7 @@ public final class Retrainer {
    */
   public Decision runOnce(TrainingListener listener) throws Exception {
     Settings s = settings;
+    long started = System.nanoTime();
     ModelRelease championRelease =
         ModelReleases.latest(s.bootstrapServers(), s.releasesTopic(), s.modelName());
     if (championRelease == null) {
@@ -146,61 +158,110 @@ public final class Retrainer {
               + "; release a first model with 'trainer release'");
     }
     ModelBundle champion = store().load(championRelease);
+    ModerationModel championModel = ModerationModel.of(champion);
     List<String> labels = champion.info().labels();
     LabelledDataset base = LabelledCsv.read(s.baseData());
     if (!base.labels().equals(labels)) {
       throw new IllegalStateException(
           s.baseData() + " has labels " + base.labels() + ", the champion " + labels);
     }
-    LabelledDataset.Split baseSplit = base.stratifiedSplit(s.goldenFraction(), s.training().seed());
+    Partition.Sets baseSets = s.partition().split(base);
     Map<String, Feedback> feedback = FeedbackLog.readAll(s.bootstrapServers(), s.feedbackTopic());
-    FeedbackRows rows =
-        FeedbackRows.of(
-            feedback, labels, s.holdoutPercent(), s.maxPerReviewer(), s.maxSourceShare());
+    Map<String, float[]> servingScores = scoresById(championModel, feedback.values());
+    FeedbackRows rows = FeedbackRows.of(feedback, labels, s.partition(), s.guard(), servingScores);
+    for (FeedbackRows.Distrust d : rows.distrusted()) {
+      LOG.warn(
+          "distrusting reviewer {}: the serving model agrees with {} verdicts at {} on average,"
+              + " with the other reviewers' at {} (z = {}); weight x{}",
+          d.reviewer(),
+          d.verdicts(),
+          fmt(d.agreement()),
+          fmt(d.othersAgreement()),
+          String.format(Locale.ROOT, "%.1f", d.z()),
+          s.guard().distrustedWeight());
+    }
 
-    List<LabelledComment> trainRows = new ArrayList<>(rows.train());
-    List<LabelledComment> baseTrain = baseSplit.train().rows();
-    if (s.mode() == Mode.FULL) {
-      trainRows.addAll(baseTrain);
-    } else {
-      // Replay base rows alongside the feedback so fine-tuning does not forget the base data.
-      List<LabelledComment> replay = new ArrayList<>(baseTrain);
+    // A verdict on a base comment overrides that row's judged labels.
+    Map<String, Example> trainVerdicts = byId(rows.train());
+    Map<String, Example> calibrationVerdicts = byId(rows.calibration());
+    List<Example> train = new ArrayList<>();
+    List<Example> verdictRows = new ArrayList<>();
+    List<Example> replayPool = new ArrayList<>();
+    for (LabelledComment row : baseSets.train().rows()) {
+      Example verdict = trainVerdicts.remove(row.id());
+      if (verdict == null) {
+        Example plain = Example.complete(row);
+        train.add(plain);
+        replayPool.add(plain);
+      } else {
+        Example merged = override(row, verdict);
+        train.add(merged);
+        verdictRows.add(merged);
+      }
+    }
+    train.addAll(trainVerdicts.values());
+    verdictRows.addAll(trainVerdicts.values());
+    List<Example> calibration = new ArrayList<>();
+    for (LabelledComment row : baseSets.calibration().rows()) {
+      Example verdict = calibrationVerdicts.remove(row.id());
+      calibration.add(verdict == null ? Example.complete(row) : override(row, verdict));
+    }
+    calibration.addAll(calibrationVerdicts.values());
+
+    List<Example> networkTrain = train;
+    if (s.mode() == Mode.FINE_TUNE) {
+      // The network sees each verdict once against a replay sample of base rows twice as large:
+      // the same balance the weights give the linear model, at a fraction of the epoch time.
+      networkTrain = new ArrayList<>();
+      for (Example v : verdictRows) {
+        networkTrain.add(
+            new Example(v.comment(), v.judged(), v.weight() / s.guard().feedbackWeight()));
+      }
+      List<Example> replay = new ArrayList<>(replayPool);
       Collections.shuffle(replay, new Random(s.training().seed()));
-      trainRows.addAll(
-          replay.subList(0, Math.min(replay.size(), Math.max(500, 3 * rows.train().size()))));
+      networkTrain.addAll(
+          replay.subList(0, Math.min(replay.size(), Math.max(500, 2 * verdictRows.size()))));
     }
     Map<String, Integer> sources = new LinkedHashMap<>(rows.counts());
     sources.put(FEEDBACK_TOTAL, feedback.size());
-    sources.put("base", trainRows.size() - rows.train().size());
-    LabelledDataset.Split split =
-        new LabelledDataset(labels, trainRows, "base + feedback", base.sha256())
-            .stratifiedSplit(0.1, s.training().seed());
+    sources.put("base", baseSets.train().size() + baseSets.calibration().size());
+    sources.put("base.golden", baseSets.golden().size());
     String version =
         ZonedDateTime.now(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
             + (s.mode() == Mode.FULL ? "-full" : "-ft");
     ModelTrainer trainer = new ModelTrainer(s.training(), listener).withSources(sources);
     LOG.info(
-        "retraining {} ({}): {} feedback rows for training, {} held out, {} base rows; champion {}",
+        "retraining {} ({}): verdicts {} training, {} calibration, {} golden; base {} training, {}"
+            + " calibration, {} golden; champion {}",
         s.modelName(),
         s.mode(),
         rows.train().size(),
+        rows.calibration().size(),
         rows.golden().size(),
-        sources.get("base"),
+        baseSets.train().size(),
+        baseSets.calibration().size(),
+        baseSets.golden().size(),
         championRelease.getVersion());
+    TrainingSet set =
+        new TrainingSet(
+            labels, train, networkTrain, calibration, base.source() + " + feedback", base.sha256());
     TrainingResult result =
         s.mode() == Mode.FULL
-            ? trainer.train(split, s.modelName(), version)
-            : trainer.fineTune(champion, split, s.modelName(), version);
-
-    List<LabelledComment> goldenRows = new ArrayList<>(baseSplit.validation().rows());
-    goldenRows.addAll(rows.golden());
-    LabelledDataset golden = new LabelledDataset(labels, goldenRows, "golden", "");
-    EvaluationReport championReport = evaluate(ModerationModel.of(champion), golden);
+            ? trainer.train(set, s.modelName(), version)
+            : trainer.fineTune(champion, set, s.modelName(), version);
     ModerationModel candidateModel = ModerationModel.of(result.bundle());
-    EvaluationReport candidateReport = evaluate(candidateModel, golden);
+
+    Comparison baseComparison =
+        compare("base golden", championModel, candidateModel, complete(baseSets.golden()));
+    Comparison feedbackComparison =
+        rows.golden().isEmpty()
+            ? null
+            : compare("feedback golden", championModel, candidateModel, rows.golden());
     List<String> reasons =
-        s.gate().reasons(championReport, candidateReport, s.canaries().failures(candidateModel));
+        s.gate().reasons(baseComparison, feedbackComparison, s.canaries().failures(candidateModel));
+    List<Correction> corrections =
+        corrections(rows, labels, championModel, candidateModel, servingScores);
 
     boolean release = reasons.isEmpty();
     ObjectNode record = JSON.createObjectNode();
@@ -209,17 +270,28 @@ public final class Retrainer {
     record.put("mode", s.mode().name());
     record.put("released", release);
     record.putPOJO("reasons", reasons);
-    record.set("champion", figures(championRelease.getVersion(), championReport));
-    record.set("candidate", figures(version, candidateReport));
-    record.put("golden_rows", golden.size());
+    record.set("champion", figures(championRelease.getVersion(), baseComparison, true));
+    record.set("candidate", figures(version, baseComparison, false));
+    ObjectNode golden = record.putObject("golden");
+    golden.set("base", baseComparison.toJson());
+    if (feedbackComparison != null) {
+      golden.set("feedback", feedbackComparison.toJson());
+    }
     record.putPOJO("rows", sources);
+    record.putPOJO("distrusted_reviewers", rows.distrusted());
+    record.putPOJO("corrections", corrections);
     record.putPOJO(
         "gate",
-        Map.of("mean_margin", s.gate().meanMargin(), "label_margin", s.gate().labelMargin()));
+        Map.of(
+            "mean_margin", s.gate().meanMargin(),
+            "label_margin", s.gate().labelMargin(),
+            "confidence", s.gate().confidence(),
+            "resamples", s.gate().resamples()));
     if (release) {
       ModelRelease published = store().release(result.bundle(), championRelease.getVersion());
       record.put("bundle_uri", published.getBundleUri());
     }
+    record.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
     String line = JSON.writeValueAsString(record);
     Files.createDirectories(s.decisions().toAbsolutePath().getParent());
     Files.writeString(
@@ -228,18 +300,150 @@ public final class Retrainer {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+    LOG.info(
+        "base golden mean ROC-AUC {} -> {} (difference {}); held-out feedback log-loss {}",
+        fmt(baseComparison.championMeanAuc()),
+        fmt(baseComparison.candidateMeanAuc()),
+        Gate.format(baseComparison.meanAucDifference()),
+        feedbackComparison == null
+            ? "(none)"
+            : fmt(feedbackComparison.championLogLoss())
+                + " -> "
+                + fmt(feedbackComparison.candidateLogLoss())
+                + " (gain "
+                + Gate.format(feedbackComparison.logLossGain())
+                + ")");
+    for (Correction c : corrections) {
+      LOG.info(
+          "corrected: \"{}\" {} judged {}: {} -> {}",
+          c.text(),
+          c.label(),
+          c.verdict() ? "yes" : "no",
+          fmt(c.before()),
+          fmt(c.after()));
+    }
     if (release) {
       LOG.info(
-          "released {} {} (golden mean ROC-AUC {} vs champion {} {})",
+          "released {} {} (champion {}) after {} s",
           s.modelName(),
           version,
-          fmt(candidateReport.meanRocAuc()),
           championRelease.getVersion(),
-          fmt(championReport.meanRocAuc()));
+          record.get("seconds"));
     } else {
       LOG.warn("rejected candidate {} {}: {}", s.modelName(), version, reasons);
     }
-    return new Decision(release, version, championRelease.getVersion(), reasons, line);
+    return new Decision(
+        release, version, championRelease.getVersion(), reasons, line, result.bundle());
+  }
+
+  /**
+   * A verdict the serving model got wrong, with its score before and after the run.
+   *
+   * @param commentId the comment
+   * @param text its text, shortened
+   * @param label the label
+   * @param verdict the moderator's value
+   * @param before the champion's score
+   * @param after the candidate's score
+   */
+  public record Correction(
+      String commentId, String text, String label, boolean verdict, double before, double after) {}
+
+  private static final int CORRECTIONS_SHOWN = 5;
+
+  private static List<Correction> corrections(
+      FeedbackRows rows,
+      List<String> labels,
+      ModerationModel champion,
+      ModerationModel candidate,
+      Map<String, float[]> servingScores)
+      throws InterruptedException {
+    List<Example> wrong = new ArrayList<>();
+    List<Integer> wrongLabel = new ArrayList<>();
+    List<Example> all = new ArrayList<>(rows.train());
+    all.addAll(rows.calibration());
+    all.addAll(rows.golden());
+    for (Example e : all) {
+      float[] before = servingScores.get(e.comment().id());
+      if (e.weight() == 0 || before == null) {
+        continue;
+      }
+      Set<String> flagged = new HashSet<>(champion.flagged(before));
+      for (int j = 0; j < labels.size() && wrong.size() < CORRECTIONS_SHOWN; j++) {
+        if (e.isJudged(j) && e.comment().label(j) != flagged.contains(labels.get(j))) {
+          wrong.add(e);
+          wrongLabel.add(j);
+          break;
+        }
+      }
+    }
+    float[][] after = candidate.score(wrong.stream().map(e -> e.comment().text()).toList());
+    List<Correction> out = new ArrayList<>();
+    for (int k = 0; k < wrong.size(); k++) {
+      Example e = wrong.get(k);
+      int j = wrongLabel.get(k);
+      String text = e.comment().text().replaceAll("\\s+", " ").strip();
+      out.add(
+          new Correction(
+              e.comment().id(),
+              text.length() > 80 ? text.substring(0, 77) + "..." : text,
+              labels.get(j),
+              e.comment().label(j),
+              servingScores.get(e.comment().id())[j],
+              after[k][j]));
+    }
+    return out;
+  }
+
+  private Comparison compare(
+      String name, ModerationModel champion, ModerationModel candidate, List<Example> rows)
+      throws InterruptedException {
+    List<String> texts = rows.stream().map(e -> e.comment().text()).toList();
+    return Comparison.of(
+        name,
+        champion.info().labels(),
+        champion.score(texts),
+        candidate.score(texts),
+        rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new),
+        rows.stream().map(Example::judged).toArray(boolean[][]::new),
+        settings.gate().resamples(),
+        settings.gate().confidence(),
+        settings.training().seed());
+  }
+
+  private static List<Example> complete(LabelledDataset data) {
+    return data.rows().stream().map(Example::complete).toList();
+  }
+
+  private static Map<String, Example> byId(List<Example> rows) {
+    Map<String, Example> map = new LinkedHashMap<>();
+    rows.forEach(e -> map.put(e.comment().id(), e));
+    return map;
+  }
+
+  /** The base row with the verdict's judged labels, weighted as the verdict. */
+  private static Example override(LabelledComment row, Example verdict) {
+    boolean[] labels = row.labels();
+    for (int j = 0; j < labels.length; j++) {
+      if (verdict.isJudged(j)) {
+        labels[j] = verdict.comment().label(j);
+      }
+    }
+    boolean[] all = new boolean[labels.length];
+    Arrays.fill(all, true);
+    return new Example(
+        new LabelledComment(row.id(), verdict.comment().text(), labels), all, verdict.weight());
+  }
+
+  private static Map<String, float[]> scoresById(
+      ModerationModel model, Collection<Feedback> feedback) throws InterruptedException {
+    List<Feedback> list = new ArrayList<>(feedback);
+    float[][] scores = model.score(list.stream().map(Feedback::getText).toList());
+    Map<String, float[]> map = new HashMap<>();
+    for (int i = 0; i < scores.length; i++) {
+      map.put(list.get(i).getCommentId(), scores[i]);
+    }
+    return map;
   }
 
   /**
@@ -268,20 +472,13 @@ public final class Retrainer {
         settings.bundleTopic());
   }
 
-  private static EvaluationReport evaluate(ModerationModel model, LabelledDataset data)
-      throws InterruptedException {
-    double[] thresholds =
-        model.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
-    return Evaluator.evaluate(data.labels(), model.score(data.texts()), data.truth(), thresholds);
-  }
-
-  private static ObjectNode figures(String version, EvaluationReport report) {
+  private static ObjectNode figures(String version, Comparison base, boolean champion) {
     ObjectNode n = JSON.createObjectNode();
     n.put("version", version);
-    n.put("mean_roc_auc", report.meanRocAuc());
+    n.put("mean_roc_auc", champion ? base.championMeanAuc() : base.candidateMeanAuc());
     ObjectNode labels = n.putObject("roc_auc");
-    for (LabelMetrics m : report.labels()) {
-      labels.put(m.label(), m.rocAuc());
+    for (Comparison.Label l : base.labels()) {
+      labels.put(l.label(), champion ? l.champion() : l.candidate());
     }
     return n;
   }

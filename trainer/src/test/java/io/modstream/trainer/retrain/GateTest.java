@@ -3,44 +3,115 @@ package io.modstream.trainer.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.modstream.model.evaluation.EvaluationReport;
-import io.modstream.model.evaluation.LabelMetrics;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class GateTest {
 
-  private static EvaluationReport report(double toxic, double threat) {
-    return new EvaluationReport(
-        List.of(
-            new LabelMetrics("toxic", 10, 100, toxic, 0.5, 0.5, 0.5, 0.5, 0.5),
-            new LabelMetrics("threat", 3, 100, threat, 0.1, 0.5, 0.5, 0.5, 0.5)),
-        (toxic + threat) / 2,
-        0.3,
-        100);
+  private static final List<String> LABELS = List.of("toxic", "threat");
+  private final Gate gate = new Gate(0.003, 0.02, 0.95, 400);
+
+  /** Rows with known truth and scores that separate them with the given noise. */
+  private record Rows(boolean[][] truth, boolean[][] judged, float[][] clean) {}
+
+  private static Rows rows(int n, long seed) {
+    Random r = new Random(seed);
+    boolean[][] truth = new boolean[n][2];
+    boolean[][] judged = new boolean[n][2];
+    float[][] clean = new float[n][2];
+    for (int i = 0; i < n; i++) {
+      truth[i][0] = r.nextDouble() < 0.2;
+      truth[i][1] = r.nextDouble() < 0.05;
+      judged[i][0] = true;
+      judged[i][1] = true;
+      clean[i][0] = (float) r.nextDouble();
+      clean[i][1] = (float) r.nextDouble();
+    }
+    return new Rows(truth, judged, clean);
   }
 
-  private final Gate gate = new Gate(0.005, 0.02);
+  /** Scores whose ranking is right with weight {@code skill} and random otherwise. */
+  private static float[][] model(Rows rows, double skill, long seed) {
+    Random r = new Random(seed);
+    float[][] s = new float[rows.truth().length][2];
+    for (int i = 0; i < s.length; i++) {
+      for (int j = 0; j < 2; j++) {
+        double signal = rows.truth()[i][j] ? 1 : 0;
+        double p = skill * signal + (1 - skill) * r.nextDouble();
+        s[i][j] = (float) Math.min(0.99, Math.max(0.01, 0.1 + 0.8 * p));
+      }
+    }
+    return s;
+  }
 
-  @Test
-  void aCandidateAsGoodOrSlightlyWorseWithinTheMarginsPasses() {
-    assertThat(gate.reasons(report(0.95, 0.90), report(0.95, 0.90), List.of())).isEmpty();
-    assertThat(gate.reasons(report(0.95, 0.90), report(0.948, 0.896), List.of())).isEmpty();
-    assertThat(gate.reasons(report(0.95, 0.90), report(0.99, 0.95), List.of())).isEmpty();
+  private Comparison compare(Rows rows, float[][] champion, float[][] candidate) {
+    return Comparison.of(
+        "test", LABELS, champion, candidate, rows.truth(), rows.judged(), 400, 0.95, 1L);
   }
 
   @Test
-  void aWorseMeanALabelDropOrAFailingCanaryRejects() {
-    assertThat(gate.reasons(report(0.95, 0.90), report(0.94, 0.89), List.of()))
-        .anyMatch(r -> r.startsWith("mean ROC-AUC"));
-    assertThat(gate.reasons(report(0.95, 0.90), report(0.99, 0.87), List.of()))
-        .containsExactly("threat ROC-AUC 0.8700 dropped from 0.9000 by more than 0.0200");
+  void anIdenticalCandidateShowsNoDifferenceAndIsNotReleased() {
+    Rows base = rows(1500, 1);
+    Rows feedback = rows(200, 2);
+    float[][] b = model(base, 0.6, 3);
+    float[][] f = model(feedback, 0.3, 4);
+    Comparison baseCmp = compare(base, b, b);
+    Comparison feedbackCmp = compare(feedback, f, f);
+    assertThat(baseCmp.meanAucDifference().value()).isZero();
+    assertThat(gate.reasons(baseCmp, feedbackCmp, List.of()))
+        .singleElement()
+        .asString()
+        .startsWith("no difference the gate can see");
+    assertThat(gate.reasons(baseCmp, null, List.of()))
+        .singleElement()
+        .asString()
+        .contains("no held-out feedback");
+  }
+
+  @Test
+  void aCandidateBetterOnHeldOutFeedbackAndAsGoodOnBaseIsReleased() {
+    Rows base = rows(1500, 1);
+    Rows feedback = rows(300, 2);
+    float[][] b = model(base, 0.6, 3);
+    Comparison baseCmp = compare(base, b, b);
+    Comparison feedbackCmp = compare(feedback, model(feedback, 0.2, 4), model(feedback, 0.6, 5));
+    assertThat(feedbackCmp.logLossGain().above0()).isTrue();
+    assertThat(feedbackCmp.meanAucDifference().low()).isPositive();
+    assertThat(gate.reasons(baseCmp, feedbackCmp, List.of())).isEmpty();
+  }
+
+  @Test
+  void aCandidateThatLearnedTheFeedbackButLostTheBaseIsRejected() {
+    Rows base = rows(1500, 1);
+    Rows feedback = rows(300, 2);
+    Comparison baseCmp = compare(base, model(base, 0.6, 3), model(base, 0.3, 6));
+    Comparison feedbackCmp = compare(feedback, model(feedback, 0.2, 4), model(feedback, 0.6, 5));
+    List<String> reasons = gate.reasons(baseCmp, feedbackCmp, List.of());
+    assertThat(reasons).anyMatch(r -> r.startsWith("base golden mean ROC-AUC"));
+    assertThat(reasons).anyMatch(r -> r.startsWith("toxic base golden ROC-AUC"));
+  }
+
+  @Test
+  void noiseAloneGivesAnIntervalAroundZero() {
+    Rows base = rows(1500, 1);
+    Comparison c = compare(base, model(base, 0.5, 3), model(base, 0.5, 7));
+    assertThat(c.meanAucDifference().low()).isNegative();
+    assertThat(c.meanAucDifference().high()).isPositive();
+    assertThat(c.labels()).extracting(Comparison.Label::label).containsExactly("toxic", "threat");
+  }
+
+  @Test
+  void aFailingCanaryRejectsAndBadSettingsAreRefused() {
+    Rows base = rows(1500, 1);
+    Rows feedback = rows(300, 2);
+    float[][] b = model(base, 0.6, 3);
+    Comparison feedbackCmp = compare(feedback, model(feedback, 0.2, 4), model(feedback, 0.6, 5));
     assertThat(
             gate.reasons(
-                report(0.95, 0.90),
-                report(0.95, 0.90),
-                List.of("\"x\" flagged [toxic], expected none")))
+                compare(base, b, b), feedbackCmp, List.of("\"x\" flagged [toxic], expected none")))
         .containsExactly("canary: \"x\" flagged [toxic], expected none");
     assertThatThrownBy(() -> new Gate(-1, 0)).hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> new Gate(0, 0, 0.3, 1000)).hasMessageContaining("confidence");
   }
 }
