@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +118,12 @@ final class TrainCommand implements Callable<Integer> {
       result =
           new ModelTrainer(config, progress)
               .withLinear(training.linear())
+              .withSources(
+                  Map.of(
+                      "base",
+                      sets.train().size() + sets.calibration().size(),
+                      "base.golden",
+                      sets.golden().size()))
               .train(sets.forTraining(), name, version);
     }
     String digest = result.bundle().save(out);

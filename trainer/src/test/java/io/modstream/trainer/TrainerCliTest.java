@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.model.ModelBundle;
+import io.modstream.model.data.LabelledComment;
+import io.modstream.model.data.LabelledCsv;
+import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +32,37 @@ class TrainerCliTest {
 
   record Run(int exitCode, String out, String err) {}
 
+  /** The tiny model's training command. */
+  static String[] tinyTrain(Path data, Path out) {
+    return new String[] {
+      "train",
+      "--data",
+      data.toString(),
+      "--out",
+      out.toString(),
+      "--limit",
+      "500",
+      "--epochs",
+      "2",
+      "--embedding-dim",
+      "16",
+      "--lstm-units",
+      "8",
+      "--dense-units",
+      "8",
+      "--max-length",
+      "48",
+      "--vocab-max-size",
+      "3000",
+      "--learning-rate",
+      "0.01",
+      "--batch-size",
+      "32",
+      "--model-version",
+      "cli-test"
+    };
+  }
+
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -40,50 +76,71 @@ class TrainerCliTest {
   @BeforeAll
   static void trainATinyModel() {
     model = dir.resolve("model");
-    trained =
-        run(
-            "train",
-            "--data",
-            TestData.samplePath().toString(),
-            "--out",
-            model.toString(),
-            "--limit",
-            "500",
-            "--epochs",
-            "2",
-            "--embedding-dim",
-            "16",
-            "--lstm-units",
-            "8",
-            "--dense-units",
-            "8",
-            "--max-length",
-            "48",
-            "--vocab-max-size",
-            "3000",
-            "--learning-rate",
-            "0.01",
-            "--batch-size",
-            "32",
-            "--model-version",
-            "cli-test");
+    trained = run(tinyTrain(TestData.samplePath(), model));
   }
 
   @Test
   void trainWritesABundleAndItsReports() throws Exception {
     assertThat(trained.exitCode()).as(trained.err()).isZero();
     assertThat(trained.out())
-        .contains("validation report")
+        .contains("golden report")
+        .contains("calibration report")
         .contains("threat")
         .contains("mean ROC-AUC");
-    assertThat(trained.err()).contains("split 400 train / 100 validation");
+    assertThat(trained.err())
+        .containsPattern("split by id hash \\d+ train / \\d+ calibration / \\d+ golden");
     ModelBundle bundle = ModelBundle.load(model);
     assertThat(bundle.info().version()).isEqualTo("cli-test");
-    assertThat(bundle.info().provenance().rows()).containsEntry("total", 500);
+    int golden = bundle.info().provenance().sources().get("base.golden");
+    assertThat(bundle.info().provenance().rows().get("total") + golden).isEqualTo(500);
     JsonNode report = new ObjectMapper().readTree(model.resolve("evaluation.json").toFile());
-    assertThat(report.get("rows").asInt()).isEqualTo(100);
+    // The golden rows: about 10% of 500 by id hash.
+    assertThat(report.get("rows").asInt()).isEqualTo(golden).isBetween(30, 75);
     assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8))
         .contains("identity_hate");
+  }
+
+  /** Trains the tiny CLI model on a copy of the first 500 sample rows, one row's labels flipped. */
+  private static ModelBundle trainWithFlipped(Path out, Partition.Part flippedPart)
+      throws Exception {
+    LabelledDataset rows = TestData.sample(500);
+    List<LabelledComment> changed = new ArrayList<>(rows.rows());
+    for (int i = 0; i < changed.size(); i++) {
+      LabelledComment c = changed.get(i);
+      if (Partition.defaults().of(c.id()) == flippedPart && c.label(0)) {
+        boolean[] flipped = c.labels();
+        for (int j = 0; j < flipped.length; j++) {
+          flipped[j] = !flipped[j];
+        }
+        changed.set(i, new LabelledComment(c.id(), c.text(), flipped));
+        break;
+      }
+    }
+    assertThat(changed).isNotEqualTo(rows.rows());
+    Path csv = out.resolveSibling(out.getFileName() + ".csv");
+    LabelledCsv.write(csv, new LabelledDataset(rows.labels(), changed, "flipped", ""));
+    Run r = run(tinyTrain(csv, out));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    return ModelBundle.load(out);
+  }
+
+  private static final List<String> PROBE = List.of("you", "stupid", "idiot", "thanks", "wiki");
+
+  @Test
+  void aGoldenRowsLabelChangesNoWeightOfTheModelButATrainingRowsDoes() throws Exception {
+    ModelBundle golden = trainWithFlipped(dir.resolve("flip-golden"), Partition.Part.GOLDEN);
+    ModelBundle training = trainWithFlipped(dir.resolve("flip-train"), Partition.Part.TRAIN);
+    int[][] ids = {{2, 3, 4, 5}, {7, 8}};
+    assertThat(golden.linear().logits(PROBE)).containsExactly(trained().linear().logits(PROBE));
+    assertThat(golden.info().calibration()).isEqualTo(trained().info().calibration());
+    assertThat(golden.info().thresholds()).isEqualTo(trained().info().thresholds());
+    assertThat(golden.newNetwork().predict(ids)).isDeepEqualTo(trained().newNetwork().predict(ids));
+    // The check can fail: one flipped training row moves the linear model.
+    assertThat(training.linear().logits(PROBE)).isNotEqualTo(trained().linear().logits(PROBE));
+  }
+
+  private static ModelBundle trained() throws Exception {
+    return ModelBundle.load(model);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -32,6 +33,29 @@ public final class LabelledCsv {
   public static final String TEXT_COLUMN = "comment_text";
 
   private LabelledCsv() {}
+
+  /**
+   * Writes rows in the format {@link #read(Path)} reads (plain, not gzip).
+   *
+   * @param file the destination, replaced if present
+   * @param data the rows
+   * @throws IOException on write failure
+   */
+  public static void write(Path file, LabelledDataset data) throws IOException {
+    try (CSVPrinter printer =
+        new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), CSVFormat.RFC4180)) {
+      List<String> header = new ArrayList<>(List.of(ID_COLUMN, TEXT_COLUMN));
+      header.addAll(data.labels());
+      printer.printRecord(header);
+      for (LabelledComment row : data.rows()) {
+        List<Object> record = new ArrayList<>(List.of(row.id(), row.text()));
+        for (int j = 0; j < data.labels().size(); j++) {
+          record.add(row.label(j) ? 1 : 0);
+        }
+        printer.printRecord(record);
+      }
+    }
+  }
 
   /**
    * Reads a whole file.

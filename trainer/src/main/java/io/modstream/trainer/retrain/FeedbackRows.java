@@ -132,7 +132,10 @@ public record FeedbackRows(
       Map<String, float[]> servingScores) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     List<Feedback> usable = new ArrayList<>();
-    for (Feedback f : feedback.values()) {
+    // Sorted by id, so a run does not depend on the order partitions were read in.
+    List<Feedback> sorted = new ArrayList<>(feedback.values());
+    sorted.sort(Comparator.comparing(Feedback::getCommentId));
+    for (Feedback f : sorted) {
       if (labels.stream().noneMatch(f.getLabels()::containsKey)) {
         counts.merge("skipped.no_model_label", 1, Integer::sum);
       } else {

@@ -93,12 +93,25 @@ class GateTest {
   }
 
   @Test
-  void noiseAloneGivesAnIntervalAroundZero() {
+  void aCandidateThatOnlyJittersTheScoresGetsAnIntervalAroundZero() {
     Rows base = rows(1500, 1);
-    Comparison c = compare(base, model(base, 0.5, 3), model(base, 0.5, 7));
+    float[][] champion = model(base, 0.5, 3);
+    Random r = new Random(9);
+    float[][] jittered = new float[champion.length][];
+    for (int i = 0; i < champion.length; i++) {
+      jittered[i] = champion[i].clone();
+      for (int j = 0; j < 2; j++) {
+        jittered[i][j] += (float) (0.02 * (r.nextDouble() - 0.5));
+      }
+    }
+    Comparison c = compare(base, champion, jittered);
     assertThat(c.meanAucDifference().low()).isNegative();
     assertThat(c.meanAucDifference().high()).isPositive();
     assertThat(c.labels()).extracting(Comparison.Label::label).containsExactly("toxic", "threat");
+    assertThat(gate.reasons(c, null, List.of()))
+        .singleElement()
+        .asString()
+        .startsWith("no difference");
   }
 
   @Test
