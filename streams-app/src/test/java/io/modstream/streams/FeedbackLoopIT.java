@@ -140,8 +140,8 @@ class FeedbackLoopIT {
               .setText(row.text())
               .setLabels(labels)
               .setSource(
-                  i % 3 == 0 ? FeedbackSource.USER_REPORT : FeedbackSource.MODERATOR_DECISION)
-              .setReviewerId(reviewerPrefix + (i++ % reviewers))
+                  i++ % 3 == 0 ? FeedbackSource.USER_REPORT : FeedbackSource.MODERATOR_DECISION)
+              .setReviewerId(reviewers == 1 ? reviewerPrefix : reviewerPrefix + (i % reviewers))
               .setCreatedAt(Instant.now())
               .build());
     }
