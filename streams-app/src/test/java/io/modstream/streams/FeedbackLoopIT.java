@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
@@ -15,6 +16,7 @@ import io.modstream.schemas.FeedbackSource;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.Canaries;
+import io.modstream.trainer.retrain.FeedbackRows;
 import io.modstream.trainer.retrain.Gate;
 import io.modstream.trainer.retrain.ReleaseStore;
 import io.modstream.trainer.retrain.Retrainer;
@@ -74,8 +76,8 @@ class FeedbackLoopIT {
     return new Env(app, broker.bootstrapServers(), cfg, store, store.resolve("decisions.jsonl"));
   }
 
-  Retrainer retrainer(Env env, Retrainer.Mode mode, Gate gate, int holdoutPercent)
-      throws Exception {
+  Retrainer retrainer(Env env, Retrainer.Mode mode, Gate gate) throws Exception {
+    FeedbackRows.Guard guard = FeedbackRows.Guard.defaults();
     Path canaries = env.store().resolve("canaries.csv");
     Files.writeString(canaries, "text,expected_flags\n\"you are a stupid fucking idiot\",toxic\n");
     TrainingConfig t = TestData.TINY;
@@ -104,10 +106,16 @@ class FeedbackLoopIT {
             env.decisions(),
             mode,
             training,
-            0.25,
-            holdoutPercent,
-            1000,
-            1.0,
+            Partition.defaults(),
+            // Verdicts count as base rows and no reviewer or source is capped, as before the guard.
+            new FeedbackRows.Guard(
+                1.0,
+                1.0,
+                1.0,
+                guard.distrustedWeight(),
+                guard.contradictionZ(),
+                guard.contradictionGap(),
+                guard.minVerdicts()),
             gate,
             Canaries.read(canaries),
             null));
@@ -185,7 +193,7 @@ class FeedbackLoopIT {
       publishFeedback(env, false);
 
       Retrainer.Decision decision =
-          retrainer(env, Retrainer.Mode.FINE_TUNE, new Gate(0.05, 0.15), 20)
+          retrainer(env, Retrainer.Mode.FINE_TUNE, new Gate(0.05, 0.15))
               .runOnce(new TrainingListener() {});
       assertThat(decision.released()).as("decision %s", decision.record()).isTrue();
       assertThat(decision.championVersion()).isEqualTo("t1");
@@ -238,7 +246,7 @@ class FeedbackLoopIT {
       app.start();
       publishFeedback(env, true);
       Retrainer.Decision decision =
-          retrainer(env, Retrainer.Mode.FULL, new Gate(0.01, 0.05), 0)
+          retrainer(env, Retrainer.Mode.FULL, new Gate(0.01, 0.05))
               .runOnce(new TrainingListener() {});
       assertThat(decision.released()).as("decision %s", decision.record()).isFalse();
       assertThat(decision.reasons()).isNotEmpty();
