@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReleaseCommand.class,
       ReleasesCommand.class,
       RetrainCommand.class,
+      FeedbackExperimentCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })
