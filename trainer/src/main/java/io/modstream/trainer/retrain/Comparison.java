@@ -6,7 +6,7 @@ import io.modstream.model.evaluation.Evaluator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * The champion and a candidate on the same held-out rows, with paired bootstrap confidence
@@ -124,7 +124,7 @@ public record Comparison(
     double[][] labelDiffs = new double[nLabels][resamples];
     double[] meanDiffs = new double[resamples];
     double[] lossGains = new double[resamples];
-    Random random = new Random(seed);
+    SplittableRandom random = new SplittableRandom(seed);
     int[] sample = new int[n];
     for (int b = 0; b < resamples && n > 0; b++) {
       for (int i = 0; i < n; i++) {

@@ -169,59 +169,8 @@ public final class Retrainer {
     Map<String, Feedback> feedback = FeedbackLog.readAll(s.bootstrapServers(), s.feedbackTopic());
     Map<String, float[]> servingScores = scoresById(championModel, feedback.values());
     FeedbackRows rows = FeedbackRows.of(feedback, labels, s.partition(), s.guard(), servingScores);
-    for (FeedbackRows.Distrust d : rows.distrusted()) {
-      LOG.warn(
-          "distrusting reviewer {}: the serving model agrees with {} verdicts at {} on average,"
-              + " with the other reviewers' at {} (z = {}); weight x{}",
-          d.reviewer(),
-          d.verdicts(),
-          fmt(d.agreement()),
-          fmt(d.othersAgreement()),
-          String.format(Locale.ROOT, "%.1f", d.z()),
-          s.guard().distrustedWeight());
-    }
-
-    // A verdict on a base comment overrides that row's judged labels.
-    Map<String, Example> trainVerdicts = byId(rows.train());
-    Map<String, Example> calibrationVerdicts = byId(rows.calibration());
-    List<Example> train = new ArrayList<>();
-    List<Example> verdictRows = new ArrayList<>();
-    List<Example> replayPool = new ArrayList<>();
-    for (LabelledComment row : baseSets.train().rows()) {
-      Example verdict = trainVerdicts.remove(row.id());
-      if (verdict == null) {
-        Example plain = Example.complete(row);
-        train.add(plain);
-        replayPool.add(plain);
-      } else {
-        Example merged = override(row, verdict);
-        train.add(merged);
-        verdictRows.add(merged);
-      }
-    }
-    train.addAll(trainVerdicts.values());
-    verdictRows.addAll(trainVerdicts.values());
-    List<Example> calibration = new ArrayList<>();
-    for (LabelledComment row : baseSets.calibration().rows()) {
-      Example verdict = calibrationVerdicts.remove(row.id());
-      calibration.add(verdict == null ? Example.complete(row) : override(row, verdict));
-    }
-    calibration.addAll(calibrationVerdicts.values());
-
-    List<Example> networkTrain = train;
-    if (s.mode() == Mode.FINE_TUNE) {
-      // The network sees each verdict once against a replay sample of base rows twice as large:
-      // the same balance the weights give the linear model, at a fraction of the epoch time.
-      networkTrain = new ArrayList<>();
-      for (Example v : verdictRows) {
-        networkTrain.add(
-            new Example(v.comment(), v.judged(), v.weight() / s.guard().feedbackWeight()));
-      }
-      List<Example> replay = new ArrayList<>(replayPool);
-      Collections.shuffle(replay, new Random(s.training().seed()));
-      networkTrain.addAll(
-          replay.subList(0, Math.min(replay.size(), Math.max(500, 2 * verdictRows.size()))));
-    }
+    logDistrust(rows.distrusted());
+    TrainingSet set = trainingSet(base, baseSets, rows);
     Map<String, Integer> sources = new LinkedHashMap<>(rows.counts());
     sources.put(FEEDBACK_TOTAL, feedback.size());
     sources.put("base", baseSets.train().size() + baseSets.calibration().size());
@@ -243,9 +192,6 @@ public final class Retrainer {
         baseSets.calibration().size(),
         baseSets.golden().size(),
         championRelease.getVersion());
-    TrainingSet set =
-        new TrainingSet(
-            labels, train, networkTrain, calibration, base.source() + " + feedback", base.sha256());
     TrainingResult result =
         s.mode() == Mode.FULL
             ? trainer.train(set, s.modelName(), version)
@@ -334,6 +280,75 @@ public final class Retrainer {
     }
     return new Decision(
         release, version, championRelease.getVersion(), reasons, line, result.bundle());
+  }
+
+  private void logDistrust(List<FeedbackRows.Distrust> distrusted) {
+    for (FeedbackRows.Distrust d : distrusted) {
+      LOG.warn(
+          "distrusting reviewer {}: the serving model agrees with {} verdicts at {} on average,"
+              + " with the other reviewers' at {} (z = {}); weight x{}",
+          d.reviewer(),
+          d.verdicts(),
+          fmt(d.agreement()),
+          fmt(d.othersAgreement()),
+          String.format(Locale.ROOT, "%.1f", d.z()),
+          settings.guard().distrustedWeight());
+    }
+  }
+
+  /**
+   * Base rows plus verdicts: a verdict on a base comment overrides that row's judged labels; a
+   * fine-tuned network sees each verdict once against a replay sample of base rows.
+   */
+  private TrainingSet trainingSet(
+      LabelledDataset base, Partition.Sets baseSets, FeedbackRows rows) {
+    Map<String, Example> trainVerdicts = byId(rows.train());
+    Map<String, Example> calibrationVerdicts = byId(rows.calibration());
+    List<Example> train = new ArrayList<>();
+    List<Example> verdictRows = new ArrayList<>();
+    List<Example> replayPool = new ArrayList<>();
+    for (LabelledComment row : baseSets.train().rows()) {
+      Example verdict = trainVerdicts.remove(row.id());
+      if (verdict == null) {
+        Example plain = Example.complete(row);
+        train.add(plain);
+        replayPool.add(plain);
+      } else {
+        Example merged = override(row, verdict);
+        train.add(merged);
+        verdictRows.add(merged);
+      }
+    }
+    train.addAll(trainVerdicts.values());
+    verdictRows.addAll(trainVerdicts.values());
+    List<Example> calibration = new ArrayList<>();
+    for (LabelledComment row : baseSets.calibration().rows()) {
+      Example verdict = calibrationVerdicts.remove(row.id());
+      calibration.add(verdict == null ? Example.complete(row) : override(row, verdict));
+    }
+    calibration.addAll(calibrationVerdicts.values());
+
+    List<Example> networkTrain = train;
+    if (settings.mode() == Mode.FINE_TUNE) {
+      // A replay sample twice the verdicts' size: the same balance the weights give the linear
+      // model, at a fraction of the epoch time.
+      networkTrain = new ArrayList<>();
+      for (Example v : verdictRows) {
+        networkTrain.add(
+            new Example(v.comment(), v.judged(), v.weight() / settings.guard().feedbackWeight()));
+      }
+      List<Example> replay = new ArrayList<>(replayPool);
+      Collections.shuffle(replay, new Random(settings.training().seed()));
+      networkTrain.addAll(
+          replay.subList(0, Math.min(replay.size(), Math.max(500, 2 * verdictRows.size()))));
+    }
+    return new TrainingSet(
+        base.labels(),
+        train,
+        networkTrain,
+        calibration,
+        base.source() + " + feedback",
+        base.sha256());
   }
 
   /**
