@@ -210,16 +210,11 @@ final class LinearFeatures {
   }
 
   static void countDistinct(int[] buckets, int[] df) {
-    countDistinct(buckets, df, 1);
-  }
-
-  /** Adds {@code weight} to the count of every distinct bucket of one document. */
-  static void countDistinct(int[] buckets, int[] df, int weight) {
     int[] sorted = buckets.clone();
     Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
       if (i == 0 || sorted[i] != sorted[i - 1]) {
-        df[sorted[i]] += weight;
+        df[sorted[i]]++;
       }
     }
   }

@@ -31,7 +31,7 @@ public final class LinearTrainer {
    * Trains one logistic regression per label on the rows where that label was judged, each row
    * entering its fits {@code copies[i]} times (a row weight: the L2-regularised loss sums over
    * instances, so a copy counts exactly as a weight of one more). Feature selection and IDF count
-   * each document as many times too, so a weighted row is in every respect that many rows.
+   * each document once.
    *
    * @param docs each training comment's tokens
    * @param truth {@code [docs][labels]}
@@ -58,16 +58,13 @@ public final class LinearTrainer {
     int[] charDf = new int[1 << LinearFeatures.HASH_BITS];
     int counted = 0;
     for (int i = 0; i < n; i++) {
-      int weight = copiesOf(copies, i);
-      if (weight == 0) {
+      if (copiesOf(copies, i) == 0) {
         continue; // a row with no weight shapes no feature either
       }
       List<String> doc = docs.get(i);
-      LinearFeatures.countDistinct(
-          LinearFeatures.buckets(doc, true, config.maxChars()), wordDf, weight);
-      LinearFeatures.countDistinct(
-          LinearFeatures.buckets(doc, false, config.maxChars()), charDf, weight);
-      counted += weight;
+      LinearFeatures.countDistinct(LinearFeatures.buckets(doc, true, config.maxChars()), wordDf);
+      LinearFeatures.countDistinct(LinearFeatures.buckets(doc, false, config.maxChars()), charDf);
+      counted++;
     }
     int[] wordBuckets =
         LinearFeatures.select(wordDf, config.wordFeatures(), config.minDocumentFrequency());
