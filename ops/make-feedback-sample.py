@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds data/sample/olid-feedback.csv: moderators' verdicts from another domain for the demo.
 
-400 tweets from the OLID training file, drawn with a fixed seed, as partial verdicts in the
+1,000 tweets from the OLID training file, drawn with a fixed seed, as partial verdicts in the
 format ops/feedback reads: only the columns toxic (subtask_a OFF) and insult (subtask_b TIN, a
 targeted insult or threat) are present, so the other labels stay unjudged.
 Rerun: python3 ops/make-feedback-sample.py ../shared/data/olid/olid-training-v1.0.tsv
@@ -10,7 +10,7 @@ import csv
 import random
 import sys
 
-SIZE = 400
+SIZE = 1000
 
 
 def main(src, dst="data/sample/olid-feedback.csv"):

@@ -34,7 +34,12 @@ public record Canaries(List<Case> cases) {
    * @param text the comment
    * @param expected labels that must be flagged; empty: no label may be flagged
    */
-  public record Case(String text, Set<String> expected) {}
+  public record Case(String text, Set<String> expected) {
+
+    boolean passes(Set<String> flagged) {
+      return expected.isEmpty() ? flagged.isEmpty() : flagged.containsAll(expected);
+    }
+  }
 
   /** Copies. */
   public Canaries {
@@ -77,14 +82,38 @@ public record Canaries(List<Case> cases) {
    * @throws InterruptedException if interrupted
    */
   public List<String> failures(ModerationModel model) throws InterruptedException {
+    return failures(model, null);
+  }
+
+  /**
+   * Returns the canaries a candidate gets wrong that the serving model gets right: a canary both
+   * fail blocks no release, since keeping an old fault is no regression and the next candidate may
+   * fix it.
+   *
+   * @param candidate the candidate
+   * @param champion the serving model
+   * @return one line per new failure, empty if none
+   * @throws InterruptedException if interrupted
+   */
+  public List<String> regressions(ModerationModel candidate, ModerationModel champion)
+      throws InterruptedException {
+    return failures(candidate, champion);
+  }
+
+  private List<String> failures(ModerationModel model, ModerationModel reference)
+      throws InterruptedException {
     List<String> texts = cases.stream().map(Case::text).toList();
+    float[][] referenceScores = reference == null ? null : reference.score(texts);
     float[][] scores = model.score(texts);
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       Set<String> flagged = new HashSet<>(model.flagged(scores[i]));
       Case c = cases.get(i);
-      boolean ok = c.expected().isEmpty() ? flagged.isEmpty() : flagged.containsAll(c.expected());
-      if (!ok) {
+      boolean ok = c.passes(flagged);
+      boolean referenceFails =
+          referenceScores != null
+              && !c.passes(new HashSet<>(reference.flagged(referenceScores[i])));
+      if (!ok && !referenceFails) {
         failures.add(
             "\""
                 + c.text()

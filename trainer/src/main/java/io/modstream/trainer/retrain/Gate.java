@@ -10,7 +10,7 @@ import java.util.Locale;
  * ROC-AUC falls by more than {@code labelMargin} with a bootstrap interval wholly below 0. It is
  * released only on a difference the gate can see: a log-loss gain on the held-out feedback rows, or
  * a mean ROC-AUC gain on the base golden rows, whose bootstrap interval lies wholly above 0; and it
- * must score every canary as expected.
+ * must not fail a canary the serving model passes.
  *
  * @param meanMargin the largest allowed drop of the base golden mean ROC-AUC
  * @param labelMargin the largest allowed drop of one label's base golden ROC-AUC, when significant
@@ -48,7 +48,7 @@ public record Gate(double meanMargin, double labelMargin, double confidence, int
    *
    * @param base both models on the base golden rows
    * @param feedback both models on the held-out feedback rows, or null when there are none
-   * @param canaryFailures the candidate's failing canaries
+   * @param canaryFailures canaries the candidate fails and the serving model passes
    * @return the reasons for rejection; empty means release
    */
   public List<String> reasons(Comparison base, Comparison feedback, List<String> canaryFailures) {

@@ -204,8 +204,10 @@ public final class Retrainer {
         rows.golden().isEmpty()
             ? null
             : compare("feedback golden", championModel, candidateModel, rows.golden());
-    List<String> reasons =
-        s.gate().reasons(baseComparison, feedbackComparison, s.canaries().failures(candidateModel));
+    List<String> canaryRegressions = s.canaries().regressions(candidateModel, championModel);
+    List<String> knownCanaryFailures = new ArrayList<>(s.canaries().failures(candidateModel));
+    knownCanaryFailures.removeAll(canaryRegressions);
+    List<String> reasons = s.gate().reasons(baseComparison, feedbackComparison, canaryRegressions);
     List<Correction> corrections =
         corrections(rows, labels, championModel, candidateModel, servingScores);
 
@@ -225,6 +227,7 @@ public final class Retrainer {
     }
     record.putPOJO("rows", sources);
     record.putPOJO("distrusted_reviewers", rows.distrusted());
+    record.putPOJO("canaries_failed_by_both", knownCanaryFailures);
     record.putPOJO("corrections", corrections);
     record.putPOJO(
         "gate",
@@ -261,7 +264,8 @@ public final class Retrainer {
                 + ")");
     for (Correction c : corrections) {
       LOG.info(
-          "corrected: \"{}\" {} judged {}: {} -> {}",
+          "corrected ({}): \"{}\" {} judged {}: {} -> {}",
+          c.heldOut() ? "held out" : "trained on",
           c.text(),
           c.label(),
           c.verdict() ? "yes" : "no",
@@ -358,11 +362,18 @@ public final class Retrainer {
    * @param text its text, shortened
    * @param label the label
    * @param verdict the moderator's value
+   * @param heldOut whether the verdict was held out (golden), not trained on
    * @param before the champion's score
    * @param after the candidate's score
    */
   public record Correction(
-      String commentId, String text, String label, boolean verdict, double before, double after) {}
+      String commentId,
+      String text,
+      String label,
+      boolean verdict,
+      boolean heldOut,
+      double before,
+      double after) {}
 
   private static final int CORRECTIONS_SHOWN = 5;
 
@@ -375,9 +386,12 @@ public final class Retrainer {
       throws InterruptedException {
     List<Example> wrong = new ArrayList<>();
     List<Integer> wrongLabel = new ArrayList<>();
-    List<Example> all = new ArrayList<>(rows.train());
+    // Held-out verdicts first: they show what the run generalises, not what it memorised.
+    List<Example> all = new ArrayList<>(rows.golden());
     all.addAll(rows.calibration());
-    all.addAll(rows.golden());
+    all.addAll(rows.train());
+    Set<String> heldOut = new HashSet<>();
+    rows.golden().forEach(e -> heldOut.add(e.comment().id()));
     for (Example e : all) {
       float[] before = servingScores.get(e.comment().id());
       if (e.weight() == 0 || before == null) {
@@ -404,6 +418,7 @@ public final class Retrainer {
               text.length() > 80 ? text.substring(0, 77) + "..." : text,
               labels.get(j),
               e.comment().label(j),
+              heldOut.contains(e.comment().id()),
               servingScores.get(e.comment().id())[j],
               after[k][j]));
     }
