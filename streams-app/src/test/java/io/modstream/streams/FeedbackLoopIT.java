@@ -90,21 +90,7 @@ class FeedbackLoopIT {
       throws Exception {
     Path canaries = env.store().resolve("canaries.csv");
     Files.writeString(canaries, "text,expected_flags\n\"you are a stupid fucking idiot\",toxic\n");
-    TrainingConfig t = TestData.TINY;
-    TrainingConfig training =
-        new TrainingConfig(
-            t.embeddingDim(),
-            t.lstmUnits(),
-            t.denseUnits(),
-            t.dropout(),
-            t.maxLength(),
-            t.vocabMinFrequency(),
-            t.vocabMaxSize(),
-            t.batchSize(),
-            2,
-            2,
-            t.learningRate(),
-            7L);
+    TrainingConfig training = TestData.TINY.withRun(2, 2, TestData.TINY.learningRate(), 7L);
     return new Retrainer(
         new Retrainer.Settings(
             env.bootstrap(),

@@ -340,20 +340,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
         bundle.info().name(),
         bundle.info().version());
     TrainingConfig d = TrainingConfig.defaults();
-    TrainingConfig training =
-        new TrainingConfig(
-            d.embeddingDim(),
-            d.lstmUnits(),
-            d.denseUnits(),
-            d.dropout(),
-            d.maxLength(),
-            d.vocabMinFrequency(),
-            d.vocabMaxSize(),
-            d.batchSize(),
-            epochs,
-            Math.min(epochs, d.patience()),
-            learningRate,
-            seed);
+    TrainingConfig training = d.withRun(epochs, Math.min(epochs, d.patience()), learningRate, seed);
     return new Plan(
         parsed,
         bundle,

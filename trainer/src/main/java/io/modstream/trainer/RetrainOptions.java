@@ -123,20 +123,7 @@ final class RetrainOptions {
 
   Retrainer.Settings settings() throws IOException {
     TrainingConfig d = TrainingConfig.defaults();
-    TrainingConfig training =
-        new TrainingConfig(
-            d.embeddingDim(),
-            d.lstmUnits(),
-            d.denseUnits(),
-            d.dropout(),
-            d.maxLength(),
-            d.vocabMinFrequency(),
-            d.vocabMaxSize(),
-            d.batchSize(),
-            epochs,
-            Math.min(epochs, d.patience()),
-            learningRate,
-            seed);
+    TrainingConfig training = d.withRun(epochs, Math.min(epochs, d.patience()), learningRate, seed);
     return new Retrainer.Settings(
         bootstrap,
         feedbackTopic,

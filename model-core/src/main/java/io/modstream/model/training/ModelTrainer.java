@@ -102,7 +102,6 @@ public final class ModelTrainer {
    * @return the bundle and its figures
    */
   public TrainingResult train(LabelledDataset.Split split, String name, String version) {
-    checkSplit(split);
     return train(TrainingSet.of(split), name, version);
   }
 
@@ -174,19 +173,6 @@ public final class ModelTrainer {
         champion.linear() == null ? null : champion.info().provenance().linear(),
         name,
         version);
-  }
-
-  private static void checkSplit(LabelledDataset.Split split) {
-    if (!split.train().labels().equals(split.validation().labels())) {
-      throw new IllegalArgumentException(
-          "training labels "
-              + split.train().labels()
-              + " differ from validation labels "
-              + split.validation().labels());
-    }
-    if (split.train().size() == 0 || split.validation().size() == 0) {
-      throw new IllegalArgumentException("both the training and the validation split need rows");
-    }
   }
 
   private TrainingResult run(

@@ -61,6 +61,31 @@ public record TrainingConfig(
     return new TrainingConfig(128, 64, 64, 0.2, 128, 2, 50_000, 64, 6, 2, 2e-3, 42L);
   }
 
+  /**
+   * Returns these settings with another schedule: what a retraining run changes.
+   *
+   * @param epochs most epochs
+   * @param patience epochs without a better calibration figure before stopping
+   * @param learningRate the learning rate
+   * @param seed the seed
+   * @return the settings
+   */
+  public TrainingConfig withRun(int epochs, int patience, double learningRate, long seed) {
+    return new TrainingConfig(
+        embeddingDim,
+        lstmUnits,
+        denseUnits,
+        dropout,
+        maxLength,
+        vocabMinFrequency,
+        vocabMaxSize,
+        batchSize,
+        epochs,
+        patience,
+        learningRate,
+        seed);
+  }
+
   private static void positive(String name, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be at least 1, got " + value);

@@ -84,20 +84,7 @@ public final class TestData {
   public static TrainingResult trainTiny(String version, long seed) {
     // The product's split: a fixture trained on golden rows would flatter itself in every gate.
     Split split = Partition.defaults().split(sample(600)).forTraining();
-    TrainingConfig config =
-        new TrainingConfig(
-            TINY.embeddingDim(),
-            TINY.lstmUnits(),
-            TINY.denseUnits(),
-            TINY.dropout(),
-            TINY.maxLength(),
-            TINY.vocabMinFrequency(),
-            TINY.vocabMaxSize(),
-            TINY.batchSize(),
-            TINY.epochs(),
-            TINY.patience(),
-            TINY.learningRate(),
-            seed);
+    TrainingConfig config = TINY.withRun(TINY.epochs(), TINY.patience(), TINY.learningRate(), seed);
     return new ModelTrainer(config, new TrainingListener() {}).train(split, "tiny", version);
   }
 }
