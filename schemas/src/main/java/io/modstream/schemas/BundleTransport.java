@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,16 +63,8 @@ public final class BundleTransport {
   public static String publish(
       String bootstrapServers, String topic, Path dir, String name, String version)
       throws IOException, ExecutionException, InterruptedException {
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            2 * CHUNK_BYTES);
+    Map<String, Object> props = new HashMap<>(ModelReleases.producerConfig(bootstrapServers));
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * CHUNK_BYTES);
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(Files::isRegularFile).sorted().toList();

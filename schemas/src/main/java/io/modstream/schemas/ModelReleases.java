@@ -37,6 +37,23 @@ public final class ModelReleases {
   }
 
   /**
+   * Producer settings for records that must not be lost or duplicated: every in-sync replica
+   * acknowledges, and retries are idempotent.
+   *
+   * @param bootstrapServers the cluster
+   * @return the settings
+   */
+  public static Map<String, Object> producerConfig(String bootstrapServers) {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true);
+  }
+
+  /**
    * Returns every partition of a topic, waiting up to 30 s for the cluster.
    *
    * @param consumer a consumer
@@ -130,16 +147,11 @@ public final class ModelReleases {
    */
   public static void publish(String bootstrapServers, String topic, ModelRelease release)
       throws ExecutionException, InterruptedException {
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
     try (KafkaProducer<String, ModelRelease> producer =
-        new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(ModelRelease.class))) {
+        new KafkaProducer<>(
+            producerConfig(bootstrapServers),
+            new StringSerializer(),
+            AvroSerde.of(ModelRelease.class))) {
       producer.send(new ProducerRecord<>(topic, release.getModelName(), release)).get();
     }
   }

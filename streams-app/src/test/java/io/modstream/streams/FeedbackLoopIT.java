@@ -20,6 +20,7 @@ import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.Topics;
+import io.modstream.trainer.experiment.Verdicts;
 import io.modstream.trainer.retrain.Canaries;
 import io.modstream.trainer.retrain.FeedbackRows;
 import io.modstream.trainer.retrain.Gate;
@@ -38,9 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,22 +138,8 @@ class FeedbackLoopIT {
     publish(env, verdicts(600, 1200, flip, "mod-", 25));
   }
 
-  void publish(Env env, List<Feedback> verdicts) {
-    try (KafkaProducer<String, Feedback> p =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                env.bootstrap(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-                1),
-            new StringSerializer(),
-            AvroSerde.of(Feedback.class))) {
-      for (Feedback f : verdicts) {
-        p.send(new ProducerRecord<>(env.app() + "-feedback", f.getCommentId(), f));
-      }
-    }
+  void publish(Env env, List<Feedback> verdicts) throws Exception {
+    Verdicts.publish(env.bootstrap(), env.app() + "-feedback", verdicts);
   }
 
   @Test

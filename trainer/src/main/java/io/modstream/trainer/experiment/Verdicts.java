@@ -2,12 +2,12 @@ package io.modstream.trainer.experiment;
 
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
+import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.TopicSpec;
 import io.modstream.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Turns rows into moderators' verdicts and publishes them through a real feedback topic. */
@@ -93,17 +92,9 @@ public final class Verdicts {
    */
   public static void publish(String bootstrapServers, String topic, List<Feedback> verdicts)
       throws ExecutionException, InterruptedException {
-    Map<String, Object> props =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
     try (KafkaProducer<String, Feedback> producer =
         new KafkaProducer<>(
-            props,
+            ModelReleases.producerConfig(bootstrapServers),
             Topics.COMMENT_FEEDBACK.keySerde().serializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
       List<Future<?>> sent = new ArrayList<>();
