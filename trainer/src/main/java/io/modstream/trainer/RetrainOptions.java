@@ -49,7 +49,9 @@ final class RetrainOptions {
   @Option(names = "--learning-rate", description = "Learning rate of a run.")
   double learningRate = 1e-3;
 
-  @Option(names = "--seed", description = "Seed of the base split and of training.")
+  @Option(
+      names = "--seed",
+      description = "Seed of training, the replay sample and the gate's resampling.")
   long seed = TrainingConfig.defaults().seed();
 
   @Mixin PartitionOptions partition;

@@ -10,7 +10,11 @@ final class TrainingOptions {
   private static final TrainingConfig D = TrainingConfig.defaults();
   private static final LinearConfig L = LinearConfig.defaults();
 
-  @Option(names = "--seed", description = "Seed for the split, initialisation and shuffling.")
+  @Option(
+      names = "--seed",
+      description =
+          "Seed for initialisation, shuffling and crossval's folds (train splits by comment-id"
+              + " hash).")
   long seed = D.seed();
 
   @Option(names = "--epochs", description = "Most epochs.")
