@@ -276,14 +276,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
       parsed = DomainData.Format.parse(format);
       FeedbackRows.Guard d = FeedbackRows.Guard.defaults();
       guard =
-          new FeedbackRows.Guard(
-              feedbackWeight,
-              d.maxReviewerShare(),
-              d.maxSourceShare(),
-              d.distrustedWeight(),
-              d.contradictionZ(),
-              d.contradictionGap(),
-              d.minVerdicts());
+          d.with(feedbackWeight, d.maxReviewerShare(), d.maxSourceShare(), d.distrustedWeight());
       gate = new Gate(meanMargin, labelMargin, RETRAIN.gateConfidence, RETRAIN.gateResamples);
       split = partition.partition();
     } catch (IllegalArgumentException e) {

@@ -137,14 +137,8 @@ final class RetrainOptions {
         mode,
         training,
         partition.partition(),
-        new FeedbackRows.Guard(
-            feedbackWeight,
-            maxReviewerShare,
-            maxSourceShare,
-            distrustedWeight,
-            FeedbackRows.Guard.defaults().contradictionZ(),
-            FeedbackRows.Guard.defaults().contradictionGap(),
-            FeedbackRows.Guard.defaults().minVerdicts()),
+        FeedbackRows.Guard.defaults()
+            .with(feedbackWeight, maxReviewerShare, maxSourceShare, distrustedWeight),
         new Gate(meanMargin, labelMargin, gateConfidence, gateResamples),
         Canaries.read(canaries),
         bundleTopic);

@@ -99,6 +99,26 @@ public record FeedbackRows(
     public static Guard defaults() {
       return new Guard(4.0, 0.25, 0.8, 0.0, 4.0, 0.15, 20);
     }
+
+    /**
+     * Returns this guard with other operator settings; the contradiction test stays.
+     *
+     * @param weight how many base rows one verdict counts as
+     * @param reviewerShare largest share of a run from one reviewer
+     * @param sourceShare largest share of a run from one source
+     * @param distrusted the weight factor of a distrusted reviewer
+     * @return the guard
+     */
+    public Guard with(double weight, double reviewerShare, double sourceShare, double distrusted) {
+      return new Guard(
+          weight,
+          reviewerShare,
+          sourceShare,
+          distrusted,
+          contradictionZ,
+          contradictionGap,
+          minVerdicts);
+    }
   }
 
   /**
