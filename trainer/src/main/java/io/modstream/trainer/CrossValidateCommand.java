@@ -3,7 +3,7 @@ package io.modstream.trainer;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
-import io.modstream.model.training.LinearConfig;
+import io.modstream.model.training.BaselineModel;
 import io.modstream.trainer.quality.CrossDomain;
 import io.modstream.trainer.quality.CrossValidation;
 import io.modstream.trainer.quality.CrossValidationReport;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +86,7 @@ final class CrossValidateCommand implements Callable<Integer> {
   int crossDomainRows = 2_000;
 
   @Option(names = "--baseline-c", description = "The baseline's inverse regularisation.")
-  double baselineC = LinearConfig.defaults().c();
+  double baselineC = BaselineModel.Config.recipe().c();
 
   @Option(
       names = "--limit",
@@ -100,6 +101,19 @@ final class CrossValidateCommand implements Callable<Integer> {
       description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
   int nativeThreads = 1;
 
+  @Option(
+      names = "--baseline-only",
+      description = {
+        "Train and score only the baseline on each fold, and write baseline.json (per fold and",
+        "label ROC-AUC) and folds.csv (id,fold) to --out: the input of",
+        "ops/quality/sklearn-baseline, which scores scikit-learn's recipe on the same folds."
+      })
+  boolean baselineOnly;
+
+  private String command() {
+    return "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
   @Override
   public Integer call() throws Exception {
     ModelRuntime.configureNativeThreads(nativeThreads);
@@ -111,10 +125,7 @@ final class CrossValidateCommand implements Callable<Integer> {
     if (olid != null) {
       domains.add(CrossDomain.olid(olid, crossDomainRows));
     }
-    LinearConfig d = LinearConfig.defaults();
-    LinearConfig baseline =
-        new LinearConfig(
-            baselineC, d.wordFeatures(), d.charFeatures(), d.minDocumentFrequency(), d.maxChars());
+    BaselineModel.Config baseline = BaselineModel.Config.recipe().withC(baselineC);
     CrossValidation.Settings settings =
         new CrossValidation.Settings(
             folds,
@@ -136,12 +147,18 @@ final class CrossValidateCommand implements Callable<Integer> {
         parallel,
         out);
     long started = System.nanoTime();
+    if (baselineOnly) {
+      List<Map<String, Double>> auc =
+          new CrossValidation(settings, domains, err).runBaseline(dataset, out);
+      Path file = out.resolve("baseline.json");
+      CrossValidationReport.writeBaseline(file, auc, command());
+      spec.commandLine().getOut().printf(Locale.ROOT, "baseline ROC-AUC per fold: %s%n", file);
+      return 0;
+    }
     List<CrossValidation.FoldResult> results =
         new CrossValidation(settings, domains, err).run(dataset, out);
     CrossValidationReport report = new CrossValidationReport(results);
-    String command =
-        "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    report.write(out, command);
+    report.write(out, command());
     var stdout = spec.commandLine().getOut();
     stdout.print(Files.readString(out.resolve("table.md")));
     stdout.printf(

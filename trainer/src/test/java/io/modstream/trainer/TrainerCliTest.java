@@ -10,6 +10,7 @@ import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
+import io.modstream.trainer.quality.CrossValidation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -198,6 +199,37 @@ class TrainerCliTest {
     assertThat(report.resolve("reliability.png")).isNotEmptyFile();
     assertThat(Files.readAllBytes(report.resolve("pr-insult.png")))
         .startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+  }
+
+  @Test
+  void crossvalBaselineOnlyWritesEachRowsFoldAndTheBaselinesFigures() throws Exception {
+    Path out = dir.resolve("baseline-only");
+    Run r =
+        run(
+            "crossval",
+            "--data",
+            TestData.samplePath().toString(),
+            "--out",
+            out.toString(),
+            "--limit",
+            "600",
+            "--folds",
+            "3",
+            "--baseline-only");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> lines = Files.readAllLines(out.resolve(CrossValidation.FOLDS_FILE));
+    assertThat(lines.get(0)).isEqualTo("id,fold");
+    assertThat(lines).hasSize(601);
+    assertThat(lines.subList(1, lines.size()).stream().map(l -> l.split(",")[0]).distinct())
+        .hasSize(600);
+    assertThat(lines.subList(1, lines.size()).stream().map(l -> l.split(",")[1]).distinct())
+        .containsExactlyInAnyOrder("1", "2", "3");
+    var folds = Reports.JSON.readTree(out.resolve("baseline.json").toFile()).path("folds");
+    assertThat(folds).hasSize(3);
+    for (var fold : folds) {
+      assertThat(fold.path("toxic").asDouble()).isBetween(0.75, 1.0);
+    }
+    assertThat(out.resolve("fold-1.json")).doesNotExist();
   }
 
   @Test

@@ -13,6 +13,11 @@ import java.util.List;
 /** Trains a {@link LinearModel}: one L2-regularised logistic regression per label (liblinear). */
 public final class LinearTrainer {
 
+  /**
+   * liblinear's default stopping tolerance for this solver, which released models were fit with.
+   */
+  private static final double SERVED_TOLERANCE = 0.01;
+
   private LinearTrainer() {}
 
   /**
@@ -93,6 +98,71 @@ public final class LinearTrainer {
       x[i] = row;
     }
     int features = wordBuckets.length + charBuckets.length;
+    Fits fits = fitLogistic(x, features, truth, judged, copies, config.c(), SERVED_TOLERANCE);
+    return new LinearModel(
+        wordBuckets, wordIdf, charBuckets, charIdf, fits.weights(), fits.bias(), config.maxChars());
+  }
+
+  /**
+   * One logistic regression's weights per label.
+   *
+   * @param weights {@code [labels][features]}
+   * @param bias per label, the intercept
+   */
+  public record Fits(float[][] weights, float[] bias) {}
+
+  /**
+   * Fits one L2-regularised logistic regression per label on sparse rows, every value judged.
+   *
+   * @param rows per row, its columns (ascending, from 0) and values
+   * @param features the number of columns
+   * @param truth {@code [rows][labels]}
+   * @param c the inverse regularisation strength
+   * @param tolerance liblinear's stopping tolerance
+   * @return per label, the weights and the intercept
+   */
+  public static Fits fitLogistic(
+      List<TfidfVectorizer.Vector> rows,
+      int features,
+      boolean[][] truth,
+      double c,
+      double tolerance) {
+    Feature[][] x = new Feature[rows.size()][];
+    for (int i = 0; i < x.length; i++) {
+      TfidfVectorizer.Vector v = rows.get(i);
+      Feature[] row = new Feature[v.index().length + 1];
+      for (int k = 0; k < v.index().length; k++) {
+        row[k] = new FeatureNode(v.index()[k] + 1, v.value()[k]);
+      }
+      row[v.index().length] = new FeatureNode(features + 1, 1.0); // the intercept
+      x[i] = row;
+    }
+    return fitLogistic(x, features, truth, null, null, c, tolerance);
+  }
+
+  /**
+   * Fits one L2-regularised logistic regression per label with liblinear (the intercept is a last
+   * feature of value 1, regularised as in scikit-learn's liblinear solver).
+   *
+   * @param x per row, its features in ascending index order from 1, the intercept feature ({@code
+   *     features + 1}, value 1) last
+   * @param features the number of features, the intercept excluded
+   * @param truth {@code [rows][labels]}
+   * @param judged {@code [rows][labels]} whether each value is known, or null when all are
+   * @param copies how many times each row enters the fits, or null for once each
+   * @param c the inverse regularisation strength
+   * @param tolerance liblinear's stopping tolerance
+   * @return per label, the weights and the intercept
+   */
+  static Fits fitLogistic(
+      Feature[][] x,
+      int features,
+      boolean[][] truth,
+      boolean[][] judged,
+      int[] copies,
+      double c,
+      double tolerance) {
+    int n = x.length;
     int labels = truth[0].length;
     float[][] weights = new float[labels][];
     float[] bias = new float[labels];
@@ -115,7 +185,7 @@ public final class LinearTrainer {
         if (!isJudged(judged, i, j)) {
           continue;
         }
-        for (int c = copiesOf(copies, i); c > 0; c--, r++) {
+        for (int k = copiesOf(copies, i); k > 0; k--, r++) {
           problem.x[r] = x[i];
           problem.y[r] = truth[i][j] ? 1 : 0;
           any |= truth[i][j];
@@ -127,8 +197,7 @@ public final class LinearTrainer {
         bias[j] = any ? 10f : -10f; // one class only: a constant score
         continue;
       }
-      Parameter parameter = new Parameter(SolverType.L2R_LR, config.c(), 0.01);
-      Model model = Linear.train(problem, parameter);
+      Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, c, tolerance));
       double[] w = model.getFeatureWeights();
       // liblinear's first label is its positive class.
       double sign = model.getLabels()[0] == 1 ? 1 : -1;
@@ -137,8 +206,7 @@ public final class LinearTrainer {
       }
       bias[j] = (float) (sign * w[features]);
     }
-    return new LinearModel(
-        wordBuckets, wordIdf, charBuckets, charIdf, weights, bias, config.maxChars());
+    return new Fits(weights, bias);
   }
 
   private static boolean isJudged(boolean[][] judged, int i, int j) {

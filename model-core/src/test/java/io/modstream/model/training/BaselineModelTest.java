@@ -13,7 +13,7 @@ class BaselineModelTest {
   @Test
   void theBaselineLearnsTheSampleWellAboveChance() {
     LabelledDataset.Split split = TestData.sample(2000).stratifiedSplit(0.25, 3);
-    BaselineModel baseline = BaselineModel.train(split.train(), LinearConfig.defaults());
+    BaselineModel baseline = BaselineModel.train(split.train(), BaselineModel.Config.recipe());
     float[][] scores = baseline.score(split.validation().texts());
     double[] half = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
     EvaluationReport report =

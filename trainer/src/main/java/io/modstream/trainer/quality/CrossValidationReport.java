@@ -29,6 +29,28 @@ public final class CrossValidationReport {
   private final double[][][] auc;
 
   /**
+   * Writes the baseline's per-fold, per-label ROC-AUC with the command that produced it, in the
+   * shape ops/quality/sklearn-baseline reads and writes.
+   *
+   * @param file the JSON file
+   * @param auc per fold, per label, the ROC-AUC
+   * @param command the command line
+   * @throws IOException if the file cannot be written
+   */
+  public static void writeBaseline(Path file, List<Map<String, Double>> auc, String command)
+      throws IOException {
+    ObjectNode root = CrossValidation.JSON.createObjectNode();
+    root.put("system", "BaselineModel (Java)");
+    root.put("command", command);
+    ArrayNode folds = root.putArray("folds");
+    for (Map<String, Double> fold : auc) {
+      ObjectNode f = folds.addObject();
+      fold.forEach(f::put);
+    }
+    CrossValidation.JSON.writeValue(file.toFile(), root);
+  }
+
+  /**
    * Summarises folds.
    *
    * @param folds the folds' results (at least one)
