@@ -107,6 +107,35 @@ public final class ModelBundle {
   }
 
   /**
+   * Returns this bundle scoring with its network alone: the blend gives the network all the weight
+   * (per-label Platt scaling, which keeps the order of scores, stays). For measuring what the LSTM
+   * contributes; thresholds were tuned for the blend.
+   *
+   * @return the network-only bundle (this one is unchanged), or this bundle when it has no blend
+   */
+  public ModelBundle networkOnly() {
+    BundleInfo i = info;
+    if (i.calibration() == null) {
+      return this;
+    }
+    ScoreCalibration c = i.calibration();
+    return new ModelBundle(
+        new BundleInfo(
+            i.formatVersion(),
+            i.name(),
+            i.version(),
+            i.labels(),
+            i.thresholds(),
+            i.tokenizerScheme(),
+            i.maxLength(),
+            i.provenance(),
+            new ScoreCalibration(1.0, c.slopes(), c.intercepts())),
+        vocabulary,
+        network,
+        linear);
+  }
+
+  /**
    * Returns this bundle under another version: the same weights, vocabulary, thresholds,
    * calibration and provenance. For releasing the same model again, for example to measure a hot
    * swap without training a second one.

@@ -263,7 +263,7 @@ class TrainerCliTest {
     Run r = run(args);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out())
-        .contains("| label | baseline | model |", "| toxic |", "| **mean** |", "ECE");
+        .contains("| label | baseline | LSTM alone | model |", "| toxic |", "| **mean** |", "ECE");
     assertThat(out.resolve("report.html")).content().contains("<table>", "reliability-model.png");
     assertThat(out.resolve("fold-1.json")).isNotEmptyFile();
     assertThat(out.resolve("fold-2.json")).isNotEmptyFile();
@@ -272,6 +272,9 @@ class TrainerCliTest {
     assertThat(modelToxic).isBetween(0.5, 1.0);
     assertThat(results.path("baseline").path("meanRocAuc").asDouble()).isBetween(0.5, 1.0);
     assertThat(results.path("model").path("toxic").path("perFold")).hasSize(2);
+    assertThat(results.path("lstm").path("toxic").path("perFold")).hasSize(2);
+    assertThat(results.path("lstm").path("meanRocAuc").asDouble()).isBetween(0.3, 1.0);
+    assertThat(results.path("lstmShareOfBlendPerFold")).hasSize(2);
 
     Run again = run(args);
     assertThat(again.exitCode()).isZero();

@@ -39,6 +39,9 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class CrossValidation {
 
+  /** Bumped when a fold's saved outputs change, so folds saved before are not reused. */
+  private static final int FOLD_FORMAT = 2;
+
   /** The fold of every row, written beside the results. */
   public static final String FOLDS_FILE = "folds.csv";
 
@@ -90,6 +93,8 @@ public final class CrossValidation {
    * @param perturbed which held-out rows were disguised (the rows with any positive label)
    * @param model the recipe's scores on the clean held-out rows
    * @param modelPerturbed the recipe's scores with the disguised rows
+   * @param network the recipe's network alone on the clean held-out rows
+   * @param networkPerturbed the network alone with the disguised rows
    * @param baseline the baseline's scores on the clean rows
    * @param baselinePerturbed the baseline's scores with the disguised rows
    * @param crossDomain per out-of-domain set, the scores
@@ -105,6 +110,8 @@ public final class CrossValidation {
       boolean[] perturbed,
       float[][] model,
       float[][] modelPerturbed,
+      float[][] network,
+      float[][] networkPerturbed,
       float[][] baseline,
       float[][] baselinePerturbed,
       Map<String, DomainScores> crossDomain) {}
@@ -246,6 +253,7 @@ public final class CrossValidation {
   private void checkSettings(LabelledDataset data, Path out) throws IOException {
     var settingsJson = JSON.createObjectNode();
     settingsJson.set("settings", JSON.valueToTree(settings));
+    settingsJson.put("foldFormat", FOLD_FORMAT);
     settingsJson.put("dataSha256", data.sha256());
     settingsJson.put("rows", data.size());
     var names = settingsJson.putArray("crossDomain");
@@ -308,6 +316,10 @@ public final class CrossValidation {
     ModerationModel model = ModerationModel.of(trained.bundle());
     float[][] modelScores = model.score(texts);
     float[][] modelPerturbed = withRows(modelScores, perturbedRows, model.score(perturbedTexts));
+    ModerationModel network = ModerationModel.of(trained.bundle().networkOnly());
+    float[][] networkScores = network.score(texts);
+    float[][] networkPerturbed =
+        withRows(networkScores, perturbedRows, network.score(perturbedTexts));
     double weight =
         trained.bundle().info().calibration() == null
             ? 1
@@ -350,6 +362,8 @@ public final class CrossValidation {
         perturbed,
         modelScores,
         modelPerturbed,
+        networkScores,
+        networkPerturbed,
         baselineScores,
         baselinePerturbed,
         cross);

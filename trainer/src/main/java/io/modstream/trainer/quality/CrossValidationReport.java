@@ -22,10 +22,18 @@ import java.util.Map;
  */
 public final class CrossValidationReport {
 
+  /** The systems' names in the JSON, in {@link #meanAuc} order. */
+  private static final String[] SYSTEMS = {
+    "model", "baseline", "modelDisguised", "baselineDisguised", "lstm", "lstmDisguised"
+  };
+
   private final List<CrossValidation.FoldResult> folds;
   private final List<String> labels;
 
-  /** [system][label][fold]: systems model, baseline, model perturbed, baseline perturbed. */
+  /**
+   * [system][label][fold]: systems model, baseline, model perturbed, baseline perturbed, network
+   * alone, network alone perturbed.
+   */
   private final double[][][] auc;
 
   /**
@@ -58,11 +66,18 @@ public final class CrossValidationReport {
   public CrossValidationReport(List<CrossValidation.FoldResult> folds) {
     this.folds = List.copyOf(folds);
     this.labels = folds.get(0).labels();
-    auc = new double[4][labels.size()][folds.size()];
+    auc = new double[SYSTEMS.length][labels.size()][folds.size()];
     for (int f = 0; f < folds.size(); f++) {
       CrossValidation.FoldResult r = folds.get(f);
-      float[][][] systems = {r.model(), r.baseline(), r.modelPerturbed(), r.baselinePerturbed()};
-      for (int s = 0; s < 4; s++) {
+      float[][][] systems = {
+        r.model(),
+        r.baseline(),
+        r.modelPerturbed(),
+        r.baselinePerturbed(),
+        r.network(),
+        r.networkPerturbed()
+      };
+      for (int s = 0; s < SYSTEMS.length; s++) {
         for (int j = 0; j < labels.size(); j++) {
           auc[s][j][f] =
               Evaluator.rocAuc(CrossValidation.column(systems[s], j), truthColumn(r.truth(), j));
@@ -74,7 +89,8 @@ public final class CrossValidationReport {
   /**
    * Returns a system's ROC-AUC for a label averaged over folds.
    *
-   * @param system 0 recipe, 1 baseline, 2 recipe disguised, 3 baseline disguised
+   * @param system 0 recipe, 1 baseline, 2 recipe disguised, 3 baseline disguised, 4 the recipe's
+   *     LSTM alone, 5 the LSTM alone disguised
    * @param label the label index, or -1 for the mean over labels
    * @return the mean
    */
@@ -101,13 +117,16 @@ public final class CrossValidationReport {
     return labels;
   }
 
-  /** The Markdown table: per label and mean, recipe vs baseline, clean vs disguised. */
+  /**
+   * The Markdown table: per label and mean, the baseline, the recipe's LSTM alone and the recipe,
+   * clean and disguised.
+   */
   public String table() {
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| label | baseline | model | model - baseline | baseline, disguised | model, disguised |"
-            + " model drop |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
+        "| label | baseline | LSTM alone | model | model - baseline | LSTM - baseline |"
+            + " baseline, disguised | LSTM, disguised | model, disguised | model drop |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (int j = 0; j < labels.size(); j++) {
       row(sb, labels.get(j), j);
     }
@@ -117,20 +136,22 @@ public final class CrossValidationReport {
 
   private void row(StringBuilder sb, String name, int j) {
     double b = meanAuc(1, j);
+    double n = meanAuc(4, j);
     double m = meanAuc(0, j);
-    double bp = meanAuc(3, j);
-    double mp = meanAuc(2, j);
     sb.append(
         String.format(
             Locale.ROOT,
-            "| %s | %.4f | %.4f | %+.4f | %.4f | %.4f | %.4f |%n",
+            "| %s | %.4f | %.4f | %.4f | %+.4f | %+.4f | %.4f | %.4f | %.4f | %.4f |%n",
             name,
             b,
+            n,
             m,
             m - b,
-            bp,
-            mp,
-            m - mp));
+            n - b,
+            meanAuc(3, j),
+            meanAuc(5, j),
+            meanAuc(2, j),
+            m - meanAuc(2, j)));
   }
 
   /** Calibration per label on pooled out-of-fold scores: [0] recipe, [1] baseline. */
@@ -150,7 +171,13 @@ public final class CrossValidationReport {
   private double[] pooled(int system, int j) {
     List<Double> v = new ArrayList<>();
     for (CrossValidation.FoldResult r : folds) {
-      float[][] s = system == 0 ? r.model() : r.baseline();
+      float[][] s =
+          switch (system) {
+            case 0 -> r.model();
+            case 1 -> r.baseline();
+            case 4 -> r.network();
+            default -> throw new IllegalArgumentException("no pooled scores for " + system);
+          };
       for (float[] row : s) {
         v.add((double) row[j]);
       }
@@ -267,9 +294,8 @@ public final class CrossValidationReport {
     ObjectNode root = CrossValidation.JSON.createObjectNode();
     root.put("folds", folds.size());
     root.put("command", command);
-    String[] systems = {"model", "baseline", "modelDisguised", "baselineDisguised"};
-    for (int s = 0; s < 4; s++) {
-      ObjectNode sys = root.putObject(systems[s]);
+    for (int s = 0; s < SYSTEMS.length; s++) {
+      ObjectNode sys = root.putObject(SYSTEMS[s]);
       sys.put("meanRocAuc", meanAuc(s, -1));
       for (int j = 0; j < labels.size(); j++) {
         ObjectNode l = sys.putObject(labels.get(j));
@@ -294,6 +320,8 @@ public final class CrossValidationReport {
           byLabel.forEach(
               (label, v) -> s.putObject(label).put("model", v[0]).put("baseline", v[1]));
         });
+    ArrayNode shares = root.putArray("lstmShareOfBlendPerFold");
+    folds.forEach(r -> shares.add(r.networkWeight()));
     root.put("modelTrainMinutesPerFold", modelMinutes);
     root.put("baselineTrainMinutesPerFold", baselineMinutes);
     CrossValidation.JSON.writeValue(dir.resolve("results.json").toFile(), root);
@@ -304,6 +332,7 @@ public final class CrossValidationReport {
       List<Charts.Curve> curves =
           List.of(
               new Charts.Curve("model", pooled(0, j), pooledTruth(j)),
+              new Charts.Curve("LSTM alone", pooled(4, j), pooledTruth(j)),
               new Charts.Curve("baseline", pooled(1, j), pooledTruth(j)));
       Charts.roc("ROC, " + label + " (out-of-fold)", curves, dir.resolve("roc-" + label + ".png"));
       Charts.precisionRecall(
