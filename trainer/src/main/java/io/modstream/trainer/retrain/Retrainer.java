@@ -8,6 +8,8 @@ import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
+import io.modstream.model.evaluation.BiasReport;
+import io.modstream.model.evaluation.SubgroupBias;
 import io.modstream.model.training.Example;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
@@ -17,6 +19,7 @@ import io.modstream.model.training.TrainingSet;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.trainer.quality.BiasFigures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * verdicts ({@link FeedbackRows}), trains a candidate (the network fine-tuned from the serving
  * champion or trained in full; the linear model refitted on base plus feedback; blend, calibration
  * and thresholds refitted on the calibration rows), compares both models on the golden rows with
- * bootstrap intervals ({@link Comparison}), applies the {@link Gate}, records the decision and
- * releases the candidate only if it passes.
+ * bootstrap intervals ({@link Comparison}) and on identity subgroups of the base golden rows
+ * ({@link SubgroupBias}), applies the {@link Gate}, records the decision and releases the candidate
+ * only if it passes.
  */
 public final class Retrainer {
 
@@ -198,16 +202,30 @@ public final class Retrainer {
             : trainer.fineTune(champion, set, s.modelName(), version);
     ModerationModel candidateModel = ModerationModel.of(result.bundle());
 
+    List<Example> golden = complete(baseSets.golden());
+    List<String> goldenTexts = texts(golden);
+    float[][] championGolden = championModel.score(goldenTexts);
+    float[][] candidateGolden = candidateModel.score(goldenTexts);
     Comparison baseComparison =
-        compare("base golden", championModel, candidateModel, complete(baseSets.golden()));
+        compare("base golden", labels, championGolden, candidateGolden, golden);
+    BiasReport championBias = bias(labels, goldenTexts, championGolden, golden);
+    BiasReport candidateBias = bias(labels, goldenTexts, candidateGolden, golden);
     Comparison feedbackComparison =
         rows.golden().isEmpty()
             ? null
-            : compare("feedback golden", championModel, candidateModel, rows.golden());
+            : compare(
+                "feedback golden",
+                labels,
+                championModel.score(texts(rows.golden())),
+                candidateModel.score(texts(rows.golden())),
+                rows.golden());
     List<String> canaryRegressions = s.canaries().regressions(candidateModel, championModel);
     List<String> knownCanaryFailures = new ArrayList<>(s.canaries().failures(candidateModel));
     knownCanaryFailures.removeAll(canaryRegressions);
-    List<String> reasons = s.gate().reasons(baseComparison, feedbackComparison, canaryRegressions);
+    List<String> reasons =
+        s.gate()
+            .reasons(
+                baseComparison, feedbackComparison, canaryRegressions, championBias, candidateBias);
     List<Correction> corrections =
         corrections(rows, labels, championModel, candidateModel, servingScores);
 
@@ -218,12 +236,19 @@ public final class Retrainer {
     record.put("mode", s.mode().name());
     record.put("released", release);
     record.putPOJO("reasons", reasons);
-    record.set("champion", figures(championRelease.getVersion(), baseComparison, true));
-    record.set("candidate", figures(version, baseComparison, false));
-    ObjectNode golden = record.putObject("golden");
-    golden.set("base", baseComparison.toJson());
+    record.set(
+        "champion", figures(championRelease.getVersion(), baseComparison, true, championBias));
+    record.set("candidate", figures(version, baseComparison, false, candidateBias));
+    ObjectNode goldenFigures = record.putObject("golden");
+    ObjectNode baseFigures = baseComparison.toJson();
+    goldenFigures.set("base", baseFigures);
+    if (championBias != null) {
+      ObjectNode biasFigures = baseFigures.putObject("bias");
+      biasFigures.set("champion", BiasFigures.json(championBias));
+      biasFigures.set("candidate", BiasFigures.json(candidateBias));
+    }
     if (feedbackComparison != null) {
-      golden.set("feedback", feedbackComparison.toJson());
+      goldenFigures.set("feedback", feedbackComparison.toJson());
     }
     record.putPOJO("rows", sources);
     record.putPOJO("distrusted_reviewers", rows.distrusted());
@@ -235,7 +260,10 @@ public final class Retrainer {
             "mean_margin", s.gate().meanMargin(),
             "label_margin", s.gate().labelMargin(),
             "confidence", s.gate().confidence(),
-            "resamples", s.gate().resamples()));
+            "resamples", s.gate().resamples(),
+            "bias_margin", s.gate().biasMargin(),
+            "bias_label", s.gate().bias().label(),
+            "bias_min_count", s.gate().bias().minPerClass()));
     if (release) {
       ModelRelease published = store().release(result.bundle(), championRelease.getVersion());
       record.put("bundle_uri", published.getBundleUri());
@@ -262,6 +290,13 @@ public final class Retrainer {
                 + " (gain "
                 + Gate.format(feedbackComparison.logLossGain())
                 + ")");
+    if (championBias != null) {
+      LOG.info(
+          "base golden worst identity-subgroup figure ({}): {} -> {}",
+          championBias.label(),
+          worst(championBias),
+          worst(candidateBias));
+    }
     for (Correction c : corrections) {
       LOG.info(
           "corrected ({}): \"{}\" {} judged {}: {} -> {}",
@@ -426,19 +461,36 @@ public final class Retrainer {
   }
 
   private Comparison compare(
-      String name, ModerationModel champion, ModerationModel candidate, List<Example> rows)
-      throws InterruptedException {
-    List<String> texts = rows.stream().map(e -> e.comment().text()).toList();
+      String name,
+      List<String> labels,
+      float[][] champion,
+      float[][] candidate,
+      List<Example> rows) {
     return Comparison.of(
         name,
-        champion.info().labels(),
-        champion.score(texts),
-        candidate.score(texts),
-        rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new),
+        labels,
+        champion,
+        candidate,
+        truth(rows),
         rows.stream().map(Example::judged).toArray(boolean[][]::new),
         settings.gate().resamples(),
         settings.gate().confidence(),
         settings.training().seed());
+  }
+
+  /** One model's subgroup figures on complete rows, or null when the labels lack the bias label. */
+  private BiasReport bias(
+      List<String> labels, List<String> texts, float[][] scores, List<Example> rows) {
+    SubgroupBias bias = settings.gate().bias();
+    return bias.appliesTo(labels) ? bias.evaluate(labels, texts, scores, truth(rows)) : null;
+  }
+
+  private static List<String> texts(List<Example> rows) {
+    return rows.stream().map(e -> e.comment().text()).toList();
+  }
+
+  private static boolean[][] truth(List<Example> rows) {
+    return rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new);
   }
 
   private static List<Example> complete(LabelledDataset data) {
@@ -502,7 +554,8 @@ public final class Retrainer {
         settings.bundleTopic());
   }
 
-  private static ObjectNode figures(String version, Comparison base, boolean champion) {
+  private static ObjectNode figures(
+      String version, Comparison base, boolean champion, BiasReport bias) {
     ObjectNode n = JSON.createObjectNode();
     n.put("version", version);
     n.put("mean_roc_auc", champion ? base.championMeanAuc() : base.candidateMeanAuc());
@@ -510,7 +563,16 @@ public final class Retrainer {
     for (Comparison.Label l : base.labels()) {
       labels.put(l.label(), champion ? l.champion() : l.candidate());
     }
+    if (bias != null) {
+      n.set("worst_bias", BiasFigures.json(bias).get("worst"));
+    }
     return n;
+  }
+
+  private static String worst(BiasReport bias) {
+    return bias.worst()
+        .map(w -> w.subgroup() + " " + w.metric().title() + " " + fmt(w.value()))
+        .orElse("none (too few comments in every subgroup)");
   }
 
   private static String fmt(double v) {
