@@ -136,9 +136,17 @@ final class TrainCommand implements Callable<Integer> {
     String digest = result.bundle().save(out);
     ModerationModel model = ModerationModel.of(result.bundle());
     Reports.Scored golden = Reports.evaluate(model, sets.golden(), biasSettings);
-    // The calibration rows are scored again only for the bias figures; the trainer's validation
-    // report has no per-row scores.
-    BiasReport calibrationBias = Reports.evaluate(model, sets.calibration(), biasSettings).bias();
+    // The held-out outputs the calibration report comes from: the bundle itself has fitted its
+    // linear model on these rows, so its own scores would flatter it.
+    BiasReport calibrationBias =
+        result.calibrationScores() == null
+            ? null
+            : Reports.bias(
+                biasSettings,
+                sets.calibration().labels(),
+                sets.calibration().texts(),
+                result.calibrationScores(),
+                sets.calibration().truth());
     String report =
         Reports.text(
                 "golden report (" + sets.golden().size() + " rows by id hash, never fitted on)",

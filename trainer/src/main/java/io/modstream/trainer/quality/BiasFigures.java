@@ -100,7 +100,7 @@ public final class BiasFigures {
                 w ->
                     String.format(
                         Locale.ROOT,
-                        "Worst figure: %s %s %.4f (the release gate's bias check).%n",
+                        "Worst figure: %s %s %.4f (the figure the release gate compares).%n",
                         w.subgroup(),
                         w.metric().title(),
                         w.value()))
