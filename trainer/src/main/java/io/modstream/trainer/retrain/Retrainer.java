@@ -202,30 +202,15 @@ public final class Retrainer {
             : trainer.fineTune(champion, set, s.modelName(), version);
     ModerationModel candidateModel = ModerationModel.of(result.bundle());
 
-    List<Example> golden = complete(baseSets.golden());
-    List<String> goldenTexts = texts(golden);
-    float[][] championGolden = championModel.score(goldenTexts);
-    float[][] candidateGolden = candidateModel.score(goldenTexts);
-    Comparison baseComparison =
-        compare("base golden", labels, championGolden, candidateGolden, golden);
-    BiasReport championBias = bias(labels, goldenTexts, championGolden, golden);
-    BiasReport candidateBias = bias(labels, goldenTexts, candidateGolden, golden);
-    Comparison feedbackComparison =
-        rows.golden().isEmpty()
-            ? null
-            : compare(
-                "feedback golden",
-                labels,
-                championModel.score(texts(rows.golden())),
-                candidateModel.score(texts(rows.golden())),
-                rows.golden());
+    Measured m =
+        measure(labels, championModel, candidateModel, complete(baseSets.golden()), rows.golden());
     List<String> canaryRegressions = s.canaries().regressions(candidateModel, championModel);
     List<String> knownCanaryFailures = new ArrayList<>(s.canaries().failures(candidateModel));
     knownCanaryFailures.removeAll(canaryRegressions);
     List<String> reasons =
         s.gate()
             .reasons(
-                baseComparison, feedbackComparison, canaryRegressions, championBias, candidateBias);
+                m.base(), m.feedback(), canaryRegressions, m.championBias(), m.candidateBias());
     List<Correction> corrections =
         corrections(rows, labels, championModel, candidateModel, servingScores);
 
@@ -236,20 +221,9 @@ public final class Retrainer {
     record.put("mode", s.mode().name());
     record.put("released", release);
     record.putPOJO("reasons", reasons);
-    record.set(
-        "champion", figures(championRelease.getVersion(), baseComparison, true, championBias));
-    record.set("candidate", figures(version, baseComparison, false, candidateBias));
-    ObjectNode goldenFigures = record.putObject("golden");
-    ObjectNode baseFigures = baseComparison.toJson();
-    goldenFigures.set("base", baseFigures);
-    if (championBias != null) {
-      ObjectNode biasFigures = baseFigures.putObject("bias");
-      biasFigures.set("champion", BiasFigures.json(championBias));
-      biasFigures.set("candidate", BiasFigures.json(candidateBias));
-    }
-    if (feedbackComparison != null) {
-      goldenFigures.set("feedback", feedbackComparison.toJson());
-    }
+    record.set("champion", figures(championRelease.getVersion(), m.base(), true, m.championBias()));
+    record.set("candidate", figures(version, m.base(), false, m.candidateBias()));
+    record.set("golden", m.toJson());
     record.putPOJO("rows", sources);
     record.putPOJO("distrusted_reviewers", rows.distrusted());
     record.putPOJO("canaries_failed_by_both", knownCanaryFailures);
@@ -277,26 +251,7 @@ public final class Retrainer {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    LOG.info(
-        "base golden mean ROC-AUC {} -> {} (difference {}); held-out feedback log-loss {}",
-        fmt(baseComparison.championMeanAuc()),
-        fmt(baseComparison.candidateMeanAuc()),
-        Gate.format(baseComparison.meanAucDifference()),
-        feedbackComparison == null
-            ? "(none)"
-            : fmt(feedbackComparison.championLogLoss())
-                + " -> "
-                + fmt(feedbackComparison.candidateLogLoss())
-                + " (gain "
-                + Gate.format(feedbackComparison.logLossGain())
-                + ")");
-    if (championBias != null) {
-      LOG.info(
-          "base golden worst identity-subgroup figure ({}): {} -> {}",
-          championBias.label(),
-          worst(championBias),
-          worst(candidateBias));
-    }
+    m.log();
     for (Correction c : corrections) {
       LOG.info(
           "corrected ({}): \"{}\" {} judged {}: {} -> {}",
@@ -458,6 +413,84 @@ public final class Retrainer {
               after[k][j]));
     }
     return out;
+  }
+
+  /**
+   * Both models' figures on the golden rows.
+   *
+   * @param base on the base golden rows
+   * @param feedback on the held-out verdicts, or null when there are none
+   * @param championBias the champion's identity-subgroup figures on the base golden rows, or null
+   *     when the labels lack the bias label
+   * @param candidateBias the candidate's
+   */
+  private record Measured(
+      Comparison base, Comparison feedback, BiasReport championBias, BiasReport candidateBias) {
+
+    ObjectNode toJson() {
+      ObjectNode golden = JSON.createObjectNode();
+      ObjectNode baseFigures = base.toJson();
+      golden.set("base", baseFigures);
+      if (championBias != null) {
+        ObjectNode bias = baseFigures.putObject("bias");
+        bias.set("champion", BiasFigures.json(championBias));
+        bias.set("candidate", BiasFigures.json(candidateBias));
+      }
+      if (feedback != null) {
+        golden.set("feedback", feedback.toJson());
+      }
+      return golden;
+    }
+
+    void log() {
+      LOG.info(
+          "base golden mean ROC-AUC {} -> {} (difference {}); held-out feedback log-loss {}",
+          fmt(base.championMeanAuc()),
+          fmt(base.candidateMeanAuc()),
+          Gate.format(base.meanAucDifference()),
+          feedback == null
+              ? "(none)"
+              : fmt(feedback.championLogLoss())
+                  + " -> "
+                  + fmt(feedback.candidateLogLoss())
+                  + " (gain "
+                  + Gate.format(feedback.logLossGain())
+                  + ")");
+      if (championBias != null) {
+        LOG.info(
+            "base golden worst identity-subgroup figure ({}): {} -> {}",
+            championBias.label(),
+            worst(championBias),
+            worst(candidateBias));
+      }
+    }
+  }
+
+  /** Scores the golden rows once per model for the comparisons and the subgroup figures. */
+  private Measured measure(
+      List<String> labels,
+      ModerationModel champion,
+      ModerationModel candidate,
+      List<Example> baseGolden,
+      List<Example> feedbackGolden)
+      throws InterruptedException {
+    List<String> texts = texts(baseGolden);
+    float[][] championScores = champion.score(texts);
+    float[][] candidateScores = candidate.score(texts);
+    Comparison feedback =
+        feedbackGolden.isEmpty()
+            ? null
+            : compare(
+                "feedback golden",
+                labels,
+                champion.score(texts(feedbackGolden)),
+                candidate.score(texts(feedbackGolden)),
+                feedbackGolden);
+    return new Measured(
+        compare("base golden", labels, championScores, candidateScores, baseGolden),
+        feedback,
+        bias(labels, texts, championScores, baseGolden),
+        bias(labels, texts, candidateScores, baseGolden));
   }
 
   private Comparison compare(
