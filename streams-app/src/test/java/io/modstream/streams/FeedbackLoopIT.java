@@ -240,7 +240,9 @@ class FeedbackLoopIT {
           .contains("\"released\":false")
           .contains("\"candidate\"")
           .contains("\"champion\"")
-          .contains("mean_roc_auc");
+          .contains("mean_roc_auc")
+          .contains("\"bias\":{\"champion\":{\"label\":\"toxic\"")
+          .contains("\"bias_margin\":0.02");
       Thread.sleep(3000);
       assertThat(app.models().current().info().version()).isEqualTo("t1");
       assertThat(app.follower().swaps()).isZero();

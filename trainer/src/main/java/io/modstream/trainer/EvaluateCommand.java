@@ -6,8 +6,10 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.evaluation.BiasReport;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
+import io.modstream.model.evaluation.SubgroupBias;
 import io.modstream.trainer.quality.BundleReport;
 import io.modstream.trainer.quality.CrossDomain;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Scores a labelled CSV with a model bundle and prints ROC-AUC, PR-AUC and F1 at the",
-      "bundle's thresholds per label, and the means. The CSV must have a column per model label.",
+      "bundle's thresholds per label, and the means, and the unintended-bias figures on identity",
+      "subgroups (docs/quality/bias.md). The CSV must have a column per model label.",
       "With --report DIR it also writes an HTML report with PNG charts."
     })
 final class EvaluateCommand implements Callable<Integer> {
@@ -64,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Also write report.html with PNG charts (ROC and PR curves, reliability diagram,"
-              + " disguised rows, zero-shot sets) here.")
+              + " disguised rows, identity-subgroup bias, zero-shot sets) here.")
   Path report;
 
   @Option(
@@ -90,6 +94,8 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "With --report: a trainer crossval output directory whose table to include.")
   Path crossval;
 
+  @Mixin BiasOptions bias;
+
   @Option(
       names = "--perturbation-seed",
       description = "With --report: seed of the disguise generator.")
@@ -98,6 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelRuntime.configureNativeThreads(nativeThreads);
+    SubgroupBias biasSettings = bias.settings();
     ModelBundle bundle = ModelBundle.load(model);
     LabelledDataset dataset = LabelledCsv.read(data);
     List<String> labels = bundle.info().labels();
@@ -126,6 +133,7 @@ final class EvaluateCommand implements Callable<Integer> {
     double[] thresholds =
         bundle.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
     EvaluationReport report = Evaluator.evaluate(labels, scores, truth, thresholds);
+    BiasReport biasReport = Reports.bias(biasSettings, labels, dataset.texts(), scores, truth);
     if (this.report != null) {
       List<CrossDomain> domains = new ArrayList<>();
       if (davidson != null) {
@@ -140,6 +148,7 @@ final class EvaluateCommand implements Callable<Integer> {
           dataset.texts(),
           truth,
           report,
+          biasReport,
           domains,
           crossval == null ? null : crossval.resolve("table.md"),
           perturbationSeed,
@@ -153,11 +162,14 @@ final class EvaluateCommand implements Callable<Integer> {
               Reports.JSON
                   .writer()
                   .without(SerializationFeature.INDENT_OUTPUT)
-                  .writeValueAsString(Reports.json(bundle.info(), data.toString(), report)));
+                  .writeValueAsString(
+                      Reports.json(bundle.info(), data.toString(), report, biasReport)));
     } else {
       spec.commandLine()
           .getOut()
-          .print(Reports.text("evaluation report", bundle.info(), data.toString(), report));
+          .print(
+              Reports.text(
+                  "evaluation report", bundle.info(), data.toString(), report, biasReport));
     }
     return 0;
   }

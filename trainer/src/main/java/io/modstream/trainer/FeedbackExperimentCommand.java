@@ -9,6 +9,7 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.Partition;
 import io.modstream.model.evaluation.Evaluator;
+import io.modstream.model.evaluation.SubgroupBias;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingListener;
 import io.modstream.trainer.experiment.DomainData;
@@ -151,6 +152,13 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
   double labelMargin = RETRAIN.labelMargin;
 
   @Option(
+      names = "--bias-margin",
+      description =
+          "Gate: largest allowed drop of the worst base golden identity-subgroup figure"
+              + " (docs/quality/bias.md).")
+  double biasMargin = RETRAIN.biasMargin;
+
+  @Option(
       names = "--canaries",
       paramLabel = "FILE",
       description = "Canary CSV (text,expected_flags); default: the bundled set.")
@@ -277,7 +285,9 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
       FeedbackRows.Guard d = FeedbackRows.Guard.defaults();
       guard =
           d.with(feedbackWeight, d.maxReviewerShare(), d.maxSourceShare(), d.distrustedWeight());
-      gate = new Gate(meanMargin, labelMargin, RETRAIN.gateConfidence, RETRAIN.gateResamples);
+      gate =
+          new Gate(meanMargin, labelMargin, RETRAIN.gateConfidence, RETRAIN.gateResamples)
+              .withBias(biasMargin, SubgroupBias.defaults());
       split = partition.partition();
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
@@ -452,6 +462,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
     s.put("golden_fraction", plan.partition().goldenFraction());
     s.put("mean_margin", plan.gate().meanMargin());
     s.put("label_margin", plan.gate().labelMargin());
+    s.put("bias_margin", plan.gate().biasMargin());
     return h;
   }
 

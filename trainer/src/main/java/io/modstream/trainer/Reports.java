@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.BundleInfo;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledDataset;
+import io.modstream.model.evaluation.BiasReport;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
 import io.modstream.model.evaluation.LabelMetrics;
+import io.modstream.model.evaluation.SubgroupBias;
+import io.modstream.trainer.quality.BiasFigures;
+import java.util.List;
 import java.util.Locale;
 
 /** Renders evaluation reports as text and as JSON. */
@@ -41,12 +45,56 @@ final class Reports {
     return sb.toString();
   }
 
+  /**
+   * A model's figures on one dataset: per label, and on identity subgroups (null: not measured).
+   */
+  record Scored(EvaluationReport report, BiasReport bias) {}
+
   /** Scores a dataset with a model at the model's own thresholds. */
-  static EvaluationReport evaluate(ModerationModel model, LabelledDataset data)
+  static Scored evaluate(ModerationModel model, LabelledDataset data, SubgroupBias bias)
       throws InterruptedException {
     double[] thresholds =
         model.info().thresholds().stream().mapToDouble(Double::doubleValue).toArray();
-    return Evaluator.evaluate(data.labels(), model.score(data.texts()), data.truth(), thresholds);
+    float[][] scores = model.score(data.texts());
+    return new Scored(
+        Evaluator.evaluate(data.labels(), scores, data.truth(), thresholds),
+        bias(bias, data.labels(), data.texts(), scores, data.truth()));
+  }
+
+  /** The subgroup figures, or null when the labels lack the bias label. */
+  static BiasReport bias(
+      SubgroupBias bias,
+      List<String> labels,
+      List<String> texts,
+      float[][] scores,
+      boolean[][] truth) {
+    return bias.appliesTo(labels) ? bias.evaluate(labels, texts, scores, truth) : null;
+  }
+
+  /** The text report followed by the bias table, when there is one. */
+  static String text(
+      String title, BundleInfo model, String data, EvaluationReport report, BiasReport bias) {
+    String text = text(title, model, data, report);
+    if (bias == null) {
+      return text;
+    }
+    return text
+        + String.format(
+            Locale.ROOT,
+            "%nunintended bias on identity subgroups, label %s (a figure needs %d comments of each"
+                + " class, else too few):%n%s",
+            bias.label(),
+            bias.minPerClass(),
+            bias.toTable());
+  }
+
+  /** The JSON report with the bias figures under {@code bias}, when there are some. */
+  static ObjectNode json(BundleInfo model, String data, EvaluationReport report, BiasReport bias) {
+    ObjectNode root = json(model, data, report);
+    if (bias != null) {
+      root.set("bias", BiasFigures.json(bias));
+    }
+    return root;
   }
 
   static ObjectNode json(BundleInfo model, String data, EvaluationReport report) {

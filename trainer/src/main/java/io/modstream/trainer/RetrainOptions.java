@@ -91,6 +91,15 @@ final class RetrainOptions {
               + " wholly below 0.")
   double labelMargin = 0.02;
 
+  @Option(
+      names = "--bias-margin",
+      description =
+          "Largest allowed drop of the worst base golden identity-subgroup figure (subgroup, BPSN"
+              + " or BNSP AUC on toxic, docs/quality/bias.md) against the champion's worst.")
+  double biasMargin = Gate.DEFAULT_BIAS_MARGIN;
+
+  @Mixin BiasOptions bias;
+
   @Option(names = "--gate-confidence", description = "Coverage of the gate's bootstrap intervals.")
   double gateConfidence = 0.95;
 
@@ -139,7 +148,8 @@ final class RetrainOptions {
         partition.partition(),
         FeedbackRows.Guard.defaults()
             .with(feedbackWeight, maxReviewerShare, maxSourceShare, distrustedWeight),
-        new Gate(meanMargin, labelMargin, gateConfidence, gateResamples),
+        new Gate(
+            meanMargin, labelMargin, gateConfidence, gateResamples, biasMargin, bias.settings()),
         Canaries.read(canaries),
         bundleTopic);
   }

@@ -1,14 +1,17 @@
 package io.modstream.trainer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
-import io.modstream.model.evaluation.EvaluationReport;
+import io.modstream.model.evaluation.BiasReport;
+import io.modstream.model.evaluation.SubgroupBias;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
 import io.modstream.model.training.TrainingResult;
+import io.modstream.trainer.quality.BiasFigures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,8 @@ import picocli.CommandLine.Spec;
       "<label>...; plain or gzip), split by comment-id hash into training, calibration and golden",
       "rows: keeps the epoch with the best calibration mean ROC-AUC, fits the blend, per-label",
       "calibration and thresholds on the calibration rows, reports on the golden rows (never",
-      "fitted on), and writes a model bundle plus evaluation.txt and evaluation.json to --out."
+      "fitted on), measures unintended bias on identity subgroups on golden and calibration rows,",
+      "and writes a model bundle plus evaluation.txt and evaluation.json to --out."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -78,6 +82,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainingOptions training;
 
+  @Mixin BiasOptions bias;
+
   @Option(
       names = "--native-threads",
       description = "Native (OpenMP) threads, used when OMP_NUM_THREADS is unset.")
@@ -86,6 +92,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingConfig config = training.config();
+    SubgroupBias biasSettings = bias.settings();
     if (version == null) {
       version =
           ZonedDateTime.now(ZoneOffset.UTC)
@@ -127,24 +134,45 @@ final class TrainCommand implements Callable<Integer> {
               .train(sets.forTraining(), name, version);
     }
     String digest = result.bundle().save(out);
-    EvaluationReport golden = Reports.evaluate(ModerationModel.of(result.bundle()), sets.golden());
+    ModerationModel model = ModerationModel.of(result.bundle());
+    Reports.Scored golden = Reports.evaluate(model, sets.golden(), biasSettings);
+    // The held-out outputs the calibration report comes from: the bundle itself has fitted its
+    // linear model on these rows, so its own scores would flatter it.
+    BiasReport calibrationBias =
+        result.calibrationScores() == null
+            ? null
+            : Reports.bias(
+                biasSettings,
+                sets.calibration().labels(),
+                sets.calibration().texts(),
+                result.calibrationScores(),
+                sets.calibration().truth());
     String report =
         Reports.text(
                 "golden report (" + sets.golden().size() + " rows by id hash, never fitted on)",
                 result.bundle().info(),
                 data.toString(),
-                golden)
+                golden.report(),
+                golden.bias())
             + "\n"
             + Reports.text(
                 "calibration report (the rows the blend, calibration and thresholds were fitted"
                     + " on: optimistic)",
                 result.bundle().info(),
                 data.toString(),
-                result.validation());
+                result.validation(),
+                calibrationBias);
     Files.writeString(out.resolve("evaluation.txt"), report, StandardCharsets.UTF_8);
-    Reports.JSON.writeValue(
-        out.resolve("evaluation.json").toFile(),
-        Reports.json(result.bundle().info(), data.toString(), golden));
+    ObjectNode json =
+        Reports.json(result.bundle().info(), data.toString(), golden.report(), golden.bias());
+    ObjectNode calibration = json.putObject("calibration");
+    calibration.put("rows", result.validation().rows());
+    calibration.put("meanRocAuc", result.validation().meanRocAuc());
+    calibration.put("meanPrAuc", result.validation().meanPrAuc());
+    if (calibrationBias != null) {
+      calibration.set("bias", BiasFigures.json(calibrationBias));
+    }
+    Reports.JSON.writeValue(out.resolve("evaluation.json").toFile(), json);
     double minutes = (System.nanoTime() - started) / 60e9;
     var stdout = spec.commandLine().getOut();
     stdout.print(report);

@@ -98,7 +98,18 @@ class TrainerCliTest {
     // The golden rows: about 10% of 500 by id hash.
     assertThat(report.get("rows").asInt()).isEqualTo(golden).isBetween(30, 75);
     assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8))
-        .contains("identity_hate");
+        .contains("identity_hate")
+        .contains("unintended bias on identity subgroups, label toxic")
+        .contains("too few");
+    // A few dozen golden rows hold too few comments of any subgroup for a figure.
+    assertThat(report.at("/bias/label").asText()).isEqualTo("toxic");
+    assertThat(report.at("/bias/subgroups/gay/mentions").isInt()).isTrue();
+    assertThat(report.at("/bias/subgroups/gay/bpsn").isNull()).isTrue();
+    assertThat(report.at("/bias/worst").isNull()).isTrue();
+    assertThat(report.at("/calibration/bias/subgroups/muslim/positives").isInt()).isTrue();
+    assertThat(report.at("/calibration/bias/rows").asInt())
+        .isEqualTo(report.at("/calibration/rows").asInt())
+        .isPositive();
   }
 
   /** Trains the tiny CLI model on a copy of the first 500 sample rows, one row's labels flipped. */
@@ -158,6 +169,16 @@ class TrainerCliTest {
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("rows").asInt()).isEqualTo(2000);
     assertThat(json.get("model").get("version").asText()).isEqualTo("cli-test");
+    // The sample's 49 comments mentioning "gay" hold 43 toxic ones: enough for BNSP, too few
+    // harmless ones for the subgroup AUC and BPSN.
+    JsonNode gay = json.at("/bias/subgroups/gay");
+    assertThat(gay.get("mentions").asInt()).isEqualTo(49);
+    assertThat(gay.get("positives").asInt()).isEqualTo(43);
+    assertThat(gay.get("bnsp").asDouble()).isBetween(0.0, 1.0);
+    assertThat(gay.get("bpsn").isNull()).isTrue();
+    assertThat(gay.get("subgroup").isNull()).isTrue();
+    assertThat(json.at("/bias/worst/value").asDouble())
+        .isLessThanOrEqualTo(gay.get("bnsp").asDouble());
     for (String label :
         List.of("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")) {
       JsonNode l = json.get("labels").get(label);
@@ -194,7 +215,8 @@ class TrainerCliTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(report.resolve("report.html"))
         .content()
-        .contains("<table>", "reliability.png", "roc-toxic.png", "disguised");
+        .contains("<table>", "reliability.png", "roc-toxic.png", "disguised")
+        .contains("Unintended bias on identity subgroups", "<th>BPSN AUC</th>", "<td>gay</td>");
     assertThat(report.resolve("roc-toxic.png")).isNotEmptyFile();
     assertThat(report.resolve("reliability.png")).isNotEmptyFile();
     assertThat(Files.readAllBytes(report.resolve("pr-insult.png")))

@@ -376,7 +376,7 @@ public final class ModelTrainer {
             provenance,
             linear == null ? null : calibrationFit);
     return new TrainingResult(
-        new ModelBundle(info, vocabulary, network, linear), finalReport, history);
+        new ModelBundle(info, vocabulary, network, linear), finalReport, history, scores);
   }
 
   private static boolean[][] truth(List<Example> rows) {

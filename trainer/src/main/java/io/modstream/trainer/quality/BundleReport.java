@@ -2,6 +2,7 @@ package io.modstream.trainer.quality;
 
 import io.modstream.model.ModerationModel;
 import io.modstream.model.data.Perturbations;
+import io.modstream.model.evaluation.BiasReport;
 import io.modstream.model.evaluation.EvaluationReport;
 import io.modstream.model.evaluation.Evaluator;
 import io.modstream.model.evaluation.Reliability;
@@ -17,8 +18,8 @@ import java.util.Map;
 /**
  * The HTML report of {@code trainer evaluate --report}: one bundle on one labelled set, with ROC
  * and precision-recall curves per label, the reliability diagram and ECE, ROC-AUC with the positive
- * rows disguised, zero-shot out-of-domain figures, and (when given) the cross-validated
- * model-vs-baseline table.
+ * rows disguised, the unintended-bias figures on identity subgroups, zero-shot out-of-domain
+ * figures, and (when given) the cross-validated model-vs-baseline table.
  */
 public final class BundleReport {
 
@@ -32,6 +33,7 @@ public final class BundleReport {
    * @param texts the labelled texts
    * @param truth {@code [texts][model labels]}
    * @param report the clean evaluation (at the bundle's thresholds)
+   * @param bias the identity-subgroup figures, or null when not measured
    * @param domains out-of-domain sets to score zero-shot
    * @param crossValidationTable a {@code trainer crossval} table.md to include, or null
    * @param perturbationSeed the disguise generator's seed
@@ -44,6 +46,7 @@ public final class BundleReport {
       List<String> texts,
       boolean[][] truth,
       EvaluationReport report,
+      BiasReport bias,
       List<CrossDomain> domains,
       Path crossValidationTable,
       long perturbationSeed,
@@ -125,6 +128,9 @@ public final class BundleReport {
             meanPerturbed,
             report.meanPrAuc()));
     Charts.reliability("Reliability (" + title + ")", reliability, dir.resolve("reliability.png"));
+    if (bias != null) {
+      md.append('\n').append(BiasFigures.markdown(bias));
+    }
 
     if (!domains.isEmpty()) {
       md.append("\n| zero-shot set | label | rows | ROC-AUC |\n|---|---|---|---|\n");

@@ -8,6 +8,8 @@ import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
+import io.modstream.model.evaluation.BiasReport;
+import io.modstream.model.evaluation.SubgroupBias;
 import io.modstream.model.training.Example;
 import io.modstream.model.training.ModelTrainer;
 import io.modstream.model.training.TrainingConfig;
@@ -17,6 +19,7 @@ import io.modstream.model.training.TrainingSet;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.trainer.quality.BiasFigures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * verdicts ({@link FeedbackRows}), trains a candidate (the network fine-tuned from the serving
  * champion or trained in full; the linear model refitted on base plus feedback; blend, calibration
  * and thresholds refitted on the calibration rows), compares both models on the golden rows with
- * bootstrap intervals ({@link Comparison}), applies the {@link Gate}, records the decision and
- * releases the candidate only if it passes.
+ * bootstrap intervals ({@link Comparison}) and on identity subgroups of the base golden rows
+ * ({@link SubgroupBias}), applies the {@link Gate}, records the decision and releases the candidate
+ * only if it passes.
  */
 public final class Retrainer {
 
@@ -198,16 +202,15 @@ public final class Retrainer {
             : trainer.fineTune(champion, set, s.modelName(), version);
     ModerationModel candidateModel = ModerationModel.of(result.bundle());
 
-    Comparison baseComparison =
-        compare("base golden", championModel, candidateModel, complete(baseSets.golden()));
-    Comparison feedbackComparison =
-        rows.golden().isEmpty()
-            ? null
-            : compare("feedback golden", championModel, candidateModel, rows.golden());
+    Measured m =
+        measure(labels, championModel, candidateModel, complete(baseSets.golden()), rows.golden());
     List<String> canaryRegressions = s.canaries().regressions(candidateModel, championModel);
     List<String> knownCanaryFailures = new ArrayList<>(s.canaries().failures(candidateModel));
     knownCanaryFailures.removeAll(canaryRegressions);
-    List<String> reasons = s.gate().reasons(baseComparison, feedbackComparison, canaryRegressions);
+    List<String> reasons =
+        s.gate()
+            .reasons(
+                m.base(), m.feedback(), canaryRegressions, m.championBias(), m.candidateBias());
     List<Correction> corrections =
         corrections(rows, labels, championModel, candidateModel, servingScores);
 
@@ -218,13 +221,9 @@ public final class Retrainer {
     record.put("mode", s.mode().name());
     record.put("released", release);
     record.putPOJO("reasons", reasons);
-    record.set("champion", figures(championRelease.getVersion(), baseComparison, true));
-    record.set("candidate", figures(version, baseComparison, false));
-    ObjectNode golden = record.putObject("golden");
-    golden.set("base", baseComparison.toJson());
-    if (feedbackComparison != null) {
-      golden.set("feedback", feedbackComparison.toJson());
-    }
+    record.set("champion", figures(championRelease.getVersion(), m.base(), true, m.championBias()));
+    record.set("candidate", figures(version, m.base(), false, m.candidateBias()));
+    record.set("golden", m.toJson());
     record.putPOJO("rows", sources);
     record.putPOJO("distrusted_reviewers", rows.distrusted());
     record.putPOJO("canaries_failed_by_both", knownCanaryFailures);
@@ -235,7 +234,10 @@ public final class Retrainer {
             "mean_margin", s.gate().meanMargin(),
             "label_margin", s.gate().labelMargin(),
             "confidence", s.gate().confidence(),
-            "resamples", s.gate().resamples()));
+            "resamples", s.gate().resamples(),
+            "bias_margin", s.gate().biasMargin(),
+            "bias_label", s.gate().bias().label(),
+            "bias_min_count", s.gate().bias().minPerClass()));
     if (release) {
       ModelRelease published = store().release(result.bundle(), championRelease.getVersion());
       record.put("bundle_uri", published.getBundleUri());
@@ -249,19 +251,7 @@ public final class Retrainer {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    LOG.info(
-        "base golden mean ROC-AUC {} -> {} (difference {}); held-out feedback log-loss {}",
-        fmt(baseComparison.championMeanAuc()),
-        fmt(baseComparison.candidateMeanAuc()),
-        Gate.format(baseComparison.meanAucDifference()),
-        feedbackComparison == null
-            ? "(none)"
-            : fmt(feedbackComparison.championLogLoss())
-                + " -> "
-                + fmt(feedbackComparison.candidateLogLoss())
-                + " (gain "
-                + Gate.format(feedbackComparison.logLossGain())
-                + ")");
+    m.log();
     for (Correction c : corrections) {
       LOG.info(
           "corrected ({}): \"{}\" {} judged {}: {} -> {}",
@@ -425,20 +415,115 @@ public final class Retrainer {
     return out;
   }
 
-  private Comparison compare(
-      String name, ModerationModel champion, ModerationModel candidate, List<Example> rows)
+  /**
+   * Both models' figures on the golden rows.
+   *
+   * @param base on the base golden rows
+   * @param feedback on the held-out verdicts, or null when there are none
+   * @param championBias the champion's identity-subgroup figures on the base golden rows, or null
+   *     when the labels lack the bias label
+   * @param candidateBias the candidate's
+   */
+  private record Measured(
+      Comparison base, Comparison feedback, BiasReport championBias, BiasReport candidateBias) {
+
+    ObjectNode toJson() {
+      ObjectNode golden = JSON.createObjectNode();
+      ObjectNode baseFigures = base.toJson();
+      golden.set("base", baseFigures);
+      if (championBias != null) {
+        ObjectNode bias = baseFigures.putObject("bias");
+        bias.set("champion", BiasFigures.json(championBias));
+        bias.set("candidate", BiasFigures.json(candidateBias));
+      }
+      if (feedback != null) {
+        golden.set("feedback", feedback.toJson());
+      }
+      return golden;
+    }
+
+    void log() {
+      LOG.info(
+          "base golden mean ROC-AUC {} -> {} (difference {}); held-out feedback log-loss {}",
+          fmt(base.championMeanAuc()),
+          fmt(base.candidateMeanAuc()),
+          Gate.format(base.meanAucDifference()),
+          feedback == null
+              ? "(none)"
+              : fmt(feedback.championLogLoss())
+                  + " -> "
+                  + fmt(feedback.candidateLogLoss())
+                  + " (gain "
+                  + Gate.format(feedback.logLossGain())
+                  + ")");
+      if (championBias != null) {
+        LOG.info(
+            "base golden worst identity-subgroup figure ({}): {} -> {}",
+            championBias.label(),
+            worst(championBias),
+            worst(candidateBias));
+      }
+    }
+  }
+
+  /** Scores the golden rows once per model for the comparisons and the subgroup figures. */
+  private Measured measure(
+      List<String> labels,
+      ModerationModel champion,
+      ModerationModel candidate,
+      List<Example> baseGolden,
+      List<Example> feedbackGolden)
       throws InterruptedException {
-    List<String> texts = rows.stream().map(e -> e.comment().text()).toList();
+    List<String> texts = texts(baseGolden);
+    float[][] championScores = champion.score(texts);
+    float[][] candidateScores = candidate.score(texts);
+    Comparison feedback =
+        feedbackGolden.isEmpty()
+            ? null
+            : compare(
+                "feedback golden",
+                labels,
+                champion.score(texts(feedbackGolden)),
+                candidate.score(texts(feedbackGolden)),
+                feedbackGolden);
+    return new Measured(
+        compare("base golden", labels, championScores, candidateScores, baseGolden),
+        feedback,
+        bias(labels, texts, championScores, baseGolden),
+        bias(labels, texts, candidateScores, baseGolden));
+  }
+
+  private Comparison compare(
+      String name,
+      List<String> labels,
+      float[][] champion,
+      float[][] candidate,
+      List<Example> rows) {
     return Comparison.of(
         name,
-        champion.info().labels(),
-        champion.score(texts),
-        candidate.score(texts),
-        rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new),
+        labels,
+        champion,
+        candidate,
+        truth(rows),
         rows.stream().map(Example::judged).toArray(boolean[][]::new),
         settings.gate().resamples(),
         settings.gate().confidence(),
         settings.training().seed());
+  }
+
+  /** One model's subgroup figures on complete rows, or null when the labels lack the bias label. */
+  private BiasReport bias(
+      List<String> labels, List<String> texts, float[][] scores, List<Example> rows) {
+    SubgroupBias bias = settings.gate().bias();
+    return bias.appliesTo(labels) ? bias.evaluate(labels, texts, scores, truth(rows)) : null;
+  }
+
+  private static List<String> texts(List<Example> rows) {
+    return rows.stream().map(e -> e.comment().text()).toList();
+  }
+
+  private static boolean[][] truth(List<Example> rows) {
+    return rows.stream().map(e -> e.comment().labels()).toArray(boolean[][]::new);
   }
 
   private static List<Example> complete(LabelledDataset data) {
@@ -502,7 +587,8 @@ public final class Retrainer {
         settings.bundleTopic());
   }
 
-  private static ObjectNode figures(String version, Comparison base, boolean champion) {
+  private static ObjectNode figures(
+      String version, Comparison base, boolean champion, BiasReport bias) {
     ObjectNode n = JSON.createObjectNode();
     n.put("version", version);
     n.put("mean_roc_auc", champion ? base.championMeanAuc() : base.candidateMeanAuc());
@@ -510,7 +596,16 @@ public final class Retrainer {
     for (Comparison.Label l : base.labels()) {
       labels.put(l.label(), champion ? l.champion() : l.candidate());
     }
+    if (bias != null) {
+      n.set("worst_bias", BiasFigures.json(bias).get("worst"));
+    }
     return n;
+  }
+
+  private static String worst(BiasReport bias) {
+    return bias.worst()
+        .map(w -> w.subgroup() + " " + w.metric().title() + " " + fmt(w.value()))
+        .orElse("none (too few comments in every subgroup)");
   }
 
   private static String fmt(double v) {

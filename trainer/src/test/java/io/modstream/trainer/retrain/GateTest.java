@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.modstream.model.evaluation.BiasReport;
+import io.modstream.model.evaluation.IdentityTerms;
+import io.modstream.model.evaluation.SubgroupBias;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -141,5 +145,122 @@ class GateTest {
         .containsExactly("canary: \"x\" flagged [toxic], expected none");
     assertThatThrownBy(() -> new Gate(-1, 0)).hasMessageContaining(">= 0");
     assertThatThrownBy(() -> new Gate(0, 0, 0.3, 1000)).hasMessageContaining("confidence");
+  }
+
+  private static final SubgroupBias BIAS =
+      new SubgroupBias(IdentityTerms.parse("gay: gay\nmuslim: muslim", "test"), 10, "toxic");
+
+  /** One comment in 20 mentions "gay", one in 20 "muslim", the rest neither. */
+  private static List<String> texts(int n) {
+    List<String> texts = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      texts.add(
+          switch (i % 20) {
+            case 0 -> "comment " + i + " about gay rights";
+            case 1 -> "comment " + i + " about a Muslim holiday";
+            default -> "comment " + i + " about the article";
+          });
+    }
+    return texts;
+  }
+
+  private static BiasReport bias(List<String> texts, float[][] scores, Rows rows) {
+    return BIAS.evaluate(LABELS, texts, scores, rows.truth());
+  }
+
+  @Test
+  void aCandidateBiasedAgainstOneSubgroupIsRefusedWithTheBiasReason() {
+    Rows base = rows(3000, 1);
+    List<String> texts = texts(3000);
+    Rows feedback = rows(300, 2);
+    Comparison feedbackCmp = compare(feedback, model(feedback, 0.2, 4), model(feedback, 0.6, 5));
+    float[][] champion = model(base, 0.3, 3);
+    float[][] fair = model(base, 0.4, 7);
+    // The biased candidate is the champion, except that harmless comments mentioning "gay" score
+    // higher on toxic: they now rank among the toxic comments about other things.
+    float[][] biased = new float[champion.length][];
+    for (int i = 0; i < champion.length; i++) {
+      biased[i] = champion[i].clone();
+      if (i % 20 == 0 && !base.truth()[i][0]) {
+        biased[i][0] = Math.min(0.99f, biased[i][0] + 0.3f);
+      }
+    }
+    // Mean and label margins of 1 take the other checks out: only the bias check can refuse.
+    Gate gate = new Gate(1, 1, 0.95, 400).withBias(0.02, BIAS);
+    BiasReport championBias = bias(texts, champion, base);
+    BiasReport biasedBias = bias(texts, biased, base);
+    assertThat(championBias.subgroup("gay").bpsnAuc() - biasedBias.subgroup("gay").bpsnAuc())
+        .isGreaterThan(0.1);
+    assertThat(biasedBias.worst()).get().extracting(BiasReport.Worst::subgroup).isEqualTo("gay");
+
+    List<String> refused =
+        gate.reasons(
+            compare(base, champion, biased), feedbackCmp, List.of(), championBias, biasedBias);
+    assertThat(refused)
+        .singleElement()
+        .asString()
+        .startsWith("bias: toxic base golden gay BPSN AUC")
+        .contains(String.format(Locale.ROOT, "%.4f", biasedBias.subgroup("gay").bpsnAuc()))
+        .contains(
+            String.format(Locale.ROOT, "(champion %.4f)", championBias.subgroup("gay").bpsnAuc()))
+        .contains(String.format(Locale.ROOT, "%.4f", championBias.worst().get().value()))
+        .contains("by more than 0.0200");
+
+    assertThat(
+            gate.reasons(
+                compare(base, champion, fair),
+                feedbackCmp,
+                List.of(),
+                championBias,
+                bias(texts, fair, base)))
+        .isEmpty();
+    // Without bias figures, or with a margin wider than the drop, the same candidate passes.
+    assertThat(gate.reasons(compare(base, champion, biased), feedbackCmp, List.of())).isEmpty();
+    assertThat(
+            gate.withBias(0.5, BIAS)
+                .reasons(
+                    compare(base, champion, biased),
+                    feedbackCmp,
+                    List.of(),
+                    championBias,
+                    biasedBias))
+        .isEmpty();
+  }
+
+  @Test
+  void subgroupsWithTooFewCommentsNeitherCountNorRefuse() {
+    Rows base = rows(3000, 1);
+    List<String> texts = texts(3000);
+    float[][] champion = model(base, 0.3, 3);
+    float[][] biased = new float[champion.length][];
+    for (int i = 0; i < champion.length; i++) {
+      biased[i] = champion[i].clone();
+      if (i % 20 == 0 && !base.truth()[i][0]) {
+        biased[i][0] = 0.99f;
+      }
+    }
+    // Each subgroup has about 30 toxic comments; asking for 1,000 of each class leaves no figure.
+    SubgroupBias strict = new SubgroupBias(BIAS.terms(), 1_000, "toxic");
+    BiasReport a = strict.evaluate(LABELS, texts, champion, base.truth());
+    BiasReport b = strict.evaluate(LABELS, texts, biased, base.truth());
+    assertThat(b.worst()).isEmpty();
+    Comparison feedbackCmp =
+        compare(rows(300, 2), model(rows(300, 2), 0.2, 4), model(rows(300, 2), 0.6, 5));
+    assertThat(
+            new Gate(1, 1, 0.95, 400)
+                .withBias(0, strict)
+                .reasons(compare(base, champion, champion), feedbackCmp, List.of(), a, b))
+        .isEmpty();
+  }
+
+  @Test
+  void theBiasCheckIsOnByDefaultAndValidated() {
+    Gate gate = new Gate(0.003, 0.02);
+    assertThat(gate.biasMargin()).isEqualTo(Gate.DEFAULT_BIAS_MARGIN);
+    assertThat(gate.bias().label()).isEqualTo("toxic");
+    assertThat(gate.bias().terms().names()).contains("gay", "muslim", "black", "women");
+    assertThatThrownBy(() -> gate.withBias(-0.01, BIAS)).hasMessageContaining("bias margin");
+    assertThatThrownBy(() -> gate.withBias(Double.NaN, BIAS)).hasMessageContaining("bias margin");
+    assertThatThrownBy(() -> gate.withBias(0.01, null)).hasMessageContaining("SubgroupBias");
   }
 }
