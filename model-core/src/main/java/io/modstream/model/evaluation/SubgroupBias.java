@@ -1,7 +1,9 @@
 package io.modstream.model.evaluation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
 /**
@@ -99,6 +101,118 @@ public record SubgroupBias(IdentityTerms terms, int minPerClass, String label) {
       t[i] = truth[i][j];
     }
     return evaluate(terms.mentions(texts), s, t);
+  }
+
+  /**
+   * The difference candidate minus champion of one figure, with a paired bootstrap interval: the
+   * rows are resampled with replacement, both models scored on the same resample. A resample whose
+   * rows hold too few comments of a class for the figure is drawn again as not counted.
+   *
+   * @param value the difference on the rows themselves
+   * @param low the interval's lower end
+   * @param high the interval's upper end
+   */
+  public record Difference(double value, double low, double high) {}
+
+  /**
+   * Measures how one subgroup figure differs between two models on the same rows.
+   *
+   * @param labels the label names, in column order
+   * @param texts the comments
+   * @param champion {@code [texts][labels]} the first model's scores
+   * @param candidate {@code [texts][labels]} the second model's scores
+   * @param truth {@code [texts][labels]} true flags
+   * @param subgroup the subgroup's name
+   * @param metric the figure
+   * @param resamples bootstrap resamples, at least 1
+   * @param confidence the interval's coverage, in (0, 1)
+   * @param seed the resampling seed
+   * @return the difference and its interval (NaN where the rows cannot give the figure)
+   */
+  public Difference difference(
+      List<String> labels,
+      List<String> texts,
+      float[][] champion,
+      float[][] candidate,
+      boolean[][] truth,
+      String subgroup,
+      BiasReport.Metric metric,
+      int resamples,
+      double confidence,
+      long seed) {
+    int j = labels.indexOf(label);
+    int g = terms.names().indexOf(subgroup);
+    if (j < 0 || g < 0) {
+      throw new IllegalArgumentException(
+          "no label '" + label + "' in " + labels + " or no subgroup '" + subgroup + "'");
+    }
+    int n = texts.size();
+    boolean[][] mentions = terms.mentions(texts);
+    double[] a = new double[n];
+    double[] c = new double[n];
+    boolean[] t = new boolean[n];
+    boolean[] in = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = champion[i][j];
+      c[i] = candidate[i][j];
+      t[i] = truth[i][j];
+      in[i] = mentions[i][g];
+    }
+    int[] all = new int[n];
+    Arrays.setAll(all, i -> i);
+    double value = figure(c, t, in, all, metric) - figure(a, t, in, all, metric);
+    double[] diffs = new double[resamples];
+    int kept = 0;
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] sample = new int[n];
+    for (int b = 0; b < resamples && n > 0; b++) {
+      for (int i = 0; i < n; i++) {
+        sample[i] = random.nextInt(n);
+      }
+      double d = figure(c, t, in, sample, metric) - figure(a, t, in, sample, metric);
+      if (!Double.isNaN(d)) {
+        diffs[kept++] = d;
+      }
+    }
+    if (kept == 0) {
+      return new Difference(value, Double.NaN, Double.NaN);
+    }
+    Arrays.sort(diffs, 0, kept);
+    double tail = (1 - confidence) / 2;
+    return new Difference(
+        value,
+        diffs[(int) Math.floor(tail * (kept - 1))],
+        diffs[(int) Math.ceil((1 - tail) * (kept - 1))]);
+  }
+
+  /** One figure on the rows {@code sample} names (repeats allowed), or NaN with too few. */
+  private double figure(
+      double[] scores, boolean[] truth, boolean[] in, int[] sample, BiasReport.Metric metric) {
+    double[] s = new double[sample.length];
+    boolean[] t = new boolean[sample.length];
+    boolean[] g = new boolean[sample.length];
+    int inPositives = 0;
+    int inNegatives = 0;
+    int outPositives = 0;
+    int outNegatives = 0;
+    for (int k = 0; k < sample.length; k++) {
+      int i = sample[k];
+      s[k] = scores[i];
+      t[k] = truth[i];
+      g[k] = in[i];
+      if (g[k]) {
+        inPositives += t[k] ? 1 : 0;
+        inNegatives += t[k] ? 0 : 1;
+      } else {
+        outPositives += t[k] ? 1 : 0;
+        outNegatives += t[k] ? 0 : 1;
+      }
+    }
+    return switch (metric) {
+      case SUBGROUP_AUC -> enough(inPositives, inNegatives) ? auc(s, t, k -> g[k]) : Double.NaN;
+      case BPSN -> enough(outPositives, inNegatives) ? auc(s, t, k -> g[k] != t[k]) : Double.NaN;
+      case BNSP -> enough(inPositives, outNegatives) ? auc(s, t, k -> g[k] == t[k]) : Double.NaN;
+    };
   }
 
   /** The figures from each row's subgroup mentions, score and truth. */

@@ -12,10 +12,11 @@ import java.util.Optional;
  * if its mean ROC-AUC falls below the champion's by more than {@code meanMargin}, or a label's
  * ROC-AUC falls by more than {@code labelMargin} with a bootstrap interval wholly below 0, or its
  * worst identity-subgroup figure ({@link BiasReport#worst()}: subgroup, BPSN or BNSP AUC over the
- * subgroups with enough comments) falls below the champion's worst by more than {@code biasMargin}.
- * It is released only on a difference the gate can see: a log-loss gain on the held-out feedback
- * rows, or a mean ROC-AUC gain on the base golden rows, whose bootstrap interval lies wholly above
- * 0; and it must not fail a canary the serving model passes.
+ * subgroups with enough comments) falls below the champion's worst by more than {@code biasMargin}
+ * and, where the rows are at hand, that figure's bootstrap interval lies wholly below 0. It is
+ * released only on a difference the gate can see: a log-loss gain on the held-out feedback rows, or
+ * a mean ROC-AUC gain on the base golden rows, whose bootstrap interval lies wholly above 0; and it
+ * must not fail a canary the serving model passes.
  *
  * @param meanMargin the largest allowed drop of the base golden mean ROC-AUC
  * @param labelMargin the largest allowed drop of one label's base golden ROC-AUC, when significant
@@ -107,7 +108,7 @@ public record Gate(
    * @return the reasons for rejection; empty means release
    */
   public List<String> reasons(Comparison base, Comparison feedback, List<String> canaryFailures) {
-    return reasons(base, feedback, canaryFailures, null, null);
+    return reasons(base, feedback, canaryFailures, null, null, null);
   }
 
   /**
@@ -119,6 +120,9 @@ public record Gate(
    * @param championBias the champion's subgroup figures on the base golden rows, or null to skip
    *     the bias check (a model without the bias label)
    * @param candidateBias the candidate's, on the same rows
+   * @param worstDifference the candidate's worst figure minus the champion's same figure, with its
+   *     paired bootstrap interval; a drop past the margin rejects only when the interval lies
+   *     wholly below 0. Null: the margin alone decides.
    * @return the reasons for rejection; empty means release
    */
   public List<String> reasons(
@@ -126,7 +130,8 @@ public record Gate(
       Comparison feedback,
       List<String> canaryFailures,
       BiasReport championBias,
-      BiasReport candidateBias) {
+      BiasReport candidateBias,
+      SubgroupBias.Difference worstDifference) {
     List<String> reasons = new ArrayList<>();
     Comparison.Interval mean = base.meanAucDifference();
     if (Double.isNaN(base.candidateMeanAuc()) || mean.value() < -meanMargin) {
@@ -153,7 +158,7 @@ public record Gate(
                 format(l.difference())));
       }
     }
-    String biasReason = biasReason(championBias, candidateBias);
+    String biasReason = biasReason(championBias, candidateBias, worstDifference);
     if (biasReason != null) {
       reasons.add(biasReason);
     }
@@ -178,9 +183,10 @@ public record Gate(
    * comments have no figure in either report (the counts come from the rows, not the models), so
    * both worst figures range over the same subgroups.
    */
-  private String biasReason(BiasReport champion, BiasReport candidate) {
-    if (champion == null || candidate == null) {
-      return null;
+  private String biasReason(
+      BiasReport champion, BiasReport candidate, SubgroupBias.Difference difference) {
+    if (champion == null || candidate == null || difference != null && !(difference.high() < 0)) {
+      return null; // no figures, or a drop the golden rows cannot tell from resampling noise
     }
     Optional<BiasReport.Worst> was = champion.worst();
     Optional<BiasReport.Worst> is = candidate.worst();
@@ -191,13 +197,22 @@ public record Gate(
     BiasReport.Worst a = was.get();
     return String.format(
         Locale.ROOT,
-        "bias: %s base golden %s %s %.4f (champion %.4f), the candidate's worst identity-subgroup"
-            + " figure, is below the champion's worst (%s %s %.4f) by more than %.4f",
+        "bias: %s base golden %s %s %.4f (champion %.4f%s), the candidate's worst"
+            + " identity-subgroup figure, is below the champion's worst (%s %s %.4f) by more than"
+            + " %.4f",
         candidate.label(),
         c.subgroup(),
         c.metric().title(),
         c.value(),
         champion.subgroup(c.subgroup()).value(c.metric()),
+        difference == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; difference %+.4f [%+.4f, %+.4f]",
+                difference.value(),
+                difference.low(),
+                difference.high()),
         a.subgroup(),
         a.metric().title(),
         a.value(),

@@ -210,7 +210,12 @@ public final class Retrainer {
     List<String> reasons =
         s.gate()
             .reasons(
-                m.base(), m.feedback(), canaryRegressions, m.championBias(), m.candidateBias());
+                m.base(),
+                m.feedback(),
+                canaryRegressions,
+                m.championBias(),
+                m.candidateBias(),
+                m.worstDifference());
     List<Correction> corrections =
         corrections(rows, labels, championModel, candidateModel, servingScores);
 
@@ -423,9 +428,15 @@ public final class Retrainer {
    * @param championBias the champion's identity-subgroup figures on the base golden rows, or null
    *     when the labels lack the bias label
    * @param candidateBias the candidate's
+   * @param worstDifference the candidate's worst figure minus the champion's on the same subgroup
+   *     and figure, with its bootstrap interval, or null when either has no worst figure
    */
   private record Measured(
-      Comparison base, Comparison feedback, BiasReport championBias, BiasReport candidateBias) {
+      Comparison base,
+      Comparison feedback,
+      BiasReport championBias,
+      BiasReport candidateBias,
+      SubgroupBias.Difference worstDifference) {
 
     ObjectNode toJson() {
       ObjectNode golden = JSON.createObjectNode();
@@ -435,6 +446,12 @@ public final class Retrainer {
         ObjectNode bias = baseFigures.putObject("bias");
         bias.set("champion", BiasFigures.json(championBias));
         bias.set("candidate", BiasFigures.json(candidateBias));
+        if (worstDifference != null) {
+          bias.putObject("worst_difference")
+              .put("value", worstDifference.value())
+              .put("low", worstDifference.low())
+              .put("high", worstDifference.high());
+        }
       }
       if (feedback != null) {
         golden.set("feedback", feedback.toJson());
@@ -486,11 +503,33 @@ public final class Retrainer {
                 champion.score(texts(feedbackGolden)),
                 candidate.score(texts(feedbackGolden)),
                 feedbackGolden);
+    BiasReport championBias = bias(labels, texts, championScores, baseGolden);
+    BiasReport candidateBias = bias(labels, texts, candidateScores, baseGolden);
+    SubgroupBias.Difference worstDifference = null;
+    if (championBias != null && candidateBias.worst().isPresent()) {
+      BiasReport.Worst w = candidateBias.worst().get();
+      worstDifference =
+          settings
+              .gate()
+              .bias()
+              .difference(
+                  labels,
+                  texts,
+                  championScores,
+                  candidateScores,
+                  truth(baseGolden),
+                  w.subgroup(),
+                  w.metric(),
+                  settings.gate().resamples(),
+                  settings.gate().confidence(),
+                  settings.training().seed());
+    }
     return new Measured(
         compare("base golden", labels, championScores, candidateScores, baseGolden),
         feedback,
-        bias(labels, texts, championScores, baseGolden),
-        bias(labels, texts, candidateScores, baseGolden));
+        championBias,
+        candidateBias,
+        worstDifference);
   }
 
   private Comparison compare(

@@ -193,16 +193,35 @@ class GateTest {
         .isGreaterThan(0.1);
     assertThat(biasedBias.worst()).get().extracting(BiasReport.Worst::subgroup).isEqualTo("gay");
 
+    SubgroupBias.Difference drop =
+        BIAS.difference(
+            LABELS,
+            texts,
+            champion,
+            biased,
+            base.truth(),
+            "gay",
+            BiasReport.Metric.BPSN,
+            400,
+            0.95,
+            1);
+    assertThat(drop.high()).isNegative();
+    assertThat(drop.value()).isBetween(drop.low(), drop.high());
     List<String> refused =
         gate.reasons(
-            compare(base, champion, biased), feedbackCmp, List.of(), championBias, biasedBias);
+            compare(base, champion, biased),
+            feedbackCmp,
+            List.of(),
+            championBias,
+            biasedBias,
+            drop);
     assertThat(refused)
         .singleElement()
         .asString()
         .startsWith("bias: toxic base golden gay BPSN AUC")
         .contains(String.format(Locale.ROOT, "%.4f", biasedBias.subgroup("gay").bpsnAuc()))
         .contains(
-            String.format(Locale.ROOT, "(champion %.4f)", championBias.subgroup("gay").bpsnAuc()))
+            String.format(Locale.ROOT, "(champion %.4f;", championBias.subgroup("gay").bpsnAuc()))
         .contains(String.format(Locale.ROOT, "%.4f", championBias.worst().get().value()))
         .contains("by more than 0.0200");
 
@@ -212,7 +231,20 @@ class GateTest {
                 feedbackCmp,
                 List.of(),
                 championBias,
-                bias(texts, fair, base)))
+                bias(texts, fair, base),
+                null))
+        .isEmpty();
+    // A drop past the margin whose interval reaches 0 is not told from resampling noise.
+    SubgroupBias.Difference noisy =
+        new SubgroupBias.Difference(drop.value(), drop.value() - 0.1, 0.001);
+    assertThat(
+            gate.reasons(
+                compare(base, champion, biased),
+                feedbackCmp,
+                List.of(),
+                championBias,
+                biasedBias,
+                noisy))
         .isEmpty();
     // Without bias figures, or with a margin wider than the drop, the same candidate passes.
     assertThat(gate.reasons(compare(base, champion, biased), feedbackCmp, List.of())).isEmpty();
@@ -223,7 +255,8 @@ class GateTest {
                     feedbackCmp,
                     List.of(),
                     championBias,
-                    biasedBias))
+                    biasedBias,
+                    drop))
         .isEmpty();
   }
 
@@ -249,7 +282,7 @@ class GateTest {
     assertThat(
             new Gate(1, 1, 0.95, 400)
                 .withBias(0, strict)
-                .reasons(compare(base, champion, champion), feedbackCmp, List.of(), a, b))
+                .reasons(compare(base, champion, champion), feedbackCmp, List.of(), a, b, null))
         .isEmpty();
   }
 
