@@ -3,10 +3,10 @@ package io.modstream.model.text;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Turns raw comment text into tokens, identically in training and serving.
@@ -67,7 +67,7 @@ public final class Tokenizer {
    * @return the tokenizer
    */
   public static Tokenizer wordPiece(Collection<String> pieces) {
-    return new Tokenizer(WORDPIECE_SCHEME, new WordPiece(Set.copyOf(pieces)));
+    return new Tokenizer(WORDPIECE_SCHEME, new WordPiece(new HashSet<>(pieces)));
   }
 
   /**
