@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
+import io.modstream.model.text.Tokenizer;
 import io.modstream.trainer.quality.CrossValidation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -99,6 +101,54 @@ class TrainerCliTest {
     assertThat(report.get("rows").asInt()).isEqualTo(golden).isBetween(30, 75);
     assertThat(Files.readString(model.resolve("evaluation.txt"), StandardCharsets.UTF_8))
         .contains("identity_hate");
+  }
+
+  @Test
+  void minilmEmbeddingsTrainABundleThatScoresOnItsOwnWordPieces() throws Exception {
+    Path out = dir.resolve("minilm");
+    Run r =
+        run(
+            "train",
+            "--data",
+            TestData.samplePath().toString(),
+            "--out",
+            out.toString(),
+            "--limit",
+            "300",
+            "--epochs",
+            "1",
+            "--embeddings",
+            "MINILM",
+            "--lstm-units",
+            "4",
+            "--dense-units",
+            "4",
+            "--max-length",
+            "32",
+            "--vocab-min-frequency",
+            "1",
+            "--no-linear");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    ModelBundle bundle = ModelBundle.load(out);
+    assertThat(bundle.info().tokenizerScheme()).isEqualTo(Tokenizer.WORDPIECE_SCHEME);
+    assertThat(bundle.info().provenance().settings().embeddingDim()).isEqualTo(384);
+    assertThat(bundle.vocabulary().contains("##s")).isTrue();
+    // Loaded from its directory alone: the pieces come from the bundle's vocabulary.
+    float[][] scores = ModerationModel.of(bundle).score(List.of("you are an 1d10t", ""));
+    assertThat(scores[0]).hasSize(6);
+    assertThat(
+            run(
+                    "train",
+                    "--embeddings",
+                    "MINILM",
+                    "--embedding-dim",
+                    "128",
+                    "--data",
+                    "x",
+                    "--out",
+                    "y")
+                .err())
+        .contains("embeddingDim must be 384");
   }
 
   /** Trains the tiny CLI model on a copy of the first 500 sample rows, one row's labels flipped. */
