@@ -335,6 +335,23 @@ class TrainerCliTest {
                 .asDouble())
         .isEqualTo(modelToxic);
 
+    List<String> onlySecond = new ArrayList<>(Arrays.asList(args));
+    onlySecond.addAll(List.of("--only-folds", "2"));
+    Run second = run(onlySecond.toArray(String[]::new));
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.err()).contains("fold 2: reusing").doesNotContain("fold 1");
+    assertThat(
+            Reports.JSON
+                .readTree(out.resolve("results.json").toFile())
+                .path("model")
+                .path("toxic")
+                .path("perFold"))
+        .hasSize(1);
+    onlySecond.set(onlySecond.size() - 1, "3");
+    Run noSuchFold = run(onlySecond.toArray(String[]::new));
+    assertThat(noSuchFold.exitCode()).isNotZero();
+    assertThat(noSuchFold.err()).contains("folds are numbered 1 to 2");
+
     String[] otherSettings = args.clone();
     otherSettings[Arrays.asList(args).indexOf("--epochs") + 1] = "2";
     Run refused = run(otherSettings);
