@@ -155,10 +155,12 @@ final class BundleDirectory {
               + "have a calibration in "
               + INFO_FILE);
     }
-    try {
-      Tokenizer.forScheme(info.tokenizerScheme());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidBundleException(dir + ": " + e.getMessage(), e);
+    if (info.tokenizerScheme() != Tokenizer.WORDPIECE_SCHEME) {
+      try {
+        Tokenizer.forScheme(info.tokenizerScheme());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidBundleException(dir + ": " + e.getMessage(), e);
+      }
     }
     Vocabulary vocabulary;
     try {

@@ -62,7 +62,9 @@ public final class ModerationModel {
     this.info = bundle.info();
     this.encoder =
         new TextEncoder(
-            Tokenizer.forScheme(info.tokenizerScheme()), bundle.vocabulary(), info.maxLength());
+            Tokenizer.forScheme(info.tokenizerScheme(), bundle.vocabulary()),
+            bundle.vocabulary(),
+            info.maxLength());
     this.engine = Objects.requireNonNull(engine, "engine");
     this.replicas = new ArrayBlockingQueue<>(replicaCount);
     this.replicas.addAll(Replicas.of(bundle, engine, options, replicaCount));

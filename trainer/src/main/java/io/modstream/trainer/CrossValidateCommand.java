@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,6 +104,16 @@ final class CrossValidateCommand implements Callable<Integer> {
   int nativeThreads = 1;
 
   @Option(
+      names = "--only-folds",
+      split = ",",
+      paramLabel = "N",
+      description = {
+        "Run only these folds (numbers from 1, comma-separated; screening): the same folds and",
+        "seeds as a full run, which can later finish in the same --out. Default: all."
+      })
+  Set<Integer> onlyFolds = new TreeSet<>();
+
+  @Option(
       names = "--baseline-only",
       description = {
         "Train and score only the baseline on each fold, and write baseline.json (per fold and",
@@ -156,7 +168,7 @@ final class CrossValidateCommand implements Callable<Integer> {
       return 0;
     }
     List<CrossValidation.FoldResult> results =
-        new CrossValidation(settings, domains, err).run(dataset, out);
+        new CrossValidation(settings, domains, err).run(dataset, out, onlyFolds);
     CrossValidationReport report = new CrossValidationReport(results);
     report.write(out, command());
     var stdout = spec.commandLine().getOut();

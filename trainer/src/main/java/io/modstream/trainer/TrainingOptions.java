@@ -34,8 +34,21 @@ final class TrainingOptions {
   @Option(names = "--max-length", description = "Most tokens kept per comment.")
   int maxLength = D.maxLength();
 
-  @Option(names = "--embedding-dim", description = "Token embedding width.")
-  int embeddingDim = D.embeddingDim();
+  @Option(
+      names = "--embedding-dim",
+      paramLabel = "N",
+      description = "Token embedding width (default 128; 384, the only width, with minilm).")
+  Integer embeddingDim;
+
+  @Option(
+      names = "--embeddings",
+      paramLabel = "KIND",
+      description = {
+        "Where token embeddings start: LEARNED (the standard tokenizer, random initialisation)",
+        "or MINILM (all-MiniLM-L6-v2's BERT uncased word pieces and token embeddings, from the",
+        "Maven artifact on the class path; the bundle carries the pieces the training rows use)."
+      })
+  TrainingConfig.Embeddings embeddings = D.embeddings();
 
   @Option(names = "--lstm-units", description = "LSTM units per direction.")
   int lstmUnits = D.lstmUnits();
@@ -75,8 +88,14 @@ final class TrainingOptions {
   boolean noLinear;
 
   TrainingConfig config() {
+    int width =
+        embeddingDim != null
+            ? embeddingDim
+            : embeddings == TrainingConfig.Embeddings.MINILM
+                ? TrainingConfig.MINILM_DIMENSION
+                : D.embeddingDim();
     return new TrainingConfig(
-        embeddingDim,
+        width,
         lstmUnits,
         denseUnits,
         dropout,
@@ -87,7 +106,8 @@ final class TrainingOptions {
         epochs,
         patience,
         learningRate,
-        seed);
+        seed,
+        embeddings);
   }
 
   /** The linear model's settings, or null with --no-linear. */

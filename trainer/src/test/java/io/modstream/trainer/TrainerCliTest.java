@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.model.ModelBundle;
+import io.modstream.model.ModerationModel;
 import io.modstream.model.data.LabelledComment;
 import io.modstream.model.data.LabelledCsv;
 import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
+import io.modstream.model.text.Tokenizer;
 import io.modstream.trainer.quality.CrossValidation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -110,6 +112,54 @@ class TrainerCliTest {
     assertThat(report.at("/calibration/bias/rows").asInt())
         .isEqualTo(report.at("/calibration/rows").asInt())
         .isPositive();
+  }
+
+  @Test
+  void minilmEmbeddingsTrainABundleThatScoresOnItsOwnWordPieces() throws Exception {
+    Path out = dir.resolve("minilm");
+    Run r =
+        run(
+            "train",
+            "--data",
+            TestData.samplePath().toString(),
+            "--out",
+            out.toString(),
+            "--limit",
+            "300",
+            "--epochs",
+            "1",
+            "--embeddings",
+            "MINILM",
+            "--lstm-units",
+            "4",
+            "--dense-units",
+            "4",
+            "--max-length",
+            "32",
+            "--vocab-min-frequency",
+            "1",
+            "--no-linear");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    ModelBundle bundle = ModelBundle.load(out);
+    assertThat(bundle.info().tokenizerScheme()).isEqualTo(Tokenizer.WORDPIECE_SCHEME);
+    assertThat(bundle.info().provenance().settings().embeddingDim()).isEqualTo(384);
+    assertThat(bundle.vocabulary().contains("##s")).isTrue();
+    // Loaded from its directory alone: the pieces come from the bundle's vocabulary.
+    float[][] scores = ModerationModel.of(bundle).score(List.of("you are an 1d10t", ""));
+    assertThat(scores[0]).hasSize(6);
+    assertThat(
+            run(
+                    "train",
+                    "--embeddings",
+                    "MINILM",
+                    "--embedding-dim",
+                    "128",
+                    "--data",
+                    "x",
+                    "--out",
+                    "y")
+                .err())
+        .contains("embeddingDim must be 384");
   }
 
   /** Trains the tiny CLI model on a copy of the first 500 sample rows, one row's labels flipped. */
@@ -309,6 +359,23 @@ class TrainerCliTest {
                 .path("rocAuc")
                 .asDouble())
         .isEqualTo(modelToxic);
+
+    List<String> onlySecond = new ArrayList<>(Arrays.asList(args));
+    onlySecond.addAll(List.of("--only-folds", "2"));
+    Run second = run(onlySecond.toArray(String[]::new));
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.err()).contains("fold 2: reusing").doesNotContain("fold 1");
+    assertThat(
+            Reports.JSON
+                .readTree(out.resolve("results.json").toFile())
+                .path("model")
+                .path("toxic")
+                .path("perFold"))
+        .hasSize(1);
+    onlySecond.set(onlySecond.size() - 1, "3");
+    Run noSuchFold = run(onlySecond.toArray(String[]::new));
+    assertThat(noSuchFold.exitCode()).isNotZero();
+    assertThat(noSuchFold.err()).contains("folds are numbered 1 to 2");
 
     String[] otherSettings = args.clone();
     otherSettings[Arrays.asList(args).indexOf("--epochs") + 1] = "2";

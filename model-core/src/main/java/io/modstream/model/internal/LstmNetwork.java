@@ -109,6 +109,29 @@ public final class LstmNetwork implements ScoringNetwork {
     return new LstmNetwork(graph);
   }
 
+  /**
+   * Sets the embedding rows (pretrained vectors); they stay trainable.
+   *
+   * @param rows {@code [vocabulary][embeddingDim]}
+   * @throws IllegalArgumentException if the shape differs from the embedding's
+   */
+  public void setEmbedding(float[][] rows) {
+    INDArray w = param("embedding_W");
+    if (rows.length != w.rows() || rows[0].length != w.columns()) {
+      throw new IllegalArgumentException(
+          "embedding rows are "
+              + rows.length
+              + " x "
+              + rows[0].length
+              + ", the network's "
+              + w.rows()
+              + " x "
+              + w.columns()
+              + " (vocabulary size x embeddingDim)");
+    }
+    w.assign(Nd4j.createFromArray(rows));
+  }
+
   private static LSTM lstm(TrainingConfig config) {
     return new LSTM.Builder()
         .nIn(config.embeddingDim())

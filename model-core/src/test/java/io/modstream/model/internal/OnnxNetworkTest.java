@@ -26,7 +26,7 @@ class OnnxNetworkTest {
   void theOnnxGraphComputesTheDl4jNetworkOnRowsOfMixedLengths(String layout) {
     OnnxGraph.Recurrence only = layout.equals("both") ? null : OnnxGraph.Recurrence.valueOf(layout);
     // Untrained weights: every parameter random, so a swapped gate or a misread layout shows.
-    TrainingConfig config = new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L);
+    TrainingConfig config = new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L, null);
     LstmNetwork dl4j = LstmNetwork.create(config, 200, 6);
     OnnxNetwork onnx =
         OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, only, SWITCH_ABOVE_8_ROWS));
@@ -54,7 +54,7 @@ class OnnxNetworkTest {
   void smallProbabilitiesKeepTheirRelativePrecision() {
     LstmNetwork dl4j =
         LstmNetwork.create(
-            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L, null), 200, 6);
     dl4j.param("out_b").subi(14);
     OnnxNetwork onnx =
         OnnxNetwork.replica(OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS));
@@ -89,7 +89,7 @@ class OnnxNetworkTest {
   void aCallRunsTheLayoutItsSizeMakesCheaperAndCostsThat() {
     LstmNetwork dl4j =
         LstmNetwork.create(
-            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L, null), 200, 6);
     OnnxNetwork.Session session = OnnxNetwork.load(dl4j, false, null, SWITCH_ABOVE_8_ROWS);
     OnnxNetwork both = OnnxNetwork.replica(session);
     // 8 rows of 10 steps: fused 8 x 10 = 80 us, folded (4 + 4) x 10 = 80: not cheaper, so fused.
@@ -142,7 +142,7 @@ class OnnxNetworkTest {
     assertThat(EngineOptions.DEFAULT.cudaTf32()).isFalse();
     LstmNetwork dl4j =
         LstmNetwork.create(
-            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L), 200, 6);
+            new TrainingConfig(12, 10, 9, 0.0, 40, 1, 500, 8, 1, 1, 1e-3, 3L, null), 200, 6);
     assertThat(OnnxNetwork.load(dl4j, false, EngineOptions.DEFAULT).toString()).contains("on CPU");
   }
 

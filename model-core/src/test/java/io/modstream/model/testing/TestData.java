@@ -22,7 +22,7 @@ public final class TestData {
 
   /** Small enough to train in seconds, large enough to learn something. */
   public static final TrainingConfig TINY =
-      new TrainingConfig(16, 8, 8, 0.0, 48, 2, 3000, 32, 2, 2, 1e-2, 7L);
+      new TrainingConfig(16, 8, 8, 0.0, 48, 2, 3000, 32, 2, 2, 1e-2, 7L, null);
 
   private static TrainingResult tiny;
 

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -142,6 +143,26 @@ public final class CrossValidation {
    * @throws Exception if a fold fails
    */
   public List<FoldResult> run(LabelledDataset data, Path out) throws Exception {
+    return run(data, out, Set.of());
+  }
+
+  /**
+   * Runs the chosen folds not already saved under {@code out} and returns their results: a
+   * screening run on some folds, resumable to all of them in the same directory.
+   *
+   * @param data the labelled rows
+   * @param out the output directory
+   * @param only the fold numbers (from 1) to run; empty for all
+   * @return the results, in fold order
+   * @throws Exception if a fold fails
+   */
+  public List<FoldResult> run(LabelledDataset data, Path out, Set<Integer> only) throws Exception {
+    for (int fold : only) {
+      if (fold < 1 || fold > settings.folds()) {
+        throw new IllegalArgumentException(
+            "fold " + fold + " does not exist; folds are numbered 1 to " + settings.folds());
+      }
+    }
     Files.createDirectories(out);
     checkSettings(data, out);
     List<LabelledDataset.Split> folds = data.stratifiedFolds(settings.folds(), settings.foldSeed());
@@ -151,6 +172,9 @@ public final class CrossValidation {
       List<Future<FoldResult>> futures = new ArrayList<>();
       for (int f = 0; f < folds.size(); f++) {
         int fold = f + 1;
+        if (!only.isEmpty() && !only.contains(fold)) {
+          continue;
+        }
         LabelledDataset.Split split = folds.get(f);
         Path file = out.resolve("fold-" + fold + ".json");
         futures.add(
