@@ -114,25 +114,10 @@ public final class ModelBundle {
    * @return the network-only bundle (this one is unchanged), or this bundle when it has no blend
    */
   public ModelBundle networkOnly() {
-    BundleInfo i = info;
-    if (i.calibration() == null) {
-      return this;
-    }
-    ScoreCalibration c = i.calibration();
-    return new ModelBundle(
-        new BundleInfo(
-            i.formatVersion(),
-            i.name(),
-            i.version(),
-            i.labels(),
-            i.thresholds(),
-            i.tokenizerScheme(),
-            i.maxLength(),
-            i.provenance(),
-            new ScoreCalibration(1.0, c.slopes(), c.intercepts())),
-        vocabulary,
-        network,
-        linear);
+    ScoreCalibration c = info.calibration();
+    return c == null
+        ? this
+        : with(info.version(), new ScoreCalibration(1.0, c.slopes(), c.intercepts()));
   }
 
   /**
@@ -147,21 +132,7 @@ public final class ModelBundle {
     if (version == null || version.isBlank()) {
       throw new IllegalArgumentException("a bundle version must not be blank");
     }
-    BundleInfo i = info;
-    return new ModelBundle(
-        new BundleInfo(
-            i.formatVersion(),
-            i.name(),
-            version,
-            i.labels(),
-            i.thresholds(),
-            i.tokenizerScheme(),
-            i.maxLength(),
-            i.provenance(),
-            i.calibration()),
-        vocabulary,
-        network,
-        linear);
+    return with(version, info.calibration());
   }
 
   /**
@@ -229,5 +200,24 @@ public final class ModelBundle {
    */
   public static String digest(Path dir) throws IOException {
     return BundleDirectory.digest(dir);
+  }
+
+  /** The same weights under another version and calibration, everything else as it is. */
+  private ModelBundle with(String version, ScoreCalibration calibration) {
+    BundleInfo i = info;
+    return new ModelBundle(
+        new BundleInfo(
+            i.formatVersion(),
+            i.name(),
+            version,
+            i.labels(),
+            i.thresholds(),
+            i.tokenizerScheme(),
+            i.maxLength(),
+            i.provenance(),
+            calibration),
+        vocabulary,
+        network,
+        linear);
   }
 }
