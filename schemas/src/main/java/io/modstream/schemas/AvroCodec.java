@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -31,6 +32,7 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final List<Schema> writers;
 
   private AvroCodec(Class<T> type, List<Schema> extraWriterSchemas) {
     SpecificData model = SpecificData.getForClass(type);
@@ -39,6 +41,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     this.decoder = new BinaryMessageDecoder<>(model, schema);
     List<Schema> writers = new ArrayList<>(history(schema.getFullName()));
     writers.addAll(extraWriterSchemas);
+    this.writers = List.copyOf(writers);
     for (Schema writer : writers) {
       if (!writer.getFullName().equals(schema.getFullName())) {
         throw new IllegalArgumentException(
@@ -109,22 +112,17 @@ public final class AvroCodec<T extends SpecificRecord> {
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
       throw new RecordDecodingException(
-          RecordDecodingException.Reason.UNKNOWN_SCHEMA,
-          "bytes were written with a "
-              + schema.getName()
-              + " schema this reader does not know ("
-              + e.getMessage()
-              + "); add the writer's .avsc to this reader's known schemas"
-              + " (schemas/src/main/resources/io/modstream/schemas/history) and redeploy",
-          e);
+          RecordDecodingException.Reason.UNKNOWN_SCHEMA, unknownSchemaAdvice(bytes), e);
     } catch (BadHeaderException e) {
       throw new RecordDecodingException(
           RecordDecodingException.Reason.NOT_AVRO,
-          "not an Avro single-object encoded "
+          "not Avro single-object encoded "
               + schema.getName()
-              + " ("
+              + ": the value starts with "
+              + WireFormat.hexPrefix(bytes, 10)
+              + ", not C3 01 followed by the 8-byte schema fingerprint ("
               + e.getMessage()
-              + "); producers must write with AvroCodec/AvroSerde",
+              + ")",
           e);
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException(
@@ -132,6 +130,55 @@ public final class AvroCodec<T extends SpecificRecord> {
           "corrupt or truncated " + schema.getName() + " record (" + bytes.length + " bytes): " + e,
           e);
     }
+  }
+
+  /**
+   * Returns the fingerprints this reader knows, the current schema's first, each as the 8 bytes
+   * that follow {@code C3 01} on the wire (CRC-64-AVRO of the schema's Parsing Canonical Form,
+   * little-endian), in hex.
+   *
+   * @return the fingerprints, for example {@code "61 3c ... 9e"}
+   */
+  public List<String> knownFingerprints() {
+    List<String> known = new ArrayList<>();
+    known.add(wireHex(SchemaNormalization.parsingFingerprint64(schema)));
+    for (Schema s : writers) {
+      String hex = wireHex(SchemaNormalization.parsingFingerprint64(s));
+      if (!known.contains(hex)) {
+        known.add(hex);
+      }
+    }
+    return known;
+  }
+
+  /** The 8 fingerprint bytes as they follow C3 01 on the wire. */
+  static String wireHex(long fingerprint) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(String.format("%02x", (fingerprint >>> (8 * i)) & 0xff));
+    }
+    return sb.toString();
+  }
+
+  private String unknownSchemaAdvice(byte[] bytes) {
+    long written = 0;
+    for (int i = 0; i < 8 && i + 2 < bytes.length; i++) {
+      written |= (bytes[i + 2] & 0xffL) << (8 * i);
+    }
+    return "the value names writer schema fingerprint "
+        + wireHex(written)
+        + " (bytes 3-10), which is no "
+        + schema.getName()
+        + " schema this pipeline knows; known: "
+        + String.join(" | ", knownFingerprints())
+        + " (the first is current). If you encode the published schema unchanged, your Avro"
+        + " library built its Parsing Canonical Form wrongly (Debian's python-avro 1.11 writes"
+        + " the timestamp field as {\"type\":\"long\"} instead of \"long\"): write the current"
+        + " fingerprint bytes above (docs/wire-format.md). If you changed the schema, send JSON,"
+        + " or register it and use the schema registry's wire format.";
   }
 
   /**

@@ -15,7 +15,17 @@ public final class RecordDecodingException extends SerializationException {
   public enum Reason {
     /** The bytes do not start with Avro's single-object marker. */
     NOT_AVRO,
-    /** The writer schema's fingerprint is not one this reader knows. */
+    /** The value is in none of the formats the reader knows ({@link WireFormat}). */
+    UNKNOWN_FORMAT,
+    /** The value starts like JSON but is not a well-formed UTF-8 JSON object. */
+    INVALID_JSON,
+    /**
+     * A JSON field is missing, has the wrong type or a value out of range; the message names it.
+     */
+    INVALID_FIELD,
+    /** The value is in the Confluent wire format but the reader has no schema registry. */
+    NO_REGISTRY,
+    /** The writer schema (fingerprint or registry id) is not one this reader knows. */
     UNKNOWN_SCHEMA,
     /** The header was fine but the body is truncated or does not match the schema. */
     CORRUPT

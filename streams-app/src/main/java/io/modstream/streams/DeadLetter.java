@@ -12,9 +12,17 @@ import org.apache.kafka.common.header.Headers;
 public enum DeadLetter {
   /** The value was null (a tombstone is not a comment). */
   NULL_VALUE,
-  /** The value is not an Avro single-object encoded Comment. */
+  /** The value is in none of the formats the app reads (JSON, Avro single-object, registry). */
+  UNKNOWN_FORMAT,
+  /** The value starts with Avro's single-object marker byte but its header is not valid. */
   NOT_AVRO,
-  /** The value names a Comment schema this app does not know. */
+  /** The value starts like JSON but is not a well-formed UTF-8 JSON object. */
+  INVALID_JSON,
+  /** A JSON comment's field is missing or has the wrong type; the detail names the field. */
+  INVALID_FIELD,
+  /** The value is in the registry's wire format but the app has no schema registry configured. */
+  NO_REGISTRY,
+  /** The value names a Comment schema (fingerprint or registry id) this app does not know. */
   UNKNOWN_SCHEMA,
   /** The value is a truncated or corrupt Comment. */
   CORRUPT,

@@ -2,7 +2,9 @@ package io.modstream.streams;
 
 import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
+import io.modstream.schemas.SchemaRegistry;
 import io.modstream.schemas.Topics;
+import io.modstream.schemas.WireFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -60,6 +62,12 @@ public final class ScorerConfig extends AbstractConfig {
 
   /** Dead-letter topic. */
   public static final String TOPIC_DLQ = "topic.dlq";
+
+  /** Base URL of a schema registry with a Confluent-compatible API (empty: none). */
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+  /** Encoding of the label events on the labels and per-label topics. */
+  public static final String OUTPUT_FORMAT = "output.format";
 
   /** Most comments per scoring call. */
   public static final String BATCH_SIZE = "batch.size";
@@ -188,6 +196,38 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.MEDIUM,
               "Dead-letter topic: records that cannot be scored, with their original bytes and the"
                   + " reason in headers.")
+          .define(
+              SCHEMA_REGISTRY_URL,
+              Type.STRING,
+              "",
+              (name, value) -> {
+                String url = value == null ? "" : value.toString();
+                if (!url.isBlank()) {
+                  try {
+                    SchemaRegistry.at(url);
+                  } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                  }
+                }
+              },
+              Importance.MEDIUM,
+              "Base URL of a schema registry with a Confluent-compatible API (for example Apicurio"
+                  + " Registry at http://registry:8080). With it, comments in the Confluent wire"
+                  + " format (byte 0 + 4-byte schema id) are read, and output.format=registry can"
+                  + " be chosen; empty: such comments go to the dead-letter topic as NO_REGISTRY.")
+          .define(
+              OUTPUT_FORMAT,
+              Type.STRING,
+              WireFormat.AVRO.configName(),
+              ConfigDef.CaseInsensitiveValidString.in(
+                  WireFormat.AVRO.configName(),
+                  WireFormat.REGISTRY.configName(),
+                  WireFormat.JSON.configName()),
+              Importance.MEDIUM,
+              "Encoding of the label events on the labels and per-label topics: avro (Avro"
+                  + " single-object, no registry needed), registry (Confluent wire format; needs"
+                  + " schema.registry.url) or json (a UTF-8 JSON object, readable with any tool)."
+                  + " Comments are read in all three, told apart per record.")
           .define(
               BATCH_SIZE,
               Type.INT,
@@ -337,6 +377,12 @@ public final class ScorerConfig extends AbstractConfig {
           }
         });
     this.kafkaOverrides = Map.copyOf(overrides);
+    if (outputFormat() == WireFormat.REGISTRY && schemaRegistry() == null) {
+      throw new ConfigException(
+          OUTPUT_FORMAT,
+          getString(OUTPUT_FORMAT),
+          "the registry format needs a registry: set schema.registry.url (or choose avro or json)");
+    }
     String modelPath = getString(MODEL_PATH);
     if (modelPath.isBlank()) {
       if (!getBoolean(RELEASES_FOLLOW) || getString(MODEL_NAME).isBlank()) {
@@ -353,6 +399,25 @@ public final class ScorerConfig extends AbstractConfig {
           modelPath,
           "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
     }
+  }
+
+  /**
+   * Returns the encoding of the label events.
+   *
+   * @return the output format
+   */
+  public WireFormat outputFormat() {
+    return WireFormat.ofConfigName(getString(OUTPUT_FORMAT));
+  }
+
+  /**
+   * Returns the configured schema registry.
+   *
+   * @return the registry, or null when {@code schema.registry.url} is empty
+   */
+  public SchemaRegistry schemaRegistry() {
+    String url = getString(SCHEMA_REGISTRY_URL);
+    return url.isBlank() ? null : SchemaRegistry.at(url);
   }
 
   /**

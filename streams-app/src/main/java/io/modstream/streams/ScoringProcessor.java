@@ -2,10 +2,12 @@ package io.modstream.streams;
 
 import io.modstream.model.ModerationModel;
 import io.modstream.model.Verdict;
-import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.RecordDecodingException;
+import io.modstream.schemas.RegistryUnavailableException;
+import io.modstream.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,7 @@ final class ScoringProcessor
   static final String METRICS_SCOPE = "modstream";
 
   private final ModelHolder models;
-  private final AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
+  private final CommentReader reader;
   private final int batchSize;
   private final long maxWaitMs;
   private final int maxTextBytes;
@@ -85,11 +87,13 @@ final class ScoringProcessor
 
   ScoringProcessor(
       ModelHolder models,
+      CommentReader reader,
       int batchSize,
       long maxWaitMs,
       int maxTextBytes,
       Map<String, String> flaggedSinks) {
     this.models = models;
+    this.reader = reader;
     this.batchSize = batchSize;
     this.maxWaitMs = maxWaitMs;
     this.maxTextBytes = maxTextBytes;
@@ -151,10 +155,17 @@ final class ScoringProcessor
     }
     Comment comment;
     try {
-      comment = codec.decode(record.value());
+      WireFormat format = WireFormat.detect(record.value(), record.headers());
+      String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+      comment =
+          reader.read(
+              format, topic, record.key(), record.value(), record.headers(), record.timestamp());
     } catch (RecordDecodingException e) {
       deadLetter(record, DeadLetter.valueOf(e.reason().name()), e.getMessage());
       return;
+    } catch (RegistryUnavailableException e) {
+      // The comment may be fine: fail the task so that it is retried from its committed offset.
+      throw new StreamsException(e.getMessage() + "; the comment stays unread until it answers", e);
     }
     String text = comment.getText();
     if (text.isBlank()) {

@@ -1,6 +1,8 @@
 package io.modstream.streams;
 
+import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.SchemaRegistry;
 import io.modstream.schemas.Topics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +24,10 @@ import org.apache.kafka.streams.state.Stores;
  *   -> dlq-sink (comments-dlq)
  * </pre>
  *
- * Values are read as bytes and decoded in the processor, so a record that cannot be decoded reaches
- * the dead-letter topic with its original bytes and source position.
+ * Values are read as bytes and decoded in the processor (JSON, Avro single-object or the registry's
+ * wire format, told apart per record), so a record that cannot be decoded reaches the dead-letter
+ * topic with its original bytes and source position. Label events are written in {@code
+ * output.format}.
  */
 public final class ScoringTopology {
 
@@ -69,7 +73,10 @@ public final class ScoringTopology {
     long maxWait = config.getLong(ScorerConfig.BATCH_MAX_WAIT_MS);
     int maxText = config.getInt(ScorerConfig.TEXT_MAX_BYTES);
     Serializer<String> keys = Topics.COMMENT_LABELS.keySerde().serializer();
-    Serializer<LabelEvent> events = Topics.COMMENT_LABELS.valueSerde().serializer();
+    SchemaRegistry registry = config.schemaRegistry();
+    Serializer<LabelEvent> events = LabelEventSerializer.of(config.outputFormat(), registry);
+    // One reader for all tasks: the registry's schema cache is then shared, as in one consumer.
+    CommentReader reader = new CommentReader(registry);
 
     Topology topology = new Topology();
     topology.addSource(
@@ -79,7 +86,7 @@ public final class ScoringTopology {
         config.getString(ScorerConfig.TOPIC_COMMENTS));
     topology.addProcessor(
         PROCESSOR,
-        () -> new ScoringProcessor(models, batchSize, maxWait, maxText, flaggedSinks),
+        () -> new ScoringProcessor(models, reader, batchSize, maxWait, maxText, flaggedSinks),
         SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

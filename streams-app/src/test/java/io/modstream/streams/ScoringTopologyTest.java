@@ -7,8 +7,10 @@ import io.modstream.model.ModerationModel;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.JsonRecords;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.Topics;
+import io.modstream.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +18,15 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -136,52 +141,122 @@ class ScoringTopologyTest {
   @Test
   void badInputGoesToTheDeadLetterTopicWithItsReasonAndOriginalBytes() {
     start(config(Map.of()));
-    byte[] notAvro = "{\"comment_id\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] noText = utf8("{\"comment_id\":\"x\"}");
     byte[] good = comment("c9", "a comment long enough to truncate");
     byte[] truncated = Arrays.copyOf(good, good.length - 5);
     byte[] unknownSchema = good.clone();
     unknownSchema[2] ^= 0x5A;
-    input.pipeInput("k-json", notAvro);
-    input.pipeInput("k-null", (byte[]) null);
-    input.pipeInput("k-empty", comment("e", ""));
-    input.pipeInput("k-blank", comment("b", " \n\t "));
-    input.pipeInput("k-large", comment("l", "x".repeat(201)));
-    input.pipeInput("k-trunc", truncated);
-    input.pipeInput("k-schema", unknownSchema);
+    byte[] badMarker = good.clone();
+    badMarker[1] = 0x02;
+    Map<String, byte[]> values = new LinkedHashMap<>();
+    values.put("k-json", noText);
+    values.put("k-null", null);
+    values.put("k-empty", comment("e", ""));
+    values.put("k-blank", comment("b", " \n\t "));
+    values.put("k-large", comment("l", "x".repeat(201)));
+    values.put("k-trunc", truncated);
+    values.put("k-schema", unknownSchema);
+    values.put("k-text", utf8("hello, plain text"));
+    values.put("k-broken", utf8("{\"text\": \"unterminated}"));
+    values.put("k-type", utf8("{\"comment_id\": \"t\", \"text\": 42}"));
+    values.put("k-time", utf8("{\"text\": \"hi\", \"created_at\": \"yesterday\"}"));
+    values.put("k-registry", new byte[] {0, 0, 0, 0, 7, 2, 'x'});
+    values.put("k-marker", badMarker);
+    values.forEach(input::pipeInput);
+    TestRecord<String, byte[]> declared =
+        new TestRecord<>(
+            "k-ctype",
+            utf8("{\"text\": \"hi\"}"),
+            new RecordHeaders().add(WireFormat.CONTENT_TYPE_HEADER, utf8("text/plain")));
+    input.pipeInput(declared);
+    values.put("k-ctype", declared.value());
     driver.advanceWallClockTime(Duration.ofSeconds(1));
 
     assertThat(labels.isEmpty()).isTrue();
     List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
     Map<String, String> reasons = new HashMap<>();
+    Map<String, String> details = new HashMap<>();
     for (int i = 0; i < dead.size(); i++) {
       TestRecord<String, byte[]> r = dead.get(i);
       reasons.put(r.key(), header(r.headers(), DeadLetter.REASON_HEADER));
+      details.put(r.key(), header(r.headers(), DeadLetter.DETAIL_HEADER));
       assertThat(header(r.headers(), DeadLetter.TOPIC_HEADER)).isEqualTo(Topics.COMMENTS.name());
       assertThat(header(r.headers(), DeadLetter.OFFSET_HEADER)).isEqualTo(Integer.toString(i));
       assertThat(header(r.headers(), DeadLetter.DETAIL_HEADER)).isNotBlank();
+      assertThat(r.value()).as("original bytes kept").isEqualTo(values.get(r.key()));
     }
-    assertThat(reasons)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "k-json",
-                "NOT_AVRO",
-                "k-null",
-                "NULL_VALUE",
-                "k-empty",
-                "EMPTY_TEXT",
-                "k-blank",
-                "EMPTY_TEXT",
-                "k-large",
-                "TEXT_TOO_LARGE",
-                "k-trunc",
-                "CORRUPT",
-                "k-schema",
-                "UNKNOWN_SCHEMA"));
-    assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo(notAvro);
-    assertThat(metric("dead-letter-total")).isEqualTo(7.0);
+    Map<String, String> expected = new HashMap<>();
+    expected.put("k-json", "INVALID_FIELD");
+    expected.put("k-null", "NULL_VALUE");
+    expected.put("k-empty", "EMPTY_TEXT");
+    expected.put("k-blank", "EMPTY_TEXT");
+    expected.put("k-large", "TEXT_TOO_LARGE");
+    expected.put("k-trunc", "CORRUPT");
+    expected.put("k-schema", "UNKNOWN_SCHEMA");
+    expected.put("k-text", "UNKNOWN_FORMAT");
+    expected.put("k-broken", "INVALID_JSON");
+    expected.put("k-type", "INVALID_FIELD");
+    expected.put("k-time", "INVALID_FIELD");
+    expected.put("k-registry", "NO_REGISTRY");
+    expected.put("k-marker", "NOT_AVRO");
+    expected.put("k-ctype", "UNKNOWN_FORMAT");
+    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(expected);
+    assertThat(details.get("k-json")).contains("'text'", "missing");
+    assertThat(details.get("k-type")).contains("'text'", "must be a string, not a number");
+    assertThat(details.get("k-time")).contains("'created_at'", "ISO-8601");
+    assertThat(details.get("k-text")).contains("68 65 6c 6c", "JSON object", "Avro");
+    assertThat(details.get("k-registry")).contains("schema id 7", "schema.registry.url");
+    assertThat(details.get("k-ctype")).contains("text/plain", "application/json");
+    assertThat(details.get("k-schema"))
+        .contains("known: ", AvroCodec.of(Comment.class).knownFingerprints().get(0))
+        .doesNotContain("java", "Java", "AvroCodec", ".avsc");
+    assertThat(metric("dead-letter-total")).isEqualTo(14.0);
     assertThat(metric("scored-comment-total")).isEqualTo(0.0);
-    assertThat(dead.get(1).value()).isNull();
-    assertThat(dead.get(5).value()).isEqualTo(truncated);
+  }
+
+  @Test
+  void jsonCommentsAreScoredLikeAvroOnes() {
+    start(config(Map.of()));
+    input.pipeInput("a1", comment("a1", "you are an idiot"));
+    input.pipeInput(
+        "j1",
+        utf8(
+            "\uFEFF {\"comment_id\": \"j1\", \"text\": \"you are an idiot\","
+                + " \"author_id\": null, \"created_at\": \"2026-12-04T10:15:30Z\","
+                + " \"metadata\": {\"site\": \"forum\"}, \"extra\": [1, 2]}"));
+    TestRecord<String, byte[]> declared =
+        new TestRecord<>(
+            "j2",
+            utf8("{\"text\": \"you are an idiot\"}"),
+            new RecordHeaders()
+                .add(WireFormat.CONTENT_TYPE_HEADER, utf8("application/json; charset=utf-8")));
+    input.pipeInput(declared);
+    List<TestRecord<String, LabelEvent>> events = labels.readRecordsToList();
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(events).extracting(TestRecord::key).containsExactly("a1", "j1", "j2");
+    assertThat(events.get(2).value().getCommentId()).as("id from the key").isEqualTo("j2");
+    assertThat(events.get(1).value().getScores()).isEqualTo(events.get(0).value().getScores());
+    assertThat(events.get(2).value().getScores()).isEqualTo(events.get(0).value().getScores());
+  }
+
+  @Test
+  void theJsonOutputFormatWritesReadableEventsAndSaysSo() {
+    start(config(Map.of(ScorerConfig.OUTPUT_FORMAT, "JSON", ScorerConfig.BATCH_SIZE, 1)));
+    TestOutputTopic<String, byte[]> raw =
+        driver.createOutputTopic(
+            Topics.COMMENT_LABELS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    input.pipeInput("c1", comment("c1", "thank you for the edit"));
+    TestRecord<String, byte[]> r = raw.readRecord();
+    assertThat(header(r.headers(), WireFormat.CONTENT_TYPE_HEADER)).isEqualTo("application/json");
+    String json = new String(r.value(), StandardCharsets.UTF_8);
+    assertThat(json).startsWith("{\"comment_id\":\"c1\",\"model_name\":\"tiny\"");
+    LabelEvent event = JsonRecords.labelEvent(r.value());
+    assertThat(event.getScores()).containsOnlyKeys(models.current().labels());
+    assertThat(event.getModelVersion()).isEqualTo("t1");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.modstream.model.ModerationModel;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.LabelEvent;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,7 +84,8 @@ class ThreadBatchTest {
               .build();
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
-      ScoringProcessor processor = new ScoringProcessor(models, 3, WAIT_MS, 10_000, SINKS);
+      ScoringProcessor processor =
+          new ScoringProcessor(models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS);
       processor.init(context);
       return new Task(processor, context, store);
     }
@@ -183,7 +185,8 @@ class ThreadBatchTest {
     a.send("a2", "second");
     a.processor().close();
     // the same store, a new processor: as after a restart that restored the changelog
-    ScoringProcessor again = new ScoringProcessor(models, 3, WAIT_MS, 10_000, SINKS);
+    ScoringProcessor again =
+        new ScoringProcessor(models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS);
     a.context().resetForwards();
     again.init(a.context());
     try {
