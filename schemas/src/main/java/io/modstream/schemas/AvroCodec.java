@@ -168,17 +168,48 @@ public final class AvroCodec<T extends SpecificRecord> {
     for (int i = 0; i < 8 && i + 2 < bytes.length; i++) {
       written |= (bytes[i + 2] & 0xffL) << (8 * i);
     }
-    return "the value names writer schema fingerprint "
-        + wireHex(written)
-        + " (bytes 3-10), which is no "
-        + schema.getName()
-        + " schema this pipeline knows; known: "
-        + String.join(" | ", knownFingerprints())
-        + " (the first is current). If you encode the published schema unchanged, your Avro"
-        + " library built its Parsing Canonical Form wrongly (Debian's python-avro 1.11 writes"
-        + " the timestamp field as {\"type\":\"long\"} instead of \"long\"): write the current"
-        + " fingerprint bytes above (docs/wire-format.md). If you changed the schema, send JSON,"
-        + " or register it and use the schema registry's wire format.";
+    String current = wireHex(SchemaNormalization.parsingFingerprint64(schema));
+    String head =
+        "the value names writer schema fingerprint "
+            + wireHex(written)
+            + " (bytes 3-10), which is no "
+            + schema.getName()
+            + " schema this pipeline knows (known: "
+            + String.join(" | ", knownFingerprints())
+            + "; the first is current). ";
+    if (written == logicalTypeWrappedFingerprint(schema)) {
+      return head
+          + "It is the current schema's fingerprint as an Avro library computes it when its"
+          + " Parsing Canonical Form keeps the timestamp field as {\"type\":\"long\"} instead of"
+          + " \"long\" (Debian's python-avro 1.11 does): your schema is fine, write the bytes "
+          + current
+          + " after C3 01 instead (docs/wire-format.md).";
+    }
+    return head
+        + "If you encode the published schema unchanged, check your library's Parsing Canonical"
+        + " Form against docs/wire-format.md and write the current fingerprint bytes. If you"
+        + " changed the schema, send JSON, register it and use the schema registry's wire format,"
+        + " or ask the pipeline's operators to add your version to its schema history.";
+  }
+
+  /**
+   * The fingerprint of the canonical form that writes logical-type fields' primitive types as
+   * objects ({@code {"type":"long"}}), a mistake of some Avro libraries: recognising it lets the
+   * error say that the schema itself is fine.
+   */
+  static long logicalTypeWrappedFingerprint(Schema schema) {
+    String form = SchemaNormalization.toParsingForm(schema);
+    for (Schema.Field f : schema.getFields()) {
+      Schema t = f.schema();
+      if (t.getLogicalType() != null && t.getType() != Schema.Type.RECORD) {
+        String prim = "\"" + t.getType().getName() + "\"";
+        form =
+            form.replace(
+                "{\"name\":\"" + f.name() + "\",\"type\":" + prim + "}",
+                "{\"name\":\"" + f.name() + "\",\"type\":{\"type\":" + prim + "}}");
+      }
+    }
+    return SchemaNormalization.fingerprint64(form.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -151,17 +150,17 @@ public final class JsonRecords {
     JsonNode root;
     try {
       root = MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
-    } catch (IOException e) {
+    } catch (JsonProcessingException e) {
       String where =
-          e instanceof JsonProcessingException j && j.getLocation() != null
-              ? " at line "
-                  + j.getLocation().getLineNr()
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
                   + ", column "
-                  + j.getLocation().getColumnNr()
-              : "";
+                  + e.getLocation().getColumnNr();
       throw new RecordDecodingException(
           RecordDecodingException.Reason.INVALID_JSON,
-          "the value is not well-formed JSON" + where + ": " + firstLine(e.getMessage()),
+          "the value is not well-formed JSON" + where + ": " + firstLine(e.getOriginalMessage()),
           e);
     }
     if (root == null || !root.isObject()) {
