@@ -2,6 +2,7 @@ package io.modstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.model.testing.TestData;
@@ -30,7 +31,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 2,000 comments, some malformed, through the real topology on a real broker. */
+/**
+ * 2,000 comments, half in Avro and half in JSON, some malformed, through the real topology on a
+ * real broker.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 // A hung broker or client fails the test instead of stalling the build.
 @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -38,8 +42,9 @@ class PipelineIT {
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
   private static final String[] BAD = {
-    "NOT_AVRO", "NULL_VALUE", "EMPTY_TEXT", "TEXT_TOO_LARGE", "CORRUPT"
+    "INVALID_FIELD", "NULL_VALUE", "EMPTY_TEXT", "TEXT_TOO_LARGE", "CORRUPT", "UNKNOWN_FORMAT"
   };
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void everyGoodCommentGetsExactlyOneEventAndEveryBadOneIsDeadLettered(
@@ -78,8 +83,9 @@ class PipelineIT {
           expectedReason.put(key, reason);
           value =
               switch (reason) {
-                case "NOT_AVRO" ->
+                case "INVALID_FIELD" ->
                     ("{\"comment_id\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8);
+                case "UNKNOWN_FORMAT" -> ("plain " + key).getBytes(StandardCharsets.UTF_8);
                 case "NULL_VALUE" -> null;
                 case "EMPTY_TEXT" -> encode(key, "   ");
                 case "TEXT_TOO_LARGE" -> encode(key, "a".repeat(5000));
@@ -95,7 +101,10 @@ class PipelineIT {
           } else {
             good.add(key);
           }
-          value = encode(key, text);
+          value =
+              i % 2 == 0
+                  ? encode(key, text)
+                  : JSON.writeValueAsBytes(Map.of("comment_id", key, "text", text));
         }
         producer.send(new ProducerRecord<>(cfg.getString(ScorerConfig.TOPIC_COMMENTS), key, value));
       }
