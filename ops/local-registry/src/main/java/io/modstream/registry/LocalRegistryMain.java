@@ -1,5 +1,6 @@
 package io.modstream.registry;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -25,12 +26,20 @@ public final class LocalRegistryMain {
     }
     int port = args.length == 2 ? Integer.parseInt(args[1]) : 8081;
     String heap = System.getProperty("modstream.registry.heap", LocalRegistry.DEFAULT_HEAP);
-    LocalRegistry registry = LocalRegistry.start(Path.of(args[0]), port, heap);
+    LocalRegistry registry;
+    try {
+      registry = LocalRegistry.start(Path.of(args[0]), port, heap);
+    } catch (IOException e) {
+      System.err.println("local-registry: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "local-registry-shutdown"));
     try {
       new SchemaRegistration(registry.ccompatUrl()).registerProject();
-    } catch (Exception e) {
-      System.err.println("registering the project's schemas failed: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      System.err.println(
+          "local-registry: registering the project's schemas failed: " + e.getMessage());
       System.exit(1);
     }
     System.out.println("REGISTRY_URL=" + registry.url());
