@@ -121,8 +121,10 @@ class LocalRegistryIT {
     assertThat(second.version()).isEqualTo(first.version() + 1);
     assertThat(second.id()).isEqualTo(id).isNotEqualTo(first.id());
     assertThat(second.schema()).isEqualTo(optional);
-    // A reader without a field the writer had simply skips it.
-    Schema fewer = without(optional, "channel");
+    // A reader without a field the writer had skips it, even a field without a default.
+    assertThat(optional.getField("language").hasDefaultValue()).isTrue();
+    assertThat(optional.getField("created_at").hasDefaultValue()).isFalse();
+    Schema fewer = without(without(optional, "language"), "created_at");
     registration.register(subject, fewer);
     assertThat(registration.latest(subject).version()).isEqualTo(first.version() + 2);
   }
