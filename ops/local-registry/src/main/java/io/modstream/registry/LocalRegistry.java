@@ -90,6 +90,7 @@ public final class LocalRegistry implements AutoCloseable {
     command.add("-Dapicurio.storage.kind=sql");
     command.add("-Dapicurio.storage.sql.kind=h2");
     command.add("-Dapicurio.datasource.url=jdbc:h2:mem:registry");
+    // One pooled connection, not 20: the local stack and the tests are one client at a time.
     command.add("-Dapicurio.datasource.jdbc.initial-size=1");
     command.add("-Dapicurio.datasource.jdbc.min-size=1");
     command.add("-Dapicurio.import.work-dir=" + own);
