@@ -4,6 +4,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRAINER_JAR="$root/trainer/target/trainer.jar"
 STREAMS_JAR="$root/streams-app/target/streams-app.jar"
 KAFKA_JAR="$root/ops/local-kafka/target/local-kafka.jar"
+LOCAL_REGISTRY_JAR="$root/ops/local-registry/target/local-registry.jar"
 # The user tools (produce, tail, feedback, count) and the benchmark, outside the service's jar.
 TOOLS_JAR="$root/ops/tools/target/modstream-tools.jar"
 BENCH_JAR="$root/ops/benchmark/target/benchmark.jar"
@@ -48,7 +49,7 @@ async_profiler_lib() {
 # jars after each build, so the oldest jar's time is the last build's.)
 changed_since_build() {
   local oldest
-  oldest=$(ls -tr "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR" "$TOOLS_JAR" "$BENCH_JAR" | head -1)
+  oldest=$(ls -tr "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR" "$LOCAL_REGISTRY_JAR" "$TOOLS_JAR" "$BENCH_JAR" | head -1)
   find "$root" \( -name .git -o -name .local -o -name .gpukit -o -name target \) -prune -o -type f \
     \( -name pom.xml -o -path '*/src/main/*' \) -newer "$oldest" -print -quit
 }
@@ -58,14 +59,14 @@ build_jars() {
     echo "==> the build failed (above); the jars were not updated" >&2
     exit 1
   fi
-  touch "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR" "$TOOLS_JAR" "$BENCH_JAR"
+  touch "$TRAINER_JAR" "$STREAMS_JAR" "$KAFKA_JAR" "$LOCAL_REGISTRY_JAR" "$TOOLS_JAR" "$BENCH_JAR"
 }
 
 # Builds the jars if they are missing, and again if a source changed since, unless a process runs
 # them now (a jar replaced under a running JVM can break it): then it says so and uses them as they are.
 ensure_built() {
   if [ ! -f "$TRAINER_JAR" ] || [ ! -f "$STREAMS_JAR" ] || [ ! -f "$KAFKA_JAR" ] || [ ! -f "$TOOLS_JAR" ] \
-    || [ ! -f "$BENCH_JAR" ]; then
+    || [ ! -f "$BENCH_JAR" ] || [ ! -f "$LOCAL_REGISTRY_JAR" ]; then
     echo "==> building modstream (mvn -DskipTests package; the first build downloads dependencies)" >&2
     build_jars
     return
@@ -73,7 +74,7 @@ ensure_built() {
   local changed running
   changed=$(changed_since_build)
   [ -n "$changed" ] || return 0
-  running=$(pgrep -f -- "$TRAINER_JAR|$STREAMS_JAR|$KAFKA_JAR|$TOOLS_JAR|$BENCH_JAR" | paste -sd ' ' || true)
+  running=$(pgrep -f -- "$TRAINER_JAR|$STREAMS_JAR|$KAFKA_JAR|$LOCAL_REGISTRY_JAR|$TOOLS_JAR|$BENCH_JAR" | paste -sd ' ' || true)
   if [ -n "$running" ]; then
     echo "==> warning: ${changed#"$root"/} changed since the jars were built, but processes run them (pids $running); using the jars as they are (stop those, then run this again to rebuild)" >&2
   elif ! command -v mvn > /dev/null; then

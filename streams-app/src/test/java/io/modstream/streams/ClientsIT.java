@@ -52,8 +52,7 @@ class ClientsIT {
   void pythonAndKcatClientsGetOneEventPerCommentInJsonAndRegistryFormats(
       KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     assumeTrue(
-        run(Duration.ofSeconds(30), PYTHON, "-c", "import confluent_kafka, avro, requests")
-            .ok(),
+        run(Duration.ofSeconds(30), PYTHON, "-c", "import confluent_kafka, avro, requests").ok(),
         "needs Debian's python3-confluent-kafka, python3-avro and python3-requests"
             + " (apt-get install them; .ci/run does)");
     assumeTrue(
@@ -74,7 +73,8 @@ class ClientsIT {
         TopicSetup.createMissing(bootstrap, TopicSetup.specs(c, models.current().labels()), 2);
       }
       try (KafkaStreams a =
-              new KafkaStreams(ScoringTopology.build(jsonOut, models), jsonOut.streamsProperties());
+              new KafkaStreams(
+                  ScoringTopology.build(jsonOut, models), jsonOut.streamsProperties());
           KafkaStreams b =
               new KafkaStreams(
                   ScoringTopology.build(registryOut, models), registryOut.streamsProperties())) {
@@ -83,8 +83,7 @@ class ClientsIT {
 
         Set<String> expected = new HashSet<>();
         python("produce_json.py", bootstrap, "" + EACH, prefix + "json-");
-        python(
-            "produce_registry.py", bootstrap, registry.ccompatUrl(), "" + EACH, prefix + "reg-");
+        python("produce_registry.py", bootstrap, registry.ccompatUrl(), "" + EACH, prefix + "reg-");
         python(
             "produce_avro.py",
             bootstrap,
@@ -101,7 +100,15 @@ class ClientsIT {
                 Duration.ofSeconds(60),
                 lines.toString(),
                 List.of(
-                    "kcat", "-P", "-b", bootstrap, "-t", "comments", "-K", "|", "-H",
+                    "kcat",
+                    "-P",
+                    "-b",
+                    bootstrap,
+                    "-t",
+                    "comments",
+                    "-K",
+                    "|",
+                    "-H",
                     "content-type=application/json"));
         assertThat(kcat.ok()).as("kcat -P: %s", kcat.output()).isTrue();
         for (String kind : List.of("json-", "reg-", "avro-", "kcat-")) {
@@ -122,8 +129,20 @@ class ClientsIT {
         Result read =
             run(
                 Duration.ofSeconds(60),
-                "kcat", "-C", "-b", bootstrap, "-t", "comment-labels", "-o", "beginning", "-e",
-                "-q", "-X", "isolation.level=read_committed", "-f", "%s\n");
+                "kcat",
+                "-C",
+                "-b",
+                bootstrap,
+                "-t",
+                "comment-labels",
+                "-o",
+                "beginning",
+                "-e",
+                "-q",
+                "-X",
+                "isolation.level=read_committed",
+                "-f",
+                "%s\n");
         assertThat(read.ok()).as("kcat -C: %s", read.output()).isTrue();
         List<String> ids = new ArrayList<>();
         for (String line : read.output().split("\n")) {
