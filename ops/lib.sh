@@ -113,10 +113,13 @@ streams_tool() {
   java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$STREAMS_JAR" "$@"
 }
 
-# Runs a user tool of modstream-tools.jar (produce, tail, feedback, count) quietly.
+# Runs a user tool of modstream-tools.jar (produce, tail, feedback, count) quietly. Without
+# --bootstrap a tool follows the local stack's broker, named in stack.properties in ops/run-local's
+# state directory, which it learns from -Dmodstream.local.dir.
 modstream_tool() {
   # shellcheck disable=SC2086
-  java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$TOOLS_JAR" "$@"
+  java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dmodstream.local.dir="${MODSTREAM_LOCAL_DIR:-$root/.local}" -jar "$TOOLS_JAR" "$@"
 }
 
 # The CPU, for benchmark headers: figures from different hosts differ (e.g. with and without

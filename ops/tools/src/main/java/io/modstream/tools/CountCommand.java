@@ -2,6 +2,7 @@ package io.modstream.tools;
 
 import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code count}: how many records a topic holds (end minus start offsets over its partitions). */
@@ -23,12 +25,11 @@ public final class CountCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "The topic.")
   String topic = Topics.COMMENT_LABELS.name();
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin BrokerOptions broker;
 
   @Override
-  public Integer call() {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  public Integer call() throws IOException {
+    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.connect());
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       System.out.println(ModelReleases.recordCount(consumer, topic, Duration.ofSeconds(30)));

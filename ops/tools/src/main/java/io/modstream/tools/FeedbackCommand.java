@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code feedback}: publishes human verdicts from a labelled CSV as {@link Feedback} records. */
@@ -37,8 +38,7 @@ public final class FeedbackCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Feedback topic.")
   String topic = Topics.COMMENT_FEEDBACK.name();
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin BrokerOptions broker;
 
   @Option(
       names = "--source",
@@ -57,6 +57,7 @@ public final class FeedbackCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabelledDataset data = LabelledCsv.read(file);
+    String bootstrap = broker.connect();
     int n = 0;
     try (KafkaProducer<String, Feedback> p =
         new KafkaProducer<>(

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code produce}: publishes comments from a CSV or JSON-lines file as {@link Comment} records. */
@@ -52,8 +53,7 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Topic to publish to.")
   String topic = Topics.COMMENTS.name();
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin BrokerOptions broker;
 
   @Option(names = "--rate", description = "Comments per second; 0 publishes as fast as possible.")
   double rate;
@@ -80,7 +80,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     Map<String, Object> props =
         ToolProducers.settings(
-            bootstrap,
+            broker.connect(),
             Map.of(
                 ProducerConfig.LINGER_MS_CONFIG,
                 10,

@@ -25,7 +25,7 @@ class ToolsCliTest {
       assertThat(out.toString())
           .as(tool)
           .startsWith("Usage: modstream-tools " + tool)
-          .contains("--bootstrap");
+          .contains("--bootstrap", "stack.properties", "--connect-timeout");
     }
   }
 }
