@@ -68,6 +68,38 @@ public final class JsonRecords {
   }
 
   /**
+   * Writes a comment in the JSON form {@link #comment(byte[], String, long)} reads: absent optional
+   * fields are left out.
+   *
+   * @param comment the comment
+   * @return UTF-8 JSON bytes
+   */
+  public static byte[] comment(Comment comment) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("comment_id", comment.getCommentId());
+    o.put("text", comment.getText());
+    putIfPresent(o, "author_id", comment.getAuthorId());
+    putIfPresent(o, "channel", comment.getChannel());
+    putIfPresent(o, "language", comment.getLanguage());
+    o.put("created_at", comment.getCreatedAt().toEpochMilli());
+    if (!comment.getMetadata().isEmpty()) {
+      ObjectNode m = o.putObject("metadata");
+      comment.getMetadata().forEach(m::put);
+    }
+    try {
+      return MAPPER.writeValueAsBytes(o);
+    } catch (JsonProcessingException e) {
+      throw new RecordEncodingException("cannot write a comment as JSON: " + e, e);
+    }
+  }
+
+  private static void putIfPresent(ObjectNode o, String field, String value) {
+    if (value != null) {
+      o.put(field, value);
+    }
+  }
+
+  /**
    * Writes a label event as JSON: {@code comment_id}, {@code model_name}, {@code model_version},
    * {@code scores} (label to score), {@code flagged} (labels), {@code decided_at} (milliseconds)
    * and {@code scoring_latency_micros}.

@@ -139,6 +139,26 @@ public final class BrokerOptions {
   }
 
   /**
+   * Returns a setting of the running local stack ({@value #STACK_FILE} in {@link #localDir()}).
+   *
+   * @param key for example {@code registry.url}
+   * @return the value, or null when no stack is recorded or it has no such setting
+   * @throws IOException if the stack's file exists but cannot be read
+   */
+  static String stackSetting(String key) throws IOException {
+    Path file = localDir().resolve(STACK_FILE);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    Properties stack = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      stack.load(in);
+    }
+    String value = stack.getProperty(key, "").strip();
+    return value.isEmpty() ? null : value;
+  }
+
+  /**
    * Returns once a broker at the chosen bootstrap answers a cluster description, or throws with the
    * fixes. The check's own client logs a connection warning at every retry while nothing answers;
    * it runs with System.err muted (slf4j-simple looks System.err up at each line) and its outcome

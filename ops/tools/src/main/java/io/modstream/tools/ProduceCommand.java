@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.JsonRecords;
+import io.modstream.schemas.SchemaRegistry;
 import io.modstream.schemas.Topics;
+import io.modstream.schemas.WireFormat;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,13 +71,47 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Stop after this many comments; 0 = no limit.")
   long limit;
 
+  @Option(
+      names = "--format",
+      description =
+          "How to encode the comments: avro (single-object), json or registry (the schema"
+              + " registry's wire format). Valid: avro, json, registry.")
+  String format = WireFormat.AVRO.configName();
+
+  @Option(
+      names = "--registry",
+      paramLabel = "URL",
+      description =
+          "Schema registry for --format registry. Default: the local stack's registry"
+              + " (registry.url in stack.properties), if any.")
+  String registryUrl;
+
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
+
+  /** The encoder of the chosen format. */
+  private Serializer<Comment> encoder() throws IOException {
+    WireFormat wire = WireFormat.ofConfigName(format);
+    return switch (wire) {
+      case AVRO -> (t, c) -> CODEC.encode(c);
+      case JSON -> (t, c) -> JsonRecords.comment(c);
+      case REGISTRY -> {
+        String url = registryUrl != null ? registryUrl : BrokerOptions.stackSetting("registry.url");
+        if (url == null) {
+          throw new IllegalArgumentException(
+              "--format registry needs a registry: pass --registry URL, or start the stack with"
+                  + " ops/run-local --registry");
+        }
+        yield SchemaRegistry.at(url).serializer();
+      }
+    };
+  }
 
   @Override
   public Integer call() throws Exception {
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must be 0 (unlimited) or positive, got " + rate);
     }
+    Serializer<Comment> encoder = encoder();
     List<String[]> rows = read(file);
     if (rows.isEmpty()) {
       throw new IllegalArgumentException(file + " holds no comments");
@@ -102,7 +140,7 @@ public final class ProduceCommand implements Callable<Integer> {
                   .setText(row[1])
                   .setCreatedAt(Instant.now())
                   .build();
-          producer.send(new ProducerRecord<>(topic, id, CODEC.encode(c)));
+          producer.send(new ProducerRecord<>(topic, id, encoder.serialize(topic, c)));
           sent++;
           if (rate > 0) {
             long due = start + (long) (sent * 1e9 / rate);
@@ -117,6 +155,8 @@ public final class ProduceCommand implements Callable<Integer> {
         }
       }
       producer.flush();
+    } finally {
+      encoder.close();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf("published %d comments to %s in %.1f s%n", sent, topic, seconds);

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.DeadLetterHeaders;
+import io.modstream.schemas.JsonRecords;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.SchemaRegistry;
 import io.modstream.schemas.Topics;
+import io.modstream.schemas.WireFormat;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +28,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,13 +76,22 @@ public final class TailCommand implements Callable<Integer> {
   String commentsTopic = Topics.COMMENTS.name();
 
   @Option(
+      names = "--registry",
+      paramLabel = "URL",
+      description =
+          "Schema registry for events written in its wire format (output.format=registry)."
+              + " Default: the local stack's registry (registry.url in stack.properties), if any.")
+  String registryUrl;
+
+  @Option(
       names = "--max",
       description = "Exit after this many records; 0 = follow until interrupted.")
   long max;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroCodec<LabelEvent> EVENTS = AvroCodec.of(LabelEvent.class);
-  private static final AvroCodec<Comment> COMMENTS = AvroCodec.of(Comment.class);
+  private Deserializer<LabelEvent> registryEvents;
+  private CommentReader commentReader;
   private static final int TEXT_CACHE = 20_000;
 
   @Override
@@ -90,6 +104,12 @@ public final class TailCommand implements Callable<Integer> {
             "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
+    String registry =
+        registryUrl != null ? registryUrl : BrokerOptions.stackSetting("registry.url");
+    if (registry != null) {
+      registryEvents = SchemaRegistry.at(registry).deserializer();
+    }
+    commentReader = new CommentReader(registry == null ? null : SchemaRegistry.at(registry));
     boolean withText = format == Format.text;
     Map<String, String> texts =
         new LinkedHashMap<>(1024, 0.75f, false) {
@@ -119,7 +139,14 @@ public final class TailCommand implements Callable<Integer> {
           if (r.topic().equals(commentsTopic) && withText) {
             if (r.value() != null) {
               try {
-                Comment c = COMMENTS.decode(r.value());
+                Comment c =
+                    commentReader.read(
+                        WireFormat.detect(r.value(), r.headers()),
+                        r.topic(),
+                        r.key(),
+                        r.value(),
+                        r.headers(),
+                        r.timestamp());
                 texts.put(r.key() != null ? r.key() : c.getCommentId(), c.getText());
               } catch (RuntimeException ignored) {
                 // malformed comments end up in the DLQ; nothing to show here
@@ -137,6 +164,21 @@ public final class TailCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Decodes an event in whichever format the app writes (it names it in a header too). */
+  private LabelEvent event(ConsumerRecord<String, byte[]> r) {
+    return switch (WireFormat.detect(r.value(), r.headers())) {
+      case AVRO -> EVENTS.decode(r.value());
+      case JSON -> JsonRecords.labelEvent(r.value());
+      case REGISTRY -> {
+        if (registryEvents == null) {
+          throw new IllegalStateException(
+              "the events are in the schema registry's wire format: pass --registry URL");
+        }
+        yield registryEvents.deserialize(r.topic(), r.headers(), r.value());
+      }
+    };
   }
 
   private String render(ConsumerRecord<String, byte[]> r, Map<String, String> texts)
@@ -157,7 +199,7 @@ public final class TailCommand implements Callable<Integer> {
       n.put("offset", r.offset());
       return JSON.writeValueAsString(n);
     }
-    LabelEvent e = EVENTS.decode(r.value());
+    LabelEvent e = event(r);
     if (format == Format.json) {
       ObjectNode n = JSON.createObjectNode();
       n.put("key", r.key());
