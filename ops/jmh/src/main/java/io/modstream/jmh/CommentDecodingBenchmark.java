@@ -43,17 +43,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CommentDecodingBenchmark {
 
-  @Param({"avro", "json", "registry"})
+  @Param({"avro-direct", "avro", "json", "registry"})
   public String format;
 
   private CommentReader reader;
+  private boolean direct;
+  private final AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
   private final List<byte[]> values = new ArrayList<>();
   private final RecordHeaders headers = new RecordHeaders();
   private int next;
 
   @Setup
   public void setUp() {
-    WireFormat wire = WireFormat.ofConfigName(format);
+    direct = format.equals("avro-direct");
+    WireFormat wire = direct ? WireFormat.AVRO : WireFormat.ofConfigName(format);
     SchemaRegistry registry = null;
     Serializer<Comment> registrySerializer = null;
     if (wire == WireFormat.REGISTRY) {
@@ -104,6 +107,9 @@ public class CommentDecodingBenchmark {
   public Comment detectAndDecode() {
     byte[] value = values.get(next);
     next = (next + 1) % values.size();
+    if (direct) {
+      return codec.decode(value);
+    }
     WireFormat f = WireFormat.detect(value, headers);
     return reader.read(f, Topics.COMMENTS.name(), null, value, headers, 0L);
   }
