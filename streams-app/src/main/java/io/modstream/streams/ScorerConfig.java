@@ -200,16 +200,7 @@ public final class ScorerConfig extends AbstractConfig {
               SCHEMA_REGISTRY_URL,
               Type.STRING,
               "",
-              (name, value) -> {
-                String url = value == null ? "" : value.toString();
-                if (!url.isBlank()) {
-                  try {
-                    SchemaRegistry.at(url);
-                  } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, e.getMessage());
-                  }
-                }
-              },
+              new RegistryUrl(),
               Importance.MEDIUM,
               "Base URL of a schema registry with a Confluent-compatible API (for example Apicurio"
                   + " Registry at http://registry:8080). With it, comments in the Confluent wire"
@@ -219,7 +210,7 @@ public final class ScorerConfig extends AbstractConfig {
               OUTPUT_FORMAT,
               Type.STRING,
               WireFormat.AVRO.configName(),
-              ConfigDef.CaseInsensitiveValidString.in(
+              ValidString.in(
                   WireFormat.AVRO.configName(),
                   WireFormat.REGISTRY.configName(),
                   WireFormat.JSON.configName()),
@@ -348,6 +339,26 @@ public final class ScorerConfig extends AbstractConfig {
               Importance.LOW,
               "Kafka Streams state directory (the comment buffer is restored from its changelog"
                   + " topic, so this may be ephemeral).");
+
+  /** Empty, or a registry URL that {@link SchemaRegistry#at} accepts. */
+  private static final class RegistryUrl implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String url = value == null ? "" : value.toString();
+      if (!url.isBlank()) {
+        try {
+          SchemaRegistry.at(url);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(name, value, e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or an http(s) URL";
+    }
+  }
 
   private final Map<String, Object> kafkaOverrides;
 

@@ -241,7 +241,7 @@ class ScoringTopologyTest {
 
   @Test
   void theJsonOutputFormatWritesReadableEventsAndSaysSo() {
-    start(config(Map.of(ScorerConfig.OUTPUT_FORMAT, "JSON", ScorerConfig.BATCH_SIZE, 1)));
+    start(config(Map.of(ScorerConfig.OUTPUT_FORMAT, "json", ScorerConfig.BATCH_SIZE, 1)));
     TestOutputTopic<String, byte[]> raw =
         driver.createOutputTopic(
             Topics.COMMENT_LABELS.name(), new StringDeserializer(), new ByteArrayDeserializer());
