@@ -120,14 +120,17 @@ public final class AvroCodec<T extends SpecificRecord> {
               + schema.getName()
               + ": the value starts with "
               + WireFormat.hexPrefix(bytes, 10)
-              + ", not C3 01 followed by the 8-byte schema fingerprint ("
-              + e.getMessage()
-              + ")",
+              + ", not C3 01 followed by the 8-byte schema fingerprint",
           e);
     } catch (IOException | RuntimeException e) {
       throw new RecordDecodingException(
           RecordDecodingException.Reason.CORRUPT,
-          "corrupt or truncated " + schema.getName() + " record (" + bytes.length + " bytes): " + e,
+          "the header names the current "
+              + schema.getName()
+              + " schema, but the body ("
+              + (bytes.length - 10)
+              + " bytes after the 10-byte header) ends early or does not match it: encode the"
+              + " record with the schema in docs/wire-format.md, field by field in its order",
           e);
     }
   }

@@ -90,7 +90,10 @@ public final class CommentReader implements AutoCloseable {
       if (e instanceof SerializationException && !(e.getCause() instanceof IOException)) {
         throw new RecordDecodingException(
             RecordDecodingException.Reason.CORRUPT,
-            "corrupt or truncated Comment under schema id " + schemaId(value) + ": " + e,
+            "the body under schema id "
+                + schemaId(value)
+                + " ends early or does not match that schema: encode the record with the schema"
+                + " the registry holds under that id",
             e);
       }
       throw new RecordDecodingException(
@@ -129,11 +132,9 @@ public final class CommentReader implements AutoCloseable {
       t = t.getCause();
     }
     if (t instanceof ProblemDetails p) {
-      return "the registry says: "
-          + p.getTitle()
-          + (p.getDetail() == null ? "" : "; " + p.getDetail());
+      return "the registry says: " + (p.getDetail() != null ? p.getDetail() : p.getTitle());
     }
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    return t.getMessage() == null ? "the registry's answer could not be read" : t.getMessage();
   }
 
   private static long schemaId(byte[] value) {

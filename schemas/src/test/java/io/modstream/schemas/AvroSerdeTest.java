@@ -88,7 +88,7 @@ class AvroSerdeTest {
     byte[] truncated = Arrays.copyOf(good, good.length - 6);
     assertThatThrownBy(() -> codec.decode(truncated))
         .isInstanceOf(RecordDecodingException.class)
-        .hasMessageContaining("truncated")
+        .hasMessageContaining("ends early")
         .satisfies(
             e ->
                 assertThat(((RecordDecodingException) e).reason())

@@ -106,6 +106,24 @@ class CommentReaderTest {
   }
 
   @Test
+  void aTruncatedAvroCommentIsCorruptWithAdviceAndNoJavaNames() {
+    byte[] good =
+        AvroCodec.of(Comment.class)
+            .encode(
+                Comment.newBuilder()
+                    .setCommentId("c")
+                    .setText("a text long enough")
+                    .setCreatedAt(Instant.EPOCH)
+                    .build());
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 6);
+    assertThatThrownBy(() -> AvroCodec.of(Comment.class).decode(truncated))
+        .hasMessageContaining("ends early or does not match")
+        .hasMessageContaining("docs/wire-format.md")
+        .hasMessageNotContaining("Exception")
+        .hasMessageNotContaining("java.");
+  }
+
+  @Test
   void registryValuesWithoutARegistryNameTheSetting() {
     byte[] value = {0, 0, 0, 1, 2, 8, 'x'};
     assertThatThrownBy(
