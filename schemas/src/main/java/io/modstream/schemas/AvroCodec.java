@@ -224,8 +224,15 @@ public final class AvroCodec<T extends SpecificRecord> {
     return schema;
   }
 
-  /** Reads the earlier schema versions of one record listed in the bundled history index. */
-  static List<Schema> history(String fullName) {
+  /**
+   * Returns the earlier versions of one record's schema that the bundled history index lists, in
+   * its order (oldest first): what readers decode besides the current schema, and what a registry
+   * holds before it.
+   *
+   * @param fullName the record's full name, for example {@code io.modstream.schemas.Comment}
+   * @return the earlier versions, possibly none
+   */
+  public static List<Schema> history(String fullName) {
     List<Schema> schemas = new ArrayList<>();
     try (InputStream index = AvroCodec.class.getResourceAsStream(HISTORY + "index.txt")) {
       if (index == null) {

@@ -31,10 +31,10 @@ public final class JsonRecords {
 
   /**
    * Reads a comment from its JSON form. {@code text} is required; {@code comment_id} may be left
-   * out when the record key holds it; {@code created_at} (milliseconds, or an ISO-8601 instant such
-   * as {@code 2026-12-04T10:15:30Z}) defaults to the record's timestamp; {@code author_id}, {@code
-   * channel} and {@code language} are optional strings or null; {@code metadata} is an optional
-   * object of string values.
+   * out when the record key holds it; {@code created_at} (milliseconds, or an ISO-8601 instant in
+   * UTC, {@code YYYY-MM-DDThh:mm:ssZ}) defaults to the record's timestamp; {@code author_id},
+   * {@code channel} and {@code language} are optional strings or null; {@code metadata} is an
+   * optional object of string values.
    *
    * @param json the value bytes
    * @param key the record key, or null
@@ -256,7 +256,7 @@ public final class JsonRecords {
             "'"
                 + n.textValue()
                 + "' is not an ISO-8601 instant: write milliseconds since the epoch or a time"
-                + " like 2026-12-04T10:15:30Z");
+                + " in UTC as YYYY-MM-DDThh:mm:ssZ");
       }
     }
     throw invalid(

@@ -2,13 +2,13 @@ package io.modstream.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.Topics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,7 +34,6 @@ public final class SchemaRegistration {
   public static final String BACKWARD = "BACKWARD";
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final String HISTORY = "history/";
 
   /**
    * A subject and the schemas to register under it.
@@ -214,39 +213,9 @@ public final class SchemaRegistration {
   }
 
   private static Subject subject(String topic, Schema current) {
-    List<Schema> versions = new ArrayList<>(history(current.getFullName()));
+    List<Schema> versions = new ArrayList<>(AvroCodec.history(current.getFullName()));
     versions.add(current);
     return new Subject(valueSubject(topic), versions);
-  }
-
-  /** The earlier versions of one record that the schemas module's history index lists, in order. */
-  static List<Schema> history(String fullName) {
-    List<Schema> schemas = new ArrayList<>();
-    try (InputStream index = Topics.class.getResourceAsStream(HISTORY + "index.txt")) {
-      if (index == null) {
-        return schemas;
-      }
-      for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        String file = line.strip();
-        if (file.isEmpty() || file.startsWith("#")) {
-          continue;
-        }
-        try (InputStream in = Topics.class.getResourceAsStream(HISTORY + file)) {
-          if (in == null) {
-            throw new IllegalStateException(
-                "the schema history lists " + file + " but it is not on the class path");
-          }
-          Schema s = new Schema.Parser().parse(in);
-          if (s.getFullName().equals(fullName)) {
-            schemas.add(s);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot read the schemas module's schema history: " + e.getMessage(), e);
-    }
-    return schemas;
   }
 
   private HttpRequest.Builder request(String path) {

@@ -126,11 +126,7 @@ public final class BrokerOptions {
     if (!Files.isRegularFile(file)) {
       return new Choice(DEFAULT_BOOTSTRAP, "the default: no local stack recorded in " + file, true);
     }
-    Properties stack = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      stack.load(in);
-    }
-    String servers = stack.getProperty("bootstrap.servers", "").strip();
+    String servers = load(file).getProperty("bootstrap.servers", "").strip();
     if (servers.isEmpty()) {
       throw new IllegalArgumentException(
           file + " has no bootstrap.servers line: restart ops/run-local, or pass --bootstrap");
@@ -150,12 +146,16 @@ public final class BrokerOptions {
     if (!Files.isRegularFile(file)) {
       return null;
     }
+    String value = load(file).getProperty(key, "").strip();
+    return value.isEmpty() ? null : value;
+  }
+
+  private static Properties load(Path stackFile) throws IOException {
     Properties stack = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader in = Files.newBufferedReader(stackFile, StandardCharsets.UTF_8)) {
       stack.load(in);
     }
-    String value = stack.getProperty(key, "").strip();
-    return value.isEmpty() ? null : value;
+    return stack;
   }
 
   /**
