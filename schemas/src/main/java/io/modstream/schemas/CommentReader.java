@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Confluent wire format (when a schema registry is configured) or JSON. Every failure is a {@link
  * RecordDecodingException} whose message tells a producer in any language what to change, except a
  * registry that does not answer, which is {@link RegistryUnavailableException}: the record is fine
- * and must not be dead-lettered. Not thread-safe when a registry is used (one per thread).
+ * and must not be dead-lettered. Thread-safe: the registry's deserializer keeps its schemas and
+ * readers in concurrent maps, so one reader serves every stream thread.
  */
 public final class CommentReader implements AutoCloseable {
 
