@@ -71,6 +71,19 @@ public final class LocalKafka implements AutoCloseable {
       format(config, logDir);
     }
     Path output = dir.resolve("broker.log");
+    Process process = launch(config, output, heap);
+    LocalKafka kafka = new LocalKafka(dir, clientPort, controllerPort, process);
+    try {
+      kafka.awaitReady(output);
+    } catch (IOException | RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /** Starts a node's JVM on its configuration, its output appended to {@code output}. */
+  static Process launch(Path config, Path output, String heap) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -80,19 +93,10 @@ public final class LocalKafka implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("kafka.Kafka");
     command.add(config.toString());
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-            .start();
-    LocalKafka kafka = new LocalKafka(dir, clientPort, controllerPort, process);
-    try {
-      kafka.awaitReady(output);
-    } catch (IOException | RuntimeException e) {
-      kafka.close();
-      throw e;
-    }
-    return kafka;
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+        .start();
   }
 
   /**
@@ -183,10 +187,30 @@ public final class LocalKafka implements AutoCloseable {
 
   private static void writeConfig(Path config, Path logDir, int port, int controllerPort)
       throws IOException {
+    writeConfig(config, logDir, port, controllerPort, 1, "1@127.0.0.1:" + controllerPort, 1);
+  }
+
+  /**
+   * Writes one combined broker and controller's configuration.
+   *
+   * @param nodeId the node's id in the quorum
+   * @param voters the quorum, {@code id@host:controllerPort,...}
+   * @param replicas replicas of the broker's internal topics (offsets, transactions): the cluster's
+   *     size up to 3, with at least two in sync where there are three
+   */
+  static void writeConfig(
+      Path config,
+      Path logDir,
+      int port,
+      int controllerPort,
+      int nodeId,
+      String voters,
+      int replicas)
+      throws IOException {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("node.id", Integer.toString(nodeId));
+    p.put("controller.quorum.voters", voters);
     p.put(
         "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
@@ -195,13 +219,15 @@ public final class LocalKafka implements AutoCloseable {
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.toString());
     p.put("num.partitions", "1");
-    p.put("offsets.topic.replication.factor", "1");
+    String rf = Integer.toString(replicas);
+    String minIsr = replicas >= 3 ? "2" : "1";
+    p.put("offsets.topic.replication.factor", rf);
     p.put("offsets.topic.num.partitions", "4");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.replication.factor", rf);
+    p.put("transaction.state.log.min.isr", minIsr);
     p.put("transaction.state.log.num.partitions", "4");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", rf);
+    p.put("share.coordinator.state.topic.min.isr", minIsr);
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.hours", "24");
@@ -211,13 +237,17 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private static void format(Path config, Path logDir) throws IOException {
+    format(config, logDir, Uuid.randomUuid().toString());
+  }
+
+  /** Formats a node's log directory for a cluster id, which every node of a cluster shares. */
+  static void format(Path config, Path logDir, String clusterId) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       code =
           kafka.tools.StorageTool.execute(
-              new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
-              ps);
+              new String[] {"format", "-t", clusterId, "-c", config.toString()}, ps);
     } catch (RuntimeException e) {
       throw new IOException("formatting " + logDir + " failed: " + e.getMessage(), e);
     }
@@ -232,7 +262,7 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static String tail(Path file) {
+  static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -242,7 +272,7 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   @SuppressWarnings("try") // the socket is opened only to test that the port is free
-  private static int previousPort(Properties previous, String listener) throws IOException {
+  static int previousPort(Properties previous, String listener) throws IOException {
     String listeners = previous.getProperty("listeners", "");
     for (String l : listeners.split(",")) {
       if (l.startsWith(listener + "://")) {
