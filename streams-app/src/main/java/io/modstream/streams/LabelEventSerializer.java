@@ -16,12 +16,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class LabelEventSerializer implements Serializer<LabelEvent> {
 
-  private final WireFormat format;
   private final Serializer<LabelEvent> delegate;
   private final byte[] contentType;
 
   private LabelEventSerializer(WireFormat format, Serializer<LabelEvent> delegate) {
-    this.format = format;
     this.delegate = delegate;
     this.contentType = format.contentType().getBytes(StandardCharsets.UTF_8);
   }
@@ -41,10 +39,6 @@ final class LabelEventSerializer implements Serializer<LabelEvent> {
           case REGISTRY -> registry.serializer();
         };
     return new LabelEventSerializer(format, delegate);
-  }
-
-  WireFormat format() {
-    return format;
   }
 
   @Override

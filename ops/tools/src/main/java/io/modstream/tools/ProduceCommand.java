@@ -78,13 +78,7 @@ public final class ProduceCommand implements Callable<Integer> {
               + " registry's wire format). Valid: avro, json, registry.")
   String format = WireFormat.AVRO.configName();
 
-  @Option(
-      names = "--registry",
-      paramLabel = "URL",
-      description =
-          "Schema registry for --format registry. Default: the local stack's registry"
-              + " (registry.url in stack.properties), if any.")
-  String registryUrl;
+  @Mixin RegistryOption registry;
 
   private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
 
@@ -95,13 +89,13 @@ public final class ProduceCommand implements Callable<Integer> {
       case AVRO -> (t, c) -> CODEC.encode(c);
       case JSON -> (t, c) -> JsonRecords.comment(c);
       case REGISTRY -> {
-        String url = registryUrl != null ? registryUrl : BrokerOptions.stackSetting("registry.url");
-        if (url == null) {
+        SchemaRegistry chosen = registry.orNull();
+        if (chosen == null) {
           throw new IllegalArgumentException(
               "--format registry needs a registry: pass --registry URL, or start the stack with"
                   + " ops/run-local --registry");
         }
-        yield SchemaRegistry.at(url).serializer();
+        yield chosen.serializer();
       }
     };
   }

@@ -75,13 +75,7 @@ public final class TailCommand implements Callable<Integer> {
       description = "With --format text: topic to read comment texts from, for excerpts.")
   String commentsTopic = Topics.COMMENTS.name();
 
-  @Option(
-      names = "--registry",
-      paramLabel = "URL",
-      description =
-          "Schema registry for events written in its wire format (output.format=registry)."
-              + " Default: the local stack's registry (registry.url in stack.properties), if any.")
-  String registryUrl;
+  @Mixin RegistryOption registry;
 
   @Option(
       names = "--max",
@@ -104,12 +98,11 @@ public final class TailCommand implements Callable<Integer> {
             "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false);
-    String registry =
-        registryUrl != null ? registryUrl : BrokerOptions.stackSetting("registry.url");
-    if (registry != null) {
-      registryEvents = SchemaRegistry.at(registry).deserializer();
+    SchemaRegistry chosen = registry.orNull();
+    if (chosen != null) {
+      registryEvents = chosen.deserializer();
     }
-    commentReader = new CommentReader(registry == null ? null : SchemaRegistry.at(registry));
+    commentReader = new CommentReader(chosen);
     boolean withText = format == Format.text;
     Map<String, String> texts =
         new LinkedHashMap<>(1024, 0.75f, false) {
