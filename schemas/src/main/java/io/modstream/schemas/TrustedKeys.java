@@ -84,7 +84,8 @@ public final class TrustedKeys {
           UntrustedReleaseException.Reason.UNSIGNED,
           what
               + " is unsigned (no signature or key_id): publish releases with 'trainer release"
-              + " --signing-key FILE' (the retraining service takes --signing-key too)");
+              + " --signing-key FILE' (the retraining service takes --signing-key too), or set"
+              + " model.require.signature=false while moving to signed releases");
     }
     PublicKey key = keys.get(release.getKeyId());
     if (key == null) {
@@ -95,8 +96,8 @@ public final class TrustedKeys {
               + release.getKeyId()
               + ", which is not trusted (trusted: "
               + String.join(", ", keys.keySet())
-              + "): if that key is yours, add its public key file to the trusted keys; otherwise"
-              + " someone else wrote this release to the topic");
+              + "): if that key is yours, add its public key file to model.trusted.keys;"
+              + " otherwise someone else wrote this release to the topic");
     }
     ByteBuffer sig = release.getSignature().duplicate();
     byte[] signature = new byte[sig.remaining()];
