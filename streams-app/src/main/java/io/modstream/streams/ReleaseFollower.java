@@ -39,15 +39,16 @@ import org.slf4j.LoggerFactory;
 public final class ReleaseFollower implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
+  private static final String METRICS_GROUP = "release-follower-metrics";
+
+  /** Numbers the followers of one JVM, so each registers its own MBean. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final String topic;
   private final String modelName;
   private final ModelHolder models;
   private final ReleaseLoader loader;
   private final AtomicReference<String> lastRefused = new AtomicReference<>();
-  private static final String METRICS_GROUP = "release-follower-metrics";
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
-
   private final AtomicInteger swaps = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger untrusted = new AtomicInteger();
@@ -86,7 +87,6 @@ public final class ReleaseFollower implements AutoCloseable {
             List.of(jmx),
             Time.SYSTEM,
             new KafkaMetricsContext(ScoringProcessor.METRICS_SCOPE));
-    // Instances in one JVM (tests, several apps) each get their own MBean.
     Map<String, String> tags =
         Map.of("model", modelName, "follower", Integer.toString(INSTANCES.incrementAndGet()));
     m.addMetric(
