@@ -8,6 +8,7 @@ import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.ReleaseSigning;
 import io.modstream.schemas.SigningKey;
+import io.modstream.trainer.TrainerCli;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -59,10 +60,27 @@ class SignedReleasesIT {
     Path t2 = dir.resolve("t2");
     TestData.tinyModel().bundle().save(t1);
     TestData.trainTiny("t2", 5L).bundle().save(t2);
-    ModelRelease first =
-        new ReleaseStore(store, bootstrap, topic, null, SigningKey.read(old.privateKey()))
-            .release(t1, null);
-    assertThat(first.getKeyId()).isEqualTo(old.keyId());
+    ItSupport.Printed<Integer> released =
+        ItSupport.stdoutOf(
+            () ->
+                TrainerCli.commandLine()
+                    .execute(
+                        "release",
+                        "--model",
+                        t1.toString(),
+                        "--store",
+                        store.toString(),
+                        "--bootstrap",
+                        bootstrap,
+                        "--topic",
+                        topic,
+                        "--signing-key",
+                        old.privateKey().toString()));
+    assertThat(released.value()).as(released.text()).isZero();
+    assertThat(released.text())
+        .contains("released tiny t1")
+        .contains("signed by key " + old.keyId());
+    assertThat(ModelReleases.latest(bootstrap, topic, "tiny").getKeyId()).isEqualTo(old.keyId());
 
     try (ScoringService instance = new ScoringService(cfg)) {
       instance.start();
