@@ -38,6 +38,12 @@ final class BundleDirectory {
   private static final String INFO_FILE = ModelBundle.INFO_FILE;
   private static final int FORMAT_VERSION = ModelBundle.FORMAT_VERSION;
 
+  /** A manifest lists a handful of files: anything larger is not one. */
+  static final long MAX_MANIFEST_BYTES = 1 << 20;
+
+  /** The largest bundle file read, far above this model's (tens of MB). */
+  static final long MAX_FILE_BYTES = 1L << 30;
+
   static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -95,8 +101,9 @@ final class BundleDirectory {
    * @throws IOException if the source is invalid (see {@link #load(Path)}) or on write failure
    */
   static String copy(Path source, Path target) throws IOException {
-    Map<String, byte[]> files = verify(source);
-    byte[] manifest = Files.readAllBytes(source.resolve(MANIFEST_FILE));
+    Verified verified = verify(source);
+    Map<String, byte[]> files = new LinkedHashMap<>(verified.files());
+    byte[] manifest = verified.manifest();
     files.put(MANIFEST_FILE, manifest);
     requireEmpty(target);
     SafeFiles.writeDirectory(target, files, MANIFEST_FILE);
@@ -126,7 +133,38 @@ final class BundleDirectory {
    * @throws IOException on other read failures
    */
   static ModelBundle load(Path dir) throws IOException {
-    Map<String, byte[]> files = verify(dir);
+    return parse(dir, verify(dir).files());
+  }
+
+  /**
+   * Reads and verifies a bundle directory whose manifest must have a given SHA-256. The manifest is
+   * read once, and the files checked against it are the bytes parsed, so a bundle changed between
+   * the check and the load is never served.
+   *
+   * @param dir a directory written by {@link #save}
+   * @param manifestSha256 the expected SHA-256 of its manifest, in hex
+   * @return the bundle
+   * @throws InvalidBundleException as {@link #load(Path)}, or if the manifest's digest differs
+   * @throws IOException on other read failures
+   */
+  static ModelBundle load(Path dir, String manifestSha256) throws IOException {
+    Verified verified = verify(dir);
+    String actual = SafeFiles.sha256(verified.manifest());
+    if (!actual.equals(manifestSha256)) {
+      throw new InvalidBundleException(
+          dir
+              + ": "
+              + MANIFEST_FILE
+              + " has SHA-256 "
+              + actual
+              + ", not the expected "
+              + manifestSha256
+              + "; this is another bundle than the one released, refusing it");
+    }
+    return parse(dir, verified.files());
+  }
+
+  private static ModelBundle parse(Path dir, Map<String, byte[]> files) throws IOException {
     BundleInfo info;
     try {
       info = JSON.readValue(files.get(INFO_FILE), BundleInfo.class);
@@ -204,19 +242,34 @@ final class BundleDirectory {
    * @throws IOException as {@link #load(Path)} does
    */
   static String digest(Path dir) throws IOException {
-    verify(dir);
-    return SafeFiles.sha256(dir.resolve(MANIFEST_FILE));
+    return SafeFiles.sha256(verify(dir).manifest());
   }
 
-  private static Map<String, byte[]> verify(Path dir) throws IOException {
+  /** A manifest's bytes and the files it lists, each checked against it. */
+  private record Verified(byte[] manifest, Map<String, byte[]> files) {}
+
+  private static Verified verify(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new InvalidBundleException(
           dir + " is not a directory; pass the directory a trainer wrote with --out");
     }
     Path manifestFile = dir.resolve(MANIFEST_FILE);
     Manifest manifest;
+    byte[] manifestBytes;
     try {
-      manifest = JSON.readValue(Files.readAllBytes(manifestFile), Manifest.class);
+      if (Files.size(manifestFile) > MAX_MANIFEST_BYTES) {
+        throw new InvalidBundleException(
+            dir
+                + ": "
+                + MANIFEST_FILE
+                + " has "
+                + Files.size(manifestFile)
+                + " bytes, over the "
+                + MAX_MANIFEST_BYTES
+                + " a manifest may have; not a model bundle");
+      }
+      manifestBytes = Files.readAllBytes(manifestFile);
+      manifest = JSON.readValue(manifestBytes, Manifest.class);
     } catch (NoSuchFileException e) {
       throw new InvalidBundleException(
           dir + " has no " + MANIFEST_FILE + ": not a model bundle, or an incomplete copy");
@@ -259,25 +312,42 @@ final class BundleDirectory {
                 + required
                 + "; the bundle is incomplete");
       }
+      if (entry.bytes() < 0 || entry.bytes() > MAX_FILE_BYTES) {
+        throw new InvalidBundleException(
+            dir
+                + ": "
+                + MANIFEST_FILE
+                + " lists "
+                + required
+                + " with "
+                + entry.bytes()
+                + " bytes, over the "
+                + MAX_FILE_BYTES
+                + " a bundle file may have; refusing the bundle");
+      }
       Path file = dir.resolve(required);
       if (!Files.isRegularFile(file)) {
         throw new InvalidBundleException(
             dir + ": " + required + " is missing; the bundle is incomplete, re-copy it");
       }
-      byte[] bytes = Files.readAllBytes(file);
-      if (bytes.length != entry.bytes()) {
+      // The size is checked before the file is read: an oversized file is never loaded.
+      long size = Files.size(file);
+      if (size != entry.bytes()) {
         throw new InvalidBundleException(
             dir
                 + ": "
                 + required
                 + " has "
-                + bytes.length
+                + size
                 + " bytes but the manifest says "
                 + entry.bytes()
-                + (bytes.length < entry.bytes()
-                    ? "; the file is truncated"
-                    : "; the file was modified")
+                + (size < entry.bytes() ? "; the file is truncated" : "; the file was modified")
                 + ", re-copy the bundle");
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length != entry.bytes()) {
+        throw new InvalidBundleException(
+            dir + ": " + required + " changed while it was read; re-copy the bundle");
       }
       String actual = SafeFiles.sha256(bytes);
       if (!actual.equals(entry.sha256())) {
@@ -293,7 +363,7 @@ final class BundleDirectory {
       }
       contents.put(required, bytes);
     }
-    return contents;
+    return new Verified(manifestBytes, contents);
   }
 
   /** The checksum manifest's JSON shape. */

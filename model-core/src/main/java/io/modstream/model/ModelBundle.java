@@ -13,7 +13,9 @@ import java.util.Objects;
  * #NETWORK_FILE}, {@value #LINEAR_FILE} (format 2), {@value #VOCABULARY_FILE}, {@value #INFO_FILE}
  * and a {@value #MANIFEST_FILE} with the size and SHA-256 of each; {@link #load(Path)} verifies all
  * of them before it parses anything, so a truncated or tampered bundle is refused with a message
- * naming the file. Other files in the directory (such as evaluation reports) are ignored.
+ * naming the file. Other files in the directory (such as evaluation reports) are ignored. Every
+ * file is read as data (no Java deserialization) under a size limit, so a bundle from an untrusted
+ * place can at worst be refused.
  */
 public final class ModelBundle {
 
@@ -188,6 +190,22 @@ public final class ModelBundle {
    */
   public static ModelBundle load(Path dir) throws IOException {
     return BundleDirectory.load(dir);
+  }
+
+  /**
+   * Reads and verifies a bundle directory that must be a given bundle: its manifest's SHA-256 (see
+   * {@link #digest(Path)}) must equal {@code manifestSha256}. The manifest is read once and the
+   * bytes checked against it are the bytes parsed, so a directory changed meanwhile is refused, not
+   * served.
+   *
+   * @param dir a directory written by {@link #save(Path)}
+   * @param manifestSha256 the expected manifest digest, for example a release's bundle_sha256
+   * @return the bundle
+   * @throws InvalidBundleException as {@link #load(Path)} does, or if the digest differs
+   * @throws IOException on other read failures
+   */
+  public static ModelBundle load(Path dir, String manifestSha256) throws IOException {
+    return BundleDirectory.load(dir, manifestSha256);
   }
 
   /**

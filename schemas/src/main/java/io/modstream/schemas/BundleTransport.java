@@ -106,80 +106,203 @@ public final class BundleTransport {
    * @throws IOException if chunks are missing or a file's SHA-256 does not match
    */
   public static Path fetch(String bootstrapServers, String uri, Path cache) throws IOException {
-    URI parsed = URI.create(uri);
-    if (!"kafka".equals(parsed.getScheme())) {
-      throw new IOException("not a kafka: bundle URI: " + uri);
+    return fetch(bootstrapServers, uri, cache, Limits.DEFAULT);
+  }
+
+  static Path fetch(String bootstrapServers, String uri, Path cache, Limits limits)
+      throws IOException {
+    Location where = Location.parse(uri, cache);
+    if (Files.isDirectory(where.target())) {
+      return where.target();
     }
-    String topic = parsed.getHost();
-    String prefix = parsed.getPath().substring(1) + "/";
-    Path target = cache.resolve(prefix).normalize();
-    if (Files.isDirectory(target)) {
-      return target;
-    }
-    Map<String, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
-    Map<String, String> shas = new TreeMap<>();
-    Map<String, Integer> counts = new TreeMap<>();
+    Reassembly reassembly = new Reassembly(uri, limits);
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(
             ModelReleases.consumerConfig(bootstrapServers),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = ModelReleases.partitions(c, topic);
+      List<TopicPartition> parts = ModelReleases.partitions(c, where.topic());
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
+          if (r.key() == null || !r.key().startsWith(where.prefix()) || r.value() == null) {
             continue;
           }
-          String file = header(r, FILE);
-          chunks
-              .computeIfAbsent(file, f -> new TreeMap<>())
-              .put(Integer.parseInt(header(r, INDEX)), r.value());
-          shas.put(file, header(r, SHA));
-          counts.put(file, Integer.parseInt(header(r, COUNT)));
+          reassembly.add(
+              header(r, FILE), header(r, INDEX), header(r, COUNT), header(r, SHA), r.value());
         }
       }
     }
-    if (chunks.isEmpty()) {
-      throw new IOException(
-          "no chunks of "
-              + uri
-              + " on topic "
-              + topic
-              + "; was the bundle published with BundleTransport?");
-    }
-    Map<String, byte[]> files = new TreeMap<>();
-    for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
-      String file = e.getKey();
-      if (e.getValue().size() != counts.get(file)) {
+    SafeFiles.writeDirectory(where.target(), reassembly.files(), null);
+    return where.target();
+  }
+
+  /**
+   * The most a fetch accepts from the chunk topic, whose records anyone with write access can
+   * forge: checked as chunks arrive, so a hostile topic cannot fill the memory or the disk.
+   *
+   * @param maxFileBytes the largest file
+   * @param maxBundleBytes the largest sum of all files
+   * @param maxFiles the most files
+   */
+  record Limits(long maxFileBytes, long maxBundleBytes, int maxFiles) {
+    /** Far above a real bundle (tens of MB), far below what would exhaust a scoring instance. */
+    static final Limits DEFAULT = new Limits(1L << 30, 1L << 30, 32);
+  }
+
+  /** Where a kafka: URI's bundle comes from and goes. */
+  record Location(String topic, String prefix, Path target) {
+
+    static Location parse(String uri, Path cache) throws IOException {
+      URI parsed;
+      try {
+        parsed = URI.create(uri);
+      } catch (IllegalArgumentException e) {
+        throw new IOException("bundle URI '" + uri + "' is not a URI", e);
+      }
+      if (!"kafka".equals(parsed.getScheme())) {
+        throw new IOException("not a kafka: bundle URI: " + uri);
+      }
+      String topic = parsed.getHost();
+      String path = parsed.getPath();
+      String[] parts =
+          path == null || path.length() < 2 ? new String[0] : path.substring(1).split("/", -1);
+      if (topic == null || parts.length != 2 || !plainName(parts[0]) || !plainName(parts[1])) {
         throw new IOException(
-            uri
-                + ": "
-                + file
-                + " has "
-                + e.getValue().size()
+            "bundle URI '"
+                + uri
+                + "' is not kafka://<topic>/<name>/<version> with plain names (no '..', no"
+                + " separators); refusing it");
+      }
+      Path root = cache.toAbsolutePath().normalize();
+      Path target = root.resolve(parts[0]).resolve(parts[1]).normalize();
+      if (!target.startsWith(root) || target.equals(root)) {
+        throw new IOException("bundle URI '" + uri + "' points outside the bundle cache");
+      }
+      return new Location(topic, parts[0] + "/" + parts[1] + "/", target);
+    }
+  }
+
+  /** A name that is one path segment and nothing else. */
+  static boolean plainName(String name) {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.startsWith(".")) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      if (ch == '/' || ch == '\\' || ch == ':' || Character.isISOControl(ch)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Puts a bundle's files back together from its chunks, each header checked as it arrives. A
+   * file's latest count and SHA-256 win, as a compacted topic keeps a key's latest record.
+   */
+  static final class Reassembly {
+
+    private final String uri;
+    private final Limits limits;
+    private final Map<String, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
+    private final Map<String, String> shas = new TreeMap<>();
+    private final Map<String, Integer> counts = new TreeMap<>();
+    private long totalBytes;
+
+    Reassembly(String uri, Limits limits) {
+      this.uri = uri;
+      this.limits = limits;
+    }
+
+    void add(String file, String indexText, String countText, String sha, byte[] value)
+        throws IOException {
+      if (!plainName(file)) {
+        throw refuse("a chunk names file '" + file + "', which is not a plain file name");
+      }
+      int index = number(file, "chunk index", indexText);
+      int count = number(file, "chunk count", countText);
+      long maxCount = (limits.maxFileBytes() + CHUNK_BYTES - 1) / CHUNK_BYTES;
+      if (count < 1 || count > Math.max(1, maxCount) || index < 0 || index >= count) {
+        throw refuse(
+            file
+                + ": chunk "
+                + index
                 + " of "
-                + counts.get(file)
-                + " chunks");
+                + count
+                + " is out of range (a file has 1 to "
+                + Math.max(1, maxCount)
+                + " chunks)");
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (byte[] chunk : e.getValue().values()) {
-        out.write(chunk);
+      if (value.length > CHUNK_BYTES) {
+        throw refuse(
+            file + ": chunk " + index + " has " + value.length + " bytes, over " + CHUNK_BYTES);
       }
-      byte[] bytes = out.toByteArray();
-      if (!SafeFiles.sha256(bytes).equals(shas.get(file))) {
-        throw new IOException(
-            uri
-                + ": "
-                + file
-                + " does not match its SHA-256 after reassembly; refusing the bundle");
+      if (!chunks.containsKey(file) && chunks.size() >= limits.maxFiles()) {
+        throw refuse("more than " + limits.maxFiles() + " files");
       }
-      files.put(file, bytes);
+      TreeMap<Integer, byte[]> parts = chunks.computeIfAbsent(file, f -> new TreeMap<>());
+      byte[] before = parts.put(index, value);
+      totalBytes += value.length - (before == null ? 0 : before.length);
+      if (totalBytes > limits.maxBundleBytes()) {
+        throw refuse("its chunks add up to more than " + limits.maxBundleBytes() + " bytes");
+      }
+      shas.put(file, sha);
+      counts.put(file, count);
     }
-    SafeFiles.writeDirectory(target, files, null);
-    return target;
+
+    Map<String, byte[]> files() throws IOException {
+      if (chunks.isEmpty()) {
+        throw new IOException(
+            "no chunks of " + uri + "; was the bundle published with BundleTransport?");
+      }
+      Map<String, byte[]> files = new TreeMap<>();
+      for (Map.Entry<String, TreeMap<Integer, byte[]>> e : chunks.entrySet()) {
+        String file = e.getKey();
+        TreeMap<Integer, byte[]> parts = e.getValue();
+        int count = counts.get(file);
+        if (parts.size() != count || parts.lastKey() != count - 1) {
+          throw new IOException(
+              uri + ": " + file + " has " + parts.size() + " chunks, not the " + count + " named");
+        }
+        long size = 0;
+        for (byte[] chunk : parts.values()) {
+          size += chunk.length;
+        }
+        if (size > limits.maxFileBytes()) {
+          throw refuse(file + " has " + size + " bytes, over " + limits.maxFileBytes());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
+        for (byte[] chunk : parts.values()) {
+          out.write(chunk);
+        }
+        byte[] bytes = out.toByteArray();
+        if (!SafeFiles.sha256(bytes).equals(shas.get(file))) {
+          throw new IOException(
+              uri
+                  + ": "
+                  + file
+                  + " does not match its SHA-256 after reassembly; refusing the bundle");
+        }
+        files.put(file, bytes);
+      }
+      return files;
+    }
+
+    private int number(String file, String what, String text) throws IOException {
+      try {
+        return Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        throw refuse(file + ": " + what + " '" + text + "' is not a number");
+      }
+    }
+
+    private IOException refuse(String why) {
+      return new IOException(
+          uri + ": " + why + "; refusing the bundle (the chunk topic holds foreign records)");
+    }
   }
 
   /**

@@ -117,4 +117,52 @@ class SchemaEvolutionTest {
     assertThat(decoded.getSource()).isEqualTo(FeedbackSource.UNKNOWN);
     assertThat(decoded.getLabels()).containsEntry("toxic", true);
   }
+
+  @Test
+  void theCurrentReleaseReaderDecodesAnUnsignedReleaseOfTheFirstSchema() throws IOException {
+    Schema v1 = load("/io/modstream/schemas/history/ModelRelease-v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("model_name", "toxicity");
+    old.put("version", "v6");
+    old.put("bundle_uri", "file:///store/toxicity/v6/");
+    old.put("bundle_sha256", "ab".repeat(32));
+    old.put("metrics", Map.of("mean_roc_auc", 0.96));
+    old.put("parent_version", null);
+    old.put("created_at", CREATED.toEpochMilli());
+    byte[] oldBytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    ModelRelease decoded = AvroCodec.of(ModelRelease.class).decode(oldBytes);
+
+    assertThat(decoded.getVersion()).isEqualTo("v6");
+    assertThat(decoded.getCreatedAt()).isEqualTo(CREATED);
+    assertThat(decoded.getKeyId()).as("added field takes its default").isNull();
+    assertThat(decoded.getSignature()).isNull();
+  }
+
+  @Test
+  void aReaderOfTheFirstReleaseSchemaDecodesASignedReleaseAndIgnoresTheSignature()
+      throws IOException {
+    Schema v1 = load("/io/modstream/schemas/history/ModelRelease-v1.avsc");
+    ModelRelease signed =
+        ModelRelease.newBuilder()
+            .setModelName("toxicity")
+            .setVersion("v7")
+            .setBundleUri("kafka://model-bundles/toxicity/v7")
+            .setBundleSha256("cd".repeat(32))
+            .setCreatedAt(CREATED)
+            .setKeyId("0123456789abcdef")
+            .setSignature(java.nio.ByteBuffer.wrap(new byte[64]))
+            .build();
+    byte[] newBytes = AvroCodec.of(ModelRelease.class).encode(signed);
+
+    BinaryMessageDecoder<GenericRecord> oldReader =
+        new BinaryMessageDecoder<>(GenericData.get(), v1);
+    oldReader.addSchema(ModelRelease.getClassSchema());
+    GenericRecord decoded = oldReader.decode(newBytes);
+
+    assertThat(decoded.get("version").toString()).isEqualTo("v7");
+    assertThat(decoded.get("bundle_sha256").toString()).isEqualTo("cd".repeat(32));
+    assertThat(decoded.getSchema().getField("signature")).isNull();
+  }
 }

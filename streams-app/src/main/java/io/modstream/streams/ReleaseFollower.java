@@ -4,8 +4,10 @@ import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroSerde;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.UntrustedReleaseException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +15,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.Measurable;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +29,20 @@ import org.slf4j.LoggerFactory;
  * Follows the {@code model-releases} topic in every instance (a consumer with no group, assigned
  * every partition) and swaps the served model when a new release of this instance's model arrives.
  * Loading, verification and warm-up run on this follower's own thread, never on a stream thread;
- * the swap itself is one reference write. A release that fails is refused and logged, and the
- * current model keeps serving.
+ * the swap itself is one reference write. A release that fails is refused, logged and counted, and
+ * the current model keeps serving. The counts are JMX metrics too, in {@code
+ * modstream:type=release-follower-metrics}: {@code release-swaps-total}, {@code
+ * release-refused-total} and, of those, {@code release-untrusted-total} (refused for their
+ * signature).
  */
 @SuppressWarnings("try") // close() waits for the follower thread, so it may be interrupted
 public final class ReleaseFollower implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseFollower.class);
+  private static final String METRICS_GROUP = "release-follower-metrics";
+
+  /** Numbers the followers of one JVM, so each registers its own MBean. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final String topic;
   private final String modelName;
@@ -35,6 +50,9 @@ public final class ReleaseFollower implements AutoCloseable {
   private final ReleaseLoader loader;
   private final AtomicReference<String> lastRefused = new AtomicReference<>();
   private final AtomicInteger swaps = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger untrusted = new AtomicInteger();
+  private final Metrics metrics;
   private final KafkaConsumer<String, ModelRelease> consumer;
   private final Thread thread;
   private volatile boolean running = true;
@@ -56,6 +74,40 @@ public final class ReleaseFollower implements AutoCloseable {
             AvroSerde.of(ModelRelease.class));
     this.thread = new Thread(this::run, "release-follower");
     this.thread.setDaemon(true);
+    this.metrics = metrics(modelName, swaps, refused, untrusted);
+  }
+
+  private static Metrics metrics(
+      String modelName, AtomicInteger swaps, AtomicInteger refused, AtomicInteger untrusted) {
+    JmxReporter jmx = new JmxReporter();
+    jmx.configure(Map.of());
+    Metrics m =
+        new Metrics(
+            new MetricConfig(),
+            List.of(jmx),
+            Time.SYSTEM,
+            new KafkaMetricsContext(ScoringProcessor.METRICS_SCOPE));
+    Map<String, String> tags =
+        Map.of("model", modelName, "follower", Integer.toString(INSTANCES.incrementAndGet()));
+    m.addMetric(
+        m.metricName("release-swaps-total", METRICS_GROUP, "Releases swapped to.", tags),
+        (Measurable) (config, now) -> swaps.get());
+    m.addMetric(
+        m.metricName(
+            "release-refused-total",
+            METRICS_GROUP,
+            "Releases refused for any reason (signature, digest, invalid bundle, labels).",
+            tags),
+        (Measurable) (config, now) -> refused.get());
+    m.addMetric(
+        m.metricName(
+            "release-untrusted-total",
+            METRICS_GROUP,
+            "Releases refused because their signature does not vouch for them: unsigned, by an"
+                + " unknown key, or changed after signing.",
+            tags),
+        (Measurable) (config, now) -> untrusted.get());
+    return m;
   }
 
   /** Starts following from the current end of the topic (what is there now is already served). */
@@ -110,10 +162,23 @@ public final class ReleaseFollower implements AutoCloseable {
           release.getVersion(),
           (System.nanoTime() - started) / 1_000_000);
       return true;
+    } catch (UntrustedReleaseException e) {
+      refused.incrementAndGet();
+      untrusted.incrementAndGet();
+      lastRefused.set(release.getVersion() + ": " + e.getMessage());
+      LOG.error(
+          "refused untrusted release {} {} ({}) before fetching its bundle; still serving {}: {}",
+          release.getModelName(),
+          release.getVersion(),
+          e.reason(),
+          current,
+          e.getMessage());
+      return false;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      refused.incrementAndGet();
       lastRefused.set(release.getVersion() + ": " + e.getMessage());
       LOG.error(
           "refused release {} {}; still serving {}: {}",
@@ -143,9 +208,29 @@ public final class ReleaseFollower implements AutoCloseable {
     return swaps.get();
   }
 
+  /**
+   * Returns how many releases this follower refused, for any reason.
+   *
+   * @return the count
+   */
+  public int refused() {
+    return refused.get();
+  }
+
+  /**
+   * Returns how many releases this follower refused for their signature (unsigned while signatures
+   * are required, signed by an unknown key, or changed after signing).
+   *
+   * @return the count, included in {@link #refused()}
+   */
+  public int untrusted() {
+    return untrusted.get();
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;
+    metrics.close();
     if (thread.isAlive()) {
       consumer.wakeup();
       thread.join(10_000);

@@ -5,18 +5,25 @@ import io.modstream.model.ModelBundle;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.TrustedKeys;
+import io.modstream.schemas.UntrustedReleaseException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns a {@link ModelRelease} into a ready {@link ModerationModel}: resolves the bundle, checks
- * that its manifest digest is the one released, loads and verifies it, checks that it scores the
+ * Turns a {@link ModelRelease} into a ready {@link ModerationModel}: checks the release's signature
+ * against the trusted keys before anything is fetched, resolves the bundle, checks that its
+ * manifest digest is the one released and loads it in the same read, checks that it scores the
  * labels the running topology routes, and warms it up, so the first real batch does not pay for
  * lazy initialisation. Any failure is an exception and nothing is swapped.
  */
 final class ReleaseLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseLoader.class);
 
   private static final List<String> WARM_UP =
       List.of("Thanks for fixing the citation.", "you are an idiot", "I will find you", "ok");
@@ -25,6 +32,8 @@ final class ReleaseLoader {
   private final Function<ModelBundle, ModerationModel> models;
   private final String bootstrapServers;
   private final Path cache;
+  private final TrustedKeys trusted;
+  private final boolean signatureRequired;
 
   /**
    * Creates a loader.
@@ -33,16 +42,44 @@ final class ReleaseLoader {
    * @param models builds a servable model from a bundle (engine, replicas, batch size)
    * @param bootstrapServers the cluster, for bundles carried through Kafka
    * @param cache where bundles fetched from Kafka are reassembled
+   * @param trusted the keys whose signatures are accepted; empty: releases are not verified
+   * @param signatureRequired whether unsigned releases are refused (with trusted keys only)
    */
   ReleaseLoader(
       List<String> labels,
       Function<ModelBundle, ModerationModel> models,
       String bootstrapServers,
-      Path cache) {
+      Path cache,
+      TrustedKeys trusted,
+      boolean signatureRequired) {
     this.labels = labels == null ? null : List.copyOf(labels);
     this.bootstrapServers = bootstrapServers;
     this.cache = cache;
     this.models = models;
+    this.trusted = trusted;
+    this.signatureRequired = signatureRequired && !trusted.isEmpty();
+  }
+
+  /**
+   * Checks a release's signature, before its bundle is fetched.
+   *
+   * @param release the release
+   * @throws UntrustedReleaseException if it is not signed by a trusted key over its values, or is
+   *     unsigned while signatures are required
+   */
+  void verify(ModelRelease release) throws UntrustedReleaseException {
+    if (trusted.isEmpty()) {
+      return;
+    }
+    if (release.getSignature() == null && !signatureRequired) {
+      LOG.warn(
+          "release {} {} is unsigned; accepting it as model.require.signature=false (sign"
+              + " releases with 'trainer release --signing-key FILE', then require signatures)",
+          release.getModelName(),
+          release.getVersion());
+      return;
+    }
+    trusted.verify(release);
   }
 
   /**
@@ -50,24 +87,15 @@ final class ReleaseLoader {
    *
    * @param release the release record
    * @return the warmed-up model
+   * @throws UntrustedReleaseException if the release's signature does not vouch for it
    * @throws IOException if the bundle cannot be found, does not match the release, or is invalid
    */
   ModerationModel load(ModelRelease release) throws IOException, InterruptedException {
+    // Signature, then digest, then parsing: a forged release never makes this instance fetch or
+    // read a byte of its bundle, and a bundle is parsed only once its digest is the signed one.
+    verify(release);
     Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), cache);
-    String digest = ModelBundle.digest(dir);
-    if (!digest.equals(release.getBundleSha256())) {
-      throw new InvalidBundleException(
-          "bundle "
-              + dir
-              + " has manifest SHA-256 "
-              + digest
-              + " but release "
-              + release.getVersion()
-              + " says "
-              + release.getBundleSha256()
-              + "; refusing it");
-    }
-    ModelBundle bundle = ModelBundle.load(dir);
+    ModelBundle bundle = ModelBundle.load(dir, release.getBundleSha256());
     if (!bundle.info().version().equals(release.getVersion())
         || !bundle.info().name().equals(release.getModelName())) {
       throw new InvalidBundleException(

@@ -4,14 +4,17 @@ import io.modstream.model.EngineOptions;
 import io.modstream.model.InferenceEngine;
 import io.modstream.schemas.SchemaRegistry;
 import io.modstream.schemas.Topics;
+import io.modstream.schemas.TrustedKeys;
 import io.modstream.schemas.WireFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +53,12 @@ public final class ScorerConfig extends AbstractConfig {
 
   /** Whether to follow releases and swap models live. */
   public static final String RELEASES_FOLLOW = "releases.follow";
+
+  /** Public key files of the keys whose signed releases are accepted. */
+  public static final String MODEL_TRUSTED_KEYS = "model.trusted.keys";
+
+  /** Whether unsigned releases are refused when trusted keys are set. */
+  public static final String MODEL_REQUIRE_SIGNATURE = "model.require.signature";
 
   /** Source topic. */
   public static final String TOPIC_COMMENTS = "topic.comments";
@@ -166,6 +175,26 @@ public final class ScorerConfig extends AbstractConfig {
               "Swap to each new release of model.name while running (fetch, verify, load and warm"
                   + " up off the stream threads, then one atomic swap). false: serve model.path"
                   + " until restarted.")
+          .define(
+              MODEL_TRUSTED_KEYS,
+              Type.LIST,
+              "",
+              new TrustedKeyFiles(),
+              Importance.HIGH,
+              "Public key files (PEM, from 'trainer keys generate') of the keys whose signed"
+                  + " releases are served; two while rotating keys. A release's signature is"
+                  + " checked before its bundle is fetched: one signed by another key or changed"
+                  + " after signing is refused and the served model stays. Empty: releases are not"
+                  + " verified, so whoever can write to the releases topic picks the model.")
+          .define(
+              MODEL_REQUIRE_SIGNATURE,
+              Type.BOOLEAN,
+              true,
+              Importance.HIGH,
+              "With model.trusted.keys set, refuse unsigned releases too; false accepts them with"
+                  + " a warning (signed ones are still verified), for moving a running pipeline to"
+                  + " signed releases. Without trusted keys nothing is verified, and setting this"
+                  + " to true is an error.")
           .define(
               TOPIC_COMMENTS,
               Type.STRING,
@@ -360,6 +389,31 @@ public final class ScorerConfig extends AbstractConfig {
     }
   }
 
+  /** Every listed file must hold an Ed25519 public key, so a typo fails at start. */
+  private static final class TrustedKeyFiles implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        trustedKeys(value);
+      } catch (IOException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or paths of Ed25519 public key files";
+    }
+  }
+
+  private static TrustedKeys trustedKeys(Object files) throws IOException {
+    List<Path> paths = new ArrayList<>();
+    if (files instanceof List<?> list) {
+      list.forEach(f -> paths.add(Path.of(f.toString().strip())));
+    }
+    return TrustedKeys.read(paths);
+  }
+
   private final Map<String, Object> kafkaOverrides;
 
   /**
@@ -394,6 +448,15 @@ public final class ScorerConfig extends AbstractConfig {
           getString(OUTPUT_FORMAT),
           "the registry format needs a registry: set schema.registry.url (or choose avro or json)");
     }
+    if (getList(MODEL_TRUSTED_KEYS).isEmpty()
+        && originals().containsKey(MODEL_REQUIRE_SIGNATURE)
+        && getBoolean(MODEL_REQUIRE_SIGNATURE)) {
+      throw new ConfigException(
+          MODEL_REQUIRE_SIGNATURE,
+          true,
+          "signatures can be required only with model.trusted.keys set: list the public key"
+              + " files there ('trainer keys generate' makes a pair), or drop this key");
+    }
     String modelPath = getString(MODEL_PATH);
     if (modelPath.isBlank()) {
       if (!getBoolean(RELEASES_FOLLOW) || getString(MODEL_NAME).isBlank()) {
@@ -410,6 +473,26 @@ public final class ScorerConfig extends AbstractConfig {
           modelPath,
           "not a directory; point it at a bundle directory from 'trainer train --out DIR'");
     }
+  }
+
+  /**
+   * Returns the keys whose signed releases are served ({@code model.trusted.keys}).
+   *
+   * @return the keys; empty when releases are not verified
+   * @throws IOException if a key file became unreadable since the configuration was validated
+   */
+  public TrustedKeys trustedKeys() throws IOException {
+    return trustedKeys(getList(MODEL_TRUSTED_KEYS));
+  }
+
+  /**
+   * Returns whether unsigned releases are refused: trusted keys are set and {@code
+   * model.require.signature} is true.
+   *
+   * @return true if every release must carry a trusted signature
+   */
+  public boolean signaturesRequired() {
+    return !getList(MODEL_TRUSTED_KEYS).isEmpty() && getBoolean(MODEL_REQUIRE_SIGNATURE);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
@@ -49,6 +50,20 @@ public final class ScoringService implements AutoCloseable {
     String releases = cfg.getString(ScorerConfig.RELEASES_TOPIC);
     String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
     Path cache = Path.of(cfg.getString(ScorerConfig.STATE_DIR), "bundles");
+    TrustedKeys trusted = cfg.trustedKeys();
+    boolean signed = cfg.signaturesRequired();
+    boolean followsReleases = cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW) || modelPath.isBlank();
+    if (trusted.isEmpty() && followsReleases) {
+      LOG.warn(
+          "model.trusted.keys is empty: releases are not verified, so whoever can write to {}"
+              + " picks the served model; list the public key of 'trainer keys generate' there",
+          releases);
+    } else if (followsReleases) {
+      LOG.info(
+          "releases must be signed by one of keys {}{}",
+          trusted.ids(),
+          signed ? "" : " (unsigned ones are accepted: model.require.signature=false)");
+    }
     ModerationModel model;
     if (!modelPath.isBlank()) {
       model = factory.apply(ModelBundle.load(Path.of(modelPath)));
@@ -71,7 +86,7 @@ public final class ScoringService implements AutoCloseable {
                 + name
                 + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
-      model = new ReleaseLoader(null, factory, bootstrap, cache).load(latest);
+      model = new ReleaseLoader(null, factory, bootstrap, cache, trusted, signed).load(latest);
       LOG.info(
           "serving the latest release {} {} ({}) on {} ({} replicas, batch {})",
           name,
@@ -95,7 +110,7 @@ public final class ScoringService implements AutoCloseable {
                 releases,
                 name,
                 models,
-                new ReleaseLoader(model.labels(), factory, bootstrap, cache))
+                new ReleaseLoader(model.labels(), factory, bootstrap, cache, trusted, signed))
             : null;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.model.EngineOptions;
+import io.modstream.schemas.ReleaseSigning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,5 +136,73 @@ class ScorerConfigTest {
     for (String key : ScorerConfig.DEFINITION.names()) {
       assertThat(table).contains("`" + key + "`");
     }
+  }
+
+  @Test
+  void releasesAreVerifiedOnlyWithTrustedKeysAndThenMustBeSignedByDefault() throws Exception {
+    ScorerConfig none = new ScorerConfig(Map.of("model.path", dir.toString()));
+    assertThat(none.trustedKeys().isEmpty()).isTrue();
+    assertThat(none.signaturesRequired()).isFalse();
+
+    ReleaseSigning.KeyFiles a = ReleaseSigning.generate(dir.resolve("keys"), "a");
+    ReleaseSigning.KeyFiles b = ReleaseSigning.generate(dir.resolve("keys"), "b");
+    ScorerConfig two =
+        new ScorerConfig(
+            Map.of(
+                "model.path",
+                dir.toString(),
+                "model.trusted.keys",
+                a.publicKey() + ", " + b.publicKey()));
+    assertThat(two.trustedKeys().ids()).containsExactlyInAnyOrder(a.keyId(), b.keyId());
+    assertThat(two.signaturesRequired()).isTrue();
+    ScorerConfig migrating =
+        new ScorerConfig(
+            Map.of(
+                "model.path",
+                dir.toString(),
+                "model.trusted.keys",
+                a.publicKey().toString(),
+                "model.require.signature",
+                "false"));
+    assertThat(migrating.signaturesRequired()).isFalse();
+    assertThat(migrating.trustedKeys().ids()).containsExactly(a.keyId());
+  }
+
+  @Test
+  void aTrustedKeyThatIsNotAPublicKeyFileFailsAtStart() throws Exception {
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of(
+                        "model.path",
+                        dir.toString(),
+                        "model.trusted.keys",
+                        dir.resolve("missing.pub").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.trusted.keys")
+        .hasMessageContaining("missing.pub");
+    Path privateOnly = Files.writeString(dir.resolve("x.pub"), "-----BEGIN PRIVATE KEY-----\n");
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of(
+                        "model.path",
+                        dir.toString(),
+                        "model.trusted.keys",
+                        privateOnly.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("has no PUBLIC KEY PEM block");
+  }
+
+  @Test
+  void requiringSignaturesWithoutTrustedKeysIsAnErrorNamingBothKeys() {
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of("model.path", dir.toString(), "model.require.signature", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("model.require.signature")
+        .hasMessageContaining("model.trusted.keys")
+        .hasMessageContaining("trainer keys generate");
   }
 }

@@ -1,6 +1,7 @@
 package io.modstream.trainer;
 
 import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.SigningKey;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.file.Path;
@@ -58,9 +59,24 @@ final class ReleaseCommand implements Callable<Integer> {
               + " directory.")
   String bundleTopic;
 
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Sign the release with this private key (from 'trainer keys generate'); instances that"
+              + " list its public key in model.trusted.keys accept it.")
+  Path signingKey;
+
   @Override
   public Integer call() throws Exception {
-    ModelRelease r = new ReleaseStore(store, bootstrap, topic, bundleTopic).release(model, parent);
+    ModelRelease r =
+        new ReleaseStore(
+                store,
+                bootstrap,
+                topic,
+                bundleTopic,
+                signingKey == null ? null : SigningKey.read(signingKey))
+            .release(model, parent);
     System.out.println(
         "released "
             + r.getModelName()
@@ -70,6 +86,7 @@ final class ReleaseCommand implements Callable<Integer> {
             + r.getBundleUri()
             + ", sha256 "
             + r.getBundleSha256()
+            + (r.getKeyId() == null ? ", unsigned" : ", signed by key " + r.getKeyId())
             + ")");
     return 0;
   }

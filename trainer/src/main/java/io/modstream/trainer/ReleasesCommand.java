@@ -4,6 +4,7 @@ import io.modstream.model.BundleInfo;
 import io.modstream.model.ModelBundle;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.SigningKey;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.file.Files;
@@ -65,10 +66,24 @@ final class ReleasesCommand implements Callable<Integer> {
       description = "Carry the bundle through Kafka too (kafka: URI).")
   String bundleTopic;
 
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Sign a pinned or rolled-back release with this private key (from 'trainer keys"
+              + " generate'); instances that list its public key in model.trusted.keys accept it.")
+  Path signingKey;
+
   @Override
   public Integer call() throws Exception {
     ModelRelease current = ModelReleases.latest(bootstrap, topic, modelName);
-    ReleaseStore releases = new ReleaseStore(store, bootstrap, topic, bundleTopic);
+    ReleaseStore releases =
+        new ReleaseStore(
+            store,
+            bootstrap,
+            topic,
+            bundleTopic,
+            signingKey == null ? null : SigningKey.read(signingKey));
     switch (action) {
       case "list" -> {
         for (Path dir : stored()) {

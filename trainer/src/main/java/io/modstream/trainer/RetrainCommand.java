@@ -28,7 +28,7 @@ final class RetrainCommand implements Callable<Integer> {
     ModelRuntime.configureNativeThreads(1);
     Retrainer.Decision d;
     try (ConsoleProgress progress = new ConsoleProgress(System.err)) {
-      d = new Retrainer(options.settings()).runOnce(progress);
+      d = options.retrainer().runOnce(progress);
     }
     System.out.println(d.record());
     return d.released() ? 0 : 3;

@@ -1,6 +1,7 @@
 package io.modstream.trainer;
 
 import io.modstream.model.training.TrainingConfig;
+import io.modstream.schemas.SigningKey;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.retrain.Canaries;
 import io.modstream.trainer.retrain.FeedbackRows;
@@ -131,6 +132,19 @@ final class RetrainOptions {
           "Also carry released bundles through this Kafka topic (kafka: URIs) for hosts without the"
               + " store directory.")
   String bundleTopic;
+
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Sign every release with this private key (from 'trainer keys generate'); instances"
+              + " that list its public key in model.trusted.keys accept them.")
+  Path signingKey;
+
+  /** The retrainer, signing with --signing-key if given. */
+  Retrainer retrainer() throws IOException {
+    return new Retrainer(settings(), signingKey == null ? null : SigningKey.read(signingKey));
+  }
 
   Retrainer.Settings settings() throws IOException {
     TrainingConfig d = TrainingConfig.defaults();

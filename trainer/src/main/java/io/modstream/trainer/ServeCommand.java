@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
           "--poll-seconds and --cluster-timeout-seconds must be above 0");
     }
     ModelRuntime.configureNativeThreads(1);
-    Retrainer retrainer = new Retrainer(options.settings());
+    Retrainer retrainer = options.retrainer();
     Duration timeout = Duration.ofSeconds(clusterTimeoutSeconds);
     // Feedback the serving champion was not trained on is new, also after a restart.
     RetrainSchedule schedule =

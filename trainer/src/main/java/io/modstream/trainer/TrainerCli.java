@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CrossValidateCommand.class,
       ReleaseCommand.class,
       ReleasesCommand.class,
+      KeysCommand.class,
       RetrainCommand.class,
       FeedbackExperimentCommand.class,
       ServeCommand.class,

@@ -12,6 +12,9 @@ public final class LinearModelFormat {
   private static final int MAGIC = 0x4D534C4E; // "MSLN"
   private static final int FORMAT = 1;
 
+  /** Bounds the arrays allocated from the header before any weight is read. */
+  private static final int MAX_LABELS = 1024;
+
   private LinearModelFormat() {}
 
   /**
@@ -57,6 +60,10 @@ public final class LinearModelFormat {
     }
     int maxChars = d.readInt();
     int labels = d.readInt();
+    if (labels < 1 || labels > MAX_LABELS) {
+      throw new IOException(
+          "linear model has " + labels + " labels; 1 to " + MAX_LABELS + " are readable");
+    }
     int[] wordBuckets = readInts(d);
     float[] wordIdf = readFloats(d);
     int[] charBuckets = readInts(d);

@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -288,19 +287,21 @@ public final class LstmNetwork implements ScoringNetwork {
    * @throws IOException on write failure
    */
   public void write(OutputStream out) throws IOException {
-    ModelSerializer.writeModel(graph, out, false);
+    NetworkFormat.write(graph, out);
   }
 
   /**
-   * Reads a network written by {@link #write(OutputStream)}.
+   * Reads a network written by {@link #write(OutputStream)}, as data only ({@link NetworkFormat}).
    *
    * @param in the source
    * @return the network
-   * @throws IOException if the content is not a DL4J network
+   * @throws IOException if the content is not a DL4J network, or not only one
    */
   public static LstmNetwork read(InputStream in) throws IOException {
     try {
-      return new LstmNetwork(ModelSerializer.restoreComputationGraph(in, false));
+      return new LstmNetwork(NetworkFormat.read(in, NetworkFormat.Limits.DEFAULT));
+    } catch (IOException e) {
+      throw new IOException("not a readable DL4J network: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IOException("not a readable DL4J network: " + e, e);
     }

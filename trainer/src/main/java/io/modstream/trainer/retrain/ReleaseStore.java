@@ -6,6 +6,7 @@ import io.modstream.model.evaluation.LabelMetrics;
 import io.modstream.schemas.BundleTransport;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.SigningKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The local-directory release store ({@code <store>/<name>/<version>}, one verified bundle each)
- * and publication of its {@link ModelRelease} records.
+ * and publication of its {@link ModelRelease} records, signed when the store has a signing key.
  */
 public final class ReleaseStore {
 
@@ -24,6 +25,7 @@ public final class ReleaseStore {
   private final String bootstrapServers;
   private final String topic;
   private final String bundleTopic;
+  private final SigningKey signingKey;
 
   /**
    * Creates a store.
@@ -46,10 +48,25 @@ public final class ReleaseStore {
    * @param bundleTopic the chunk topic, or null to release {@code file:} URIs only
    */
   public ReleaseStore(Path root, String bootstrapServers, String topic, String bundleTopic) {
+    this(root, bootstrapServers, topic, bundleTopic, null);
+  }
+
+  /**
+   * Creates a store that signs every release it publishes.
+   *
+   * @param root the local store directory
+   * @param bootstrapServers the cluster
+   * @param topic the releases topic
+   * @param bundleTopic the chunk topic, or null to release {@code file:} URIs only
+   * @param signingKey the key that signs each release, or null to publish unsigned releases
+   */
+  public ReleaseStore(
+      Path root, String bootstrapServers, String topic, String bundleTopic, SigningKey signingKey) {
     this.root = root.toAbsolutePath();
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.bundleTopic = bundleTopic;
+    this.signingKey = signingKey;
   }
 
   /**
@@ -124,6 +141,9 @@ public final class ReleaseStore {
             .setParentVersion(parentVersion)
             .setCreatedAt(Instant.now())
             .build();
+    if (signingKey != null) {
+      release = signingKey.sign(release);
+    }
     ModelReleases.publish(bootstrapServers, topic, release);
     return release;
   }
@@ -138,19 +158,6 @@ public final class ReleaseStore {
   public ModelBundle load(ModelRelease release) throws IOException {
     Path dir =
         BundleTransport.resolve(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"));
-    String digest = ModelBundle.digest(dir);
-    if (!digest.equals(release.getBundleSha256())) {
-      throw new IOException(
-          "bundle "
-              + dir
-              + " does not match release "
-              + release.getVersion()
-              + " (SHA-256 "
-              + digest
-              + ", released "
-              + release.getBundleSha256()
-              + ")");
-    }
-    return ModelBundle.load(dir);
+    return ModelBundle.load(dir, release.getBundleSha256());
   }
 }

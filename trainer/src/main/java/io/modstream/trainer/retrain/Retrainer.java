@@ -19,6 +19,7 @@ import io.modstream.model.training.TrainingSet;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.SigningKey;
 import io.modstream.trainer.quality.BiasFigures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,14 +132,26 @@ public final class Retrainer {
   }
 
   private final Settings settings;
+  private final SigningKey signingKey;
 
   /**
-   * Creates a retrainer.
+   * Creates a retrainer that publishes unsigned releases.
    *
    * @param settings the settings
    */
   public Retrainer(Settings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * Creates a retrainer that signs the releases it publishes.
+   *
+   * @param settings the settings
+   * @param signingKey the key that signs each release, or null for unsigned releases
+   */
+  public Retrainer(Settings settings, SigningKey signingKey) {
     this.settings = settings;
+    this.signingKey = signingKey;
   }
 
   /**
@@ -623,7 +636,8 @@ public final class Retrainer {
         settings.store(),
         settings.bootstrapServers(),
         settings.releasesTopic(),
-        settings.bundleTopic());
+        settings.bundleTopic(),
+        signingKey);
   }
 
   private static ObjectNode figures(
