@@ -9,6 +9,8 @@ import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -89,6 +91,18 @@ public final class ScoringService implements AutoCloseable {
         "internal topics: replication {}, min.insync.replicas {}",
         replication.factor(),
         replication.minInSync());
+    // Kafka Streams creates its changelog once and never changes it: name one left weaker by an
+    // earlier run, since it stalls commits whenever a broker holding it is down.
+    String changelog =
+        cfg.getString(ScorerConfig.APPLICATION_ID)
+            + "-"
+            + ScoringTopology.BUFFER_STORE
+            + "-changelog";
+    try {
+      TopicSetup.warnUnderReplicated(bootstrap, List.of(changelog), replication);
+    } catch (ExecutionException e) {
+      LOG.warn("could not check the replication of {}: {}", changelog, e.getMessage());
+    }
     streams = new KafkaStreams(topology, cfg.streamsProperties(replication));
     stalls =
         StallDetector.of(

@@ -162,7 +162,30 @@ public final class TopicSetup {
     }
   }
 
-  /** Existing topics are not changed (that needs a reassignment), but a weaker one is named. */
+  /**
+   * Logs a WARN for each of the topics that exists with fewer replicas than wanted: existing topics
+   * are not changed (that needs a reassignment), but the weak ones are named.
+   *
+   * @param bootstrapServers the cluster
+   * @param topics the topics to check; those that do not exist are skipped
+   * @param wanted the replication they should have
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static void warnUnderReplicated(
+      String bootstrapServers, List<String> topics, Replication wanted)
+      throws ExecutionException, InterruptedException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // a check for a warning: give up soon rather than hold up the caller
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get();
+      warnUnderReplicated(admin, topics.stream().filter(existing::contains).toList(), wanted);
+    }
+  }
+
   private static void warnUnderReplicated(Admin admin, List<String> topics, Replication wanted)
       throws ExecutionException, InterruptedException {
     if (topics.isEmpty()) {
