@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -122,6 +124,27 @@ public final class ScorerConfig extends AbstractConfig {
 
   /** Kafka Streams state directory. */
   public static final String STATE_DIR = "state.dir";
+
+  /** Replicas of every topic the app creates, its own and Kafka Streams' internal ones. */
+  public static final String REPLICATION_FACTOR = "replication.factor";
+
+  /** Replicas that must have a write before it is acknowledged, on every topic the app creates. */
+  public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
+  /** This instance's stable identity in the consumer group (static membership). */
+  public static final String INSTANCE_ID = "instance.id";
+
+  /** How long a stream thread may make no progress before it is reported stalled. */
+  public static final String STALL_THRESHOLD_MS = "stall.threshold.ms";
+
+  /** The value of replication.factor and min.insync.replicas that asks for the automatic choice. */
+  public static final int AUTO = -1;
+
+  /**
+   * The consumers' session timeout unless kafka.session.timeout.ms says otherwise: how long a
+   * crashed instance's partitions wait before another instance takes them over.
+   */
+  public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 
   /** Prefix of keys passed to Kafka. */
   public static final String KAFKA_PREFIX = "kafka.";
@@ -367,7 +390,46 @@ public final class ScorerConfig extends AbstractConfig {
               System.getProperty("java.io.tmpdir") + "/modstream-streams",
               Importance.LOW,
               "Kafka Streams state directory (the comment buffer is restored from its changelog"
-                  + " topic, so this may be ephemeral).");
+                  + " topic, so this may be ephemeral).")
+          .define(
+              REPLICATION_FACTOR,
+              Type.INT,
+              AUTO,
+              new AutoOrPositive(),
+              Importance.MEDIUM,
+              "Replicas of every topic the app creates: its own (create-topics) and Kafka Streams'"
+                  + " internal ones (the comment buffer's changelog). -1: min(3, brokers alive in"
+                  + " the cluster at start), counted once at start. Three replicas with"
+                  + " min.insync.replicas=2 keep scoring while one broker is down.")
+          .define(
+              MIN_INSYNC_REPLICAS,
+              Type.INT,
+              AUTO,
+              new AutoOrPositive(),
+              Importance.MEDIUM,
+              "Replicas that must have a write before it is acknowledged (the app's producers use"
+                  + " acks=all), set on every topic the app creates. -1: 2 when the replication is"
+                  + " 3 or more, else 1. At most replication.factor; equal to it, writes stop while"
+                  + " any replica is down.")
+          .define(
+              INSTANCE_ID,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Static group membership: a name unique to this instance and stable across its"
+                  + " restarts (for example the pod name of a StatefulSet); Kafka Streams adds the"
+                  + " stream thread's number. An instance restarted within the session timeout"
+                  + " (kafka.session.timeout.ms, 10000 here) gets its partitions back without a"
+                  + " rebalance. Empty: dynamic membership.")
+          .define(
+              STALL_THRESHOLD_MS,
+              Type.LONG,
+              30_000L,
+              Range.between(100, 3_600_000),
+              Importance.LOW,
+              "A stream thread that has not completed a loop of poll, process and commit for this"
+                  + " long is reported stalled: a WARN naming the likely cause, the metric"
+                  + " stalled-threads and isReady() false until it moves again.");
 
   /** Empty, or a registry URL that {@link SchemaRegistry#at} accepts. */
   private static final class RegistryUrl implements ConfigDef.Validator {
@@ -442,6 +504,17 @@ public final class ScorerConfig extends AbstractConfig {
           }
         });
     this.kafkaOverrides = Map.copyOf(overrides);
+    int replication = getInt(REPLICATION_FACTOR);
+    int minInSync = getInt(MIN_INSYNC_REPLICAS);
+    if (replication != AUTO && minInSync > replication) {
+      throw new ConfigException(
+          MIN_INSYNC_REPLICAS,
+          minInSync,
+          "more than replication.factor="
+              + replication
+              + ", so no write could ever be acknowledged; lower min.insync.replicas or raise"
+              + " replication.factor");
+    }
     if (outputFormat() == WireFormat.REGISTRY && schemaRegistry() == null) {
       throw new ConfigException(
           OUTPUT_FORMAT,
@@ -547,13 +620,25 @@ public final class ScorerConfig extends AbstractConfig {
   }
 
   /**
-   * Returns the Kafka Streams properties: this config's Kafka settings, then every {@code kafka.*}
-   * override.
+   * Returns the Kafka Streams properties with the replication of internal topics left to Kafka
+   * Streams (the broker's default.replication.factor): for a single broker, as in the tests.
    *
    * @return the properties for {@code KafkaStreams}
    */
-  @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, see below
   public Properties streamsProperties() {
+    return streamsProperties(null);
+  }
+
+  /**
+   * Returns the Kafka Streams properties: this config's Kafka settings, the replication of the
+   * internal topics, then every {@code kafka.*} override.
+   *
+   * @param replication the internal topics' replication ({@link Replication#of(ScorerConfig)}), or
+   *     null to leave it to Kafka Streams
+   * @return the properties for {@code KafkaStreams}
+   */
+  @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, see below
+  public Properties streamsProperties(Replication replication) {
     Properties p = new Properties();
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS)));
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
@@ -577,6 +662,20 @@ public final class ScorerConfig extends AbstractConfig {
         StreamsConfig.mainConsumerPrefix(
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
         true);
+    // Without these, Kafka Streams creates its changelog with the broker's default replication
+    // (1 unless configured), and one dead broker stalls every commit that writes to it.
+    if (replication != null) {
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+      replication.topicConfigs().forEach((k, v) -> p.put(StreamsConfig.topicPrefix(k), v));
+    }
+    // exactly_once_v2 forces acks=all; set it for at_least_once too, so that min.insync.replicas
+    // decides when a write counts.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+    String instanceId = getString(INSTANCE_ID);
+    if (!instanceId.isBlank()) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
     p.putAll(kafkaOverrides);
     return p;
   }
@@ -591,6 +690,22 @@ public final class ScorerConfig extends AbstractConfig {
         EngineOptions.Recurrence.of(getString(ONNX_RECURRENCE)),
         EngineOptions.parseCallCosts(getString(ONNX_CALL_COSTS)),
         getBoolean(ONNX_CUDA_TF32));
+  }
+
+  /** -1 (the automatic choice) or a positive count. */
+  private static final class AutoOrPositive implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      int v = (Integer) value;
+      if (v != AUTO && v < 1) {
+        throw new ConfigException(name, value, "use -1 for the automatic choice, or at least 1");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "-1 (automatic) or at least 1";
+    }
   }
 
   /** Checks scoring.onnx.call.costs as the engine will read it. */
@@ -643,7 +758,9 @@ public final class ScorerConfig extends AbstractConfig {
     sb.append(
         "| `kafka.*` | | | | Passed to Kafka Streams and its clients without the prefix, e.g."
             + " `kafka.linger.ms=5`. `num.stream.threads` defaults to 2 here, so that one thread"
-            + " can consume and produce while the other scores a batch. |\n");
+            + " can consume and produce while the other scores a batch; `session.timeout.ms` to"
+            + " 10000 (Kafka's is 45000), so that another instance takes over a crashed one's"
+            + " partitions within about 10 s. |\n");
     return sb.toString();
   }
 }

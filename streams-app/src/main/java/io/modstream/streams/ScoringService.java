@@ -10,6 +10,8 @@ import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -31,6 +33,7 @@ public final class ScoringService implements AutoCloseable {
   private final Topology topology;
   private final KafkaStreams streams;
   private final ReleaseFollower follower;
+  private final StallDetector stalls;
 
   /**
    * Loads the model and builds the instance; nothing runs until {@link #start()}.
@@ -98,7 +101,29 @@ public final class ScoringService implements AutoCloseable {
     }
     models = new ModelHolder(model);
     topology = ScoringTopology.build(cfg, models);
-    streams = new KafkaStreams(topology, cfg.streamsProperties());
+    Replication replication = Replication.of(cfg);
+    LOG.info(
+        "internal topics: replication {}, min.insync.replicas {}",
+        replication.factor(),
+        replication.minInSync());
+    // Kafka Streams creates its changelog once and never changes it: name one left weaker by an
+    // earlier run, since it stalls commits whenever a broker holding it is down.
+    String changelog =
+        cfg.getString(ScorerConfig.APPLICATION_ID)
+            + "-"
+            + ScoringTopology.BUFFER_STORE
+            + "-changelog";
+    try {
+      TopicSetup.warnUnderReplicated(bootstrap, List.of(changelog), replication);
+    } catch (ExecutionException e) {
+      LOG.warn("could not check the replication of {}: {}", changelog, e.getMessage());
+    }
+    streams = new KafkaStreams(topology, cfg.streamsProperties(replication));
+    stalls =
+        StallDetector.of(
+            streams::metrics,
+            Duration.ofMillis(cfg.getLong(ScorerConfig.STALL_THRESHOLD_MS)),
+            clientId(streams, cfg.getString(ScorerConfig.APPLICATION_ID)));
     String name =
         cfg.getString(ScorerConfig.MODEL_NAME).isBlank()
             ? model.info().name()
@@ -117,6 +142,7 @@ public final class ScoringService implements AutoCloseable {
   /** Starts scoring and, if configured, following releases. */
   public void start() {
     streams.start();
+    stalls.start();
     if (follower != null) {
       follower.start();
     }
@@ -158,11 +184,40 @@ public final class ScoringService implements AutoCloseable {
     return follower;
   }
 
+  /**
+   * Returns whether this instance scores: Kafka Streams is RUNNING and no stream thread is stalled
+   * ({@link StallDetector}). False while starting, rebalancing, stalled or stopped.
+   *
+   * @return true when ready
+   */
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING && !stalls.isStalled();
+  }
+
+  /**
+   * Returns the stall detector (its state and metrics).
+   *
+   * @return the detector
+   */
+  public StallDetector stalls() {
+    return stalls;
+  }
+
+  /** The Kafka Streams client's id, as its metrics are tagged, so several clients stay apart. */
+  private static String clientId(KafkaStreams streams, String fallback) {
+    return streams.metrics().keySet().stream()
+        .filter(n -> "stream-metrics".equals(n.group()) && n.tags().containsKey("client-id"))
+        .map(n -> n.tags().get("client-id"))
+        .findFirst()
+        .orElse(fallback);
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (follower != null) {
       follower.close();
     }
+    stalls.close();
     streams.close(Duration.ofSeconds(30));
   }
 }

@@ -60,10 +60,7 @@ public final class StreamsApp implements Callable<Integer> {
     ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
     ScoringService service = new ScoringService(cfg);
     if (createTopics) {
-      TopicSetup.createMissing(
-          String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-          TopicSetup.specs(cfg, service.models().current().labels()),
-          6);
+      TopicSetup.createMissing(cfg, TopicSetup.specs(cfg, service.models().current().labels()), 6);
     }
     LOG.info("topology:\n{}", service.topology().describe());
     KafkaStreams streams = service.streams();
@@ -133,10 +130,7 @@ public final class StreamsApp implements Callable<Integer> {
       }
       List<String> labels = ModelBundle.load(Path.of(modelPath)).info().labels();
       List<String> created =
-          TopicSetup.createMissing(
-              String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-              TopicSetup.specs(cfg, labels),
-              partitions);
+          TopicSetup.createMissing(cfg, TopicSetup.specs(cfg, labels), partitions);
       System.out.println("created: " + created);
       return 0;
     }

@@ -4,10 +4,13 @@ import io.modstream.schemas.TopicSpec;
 import io.modstream.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -80,7 +83,8 @@ public final class TopicSetup {
   }
 
   /**
-   * Creates every missing topic and waits for their leaders; existing ones are left as they are.
+   * Creates every missing topic with the automatic replication ({@link Replication#auto}) and waits
+   * for their leaders; existing ones are left as they are.
    *
    * @param bootstrapServers the cluster
    * @param specs the topics
@@ -92,31 +96,118 @@ public final class TopicSetup {
   public static List<String> createMissing(
       String bootstrapServers, List<? extends TopicSpec<?>> specs, int partitions)
       throws ExecutionException, InterruptedException {
+    return createMissing(bootstrapServers, specs, partitions, Replication::auto);
+  }
+
+  /**
+   * Creates every missing topic with the configured replication ({@code replication.factor}, {@code
+   * min.insync.replicas}) and waits for their leaders; existing ones are left as they are, with a
+   * WARN when they have fewer replicas.
+   *
+   * @param config the configuration (bootstrap servers, replication)
+   * @param specs the topics
+   * @param partitions partitions of the comment-keyed topics (the others get one)
+   * @return the names of the topics created
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static List<String> createMissing(
+      ScorerConfig config, List<? extends TopicSpec<?>> specs, int partitions)
+      throws ExecutionException, InterruptedException {
+    return createMissing(
+        String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
+        specs,
+        partitions,
+        brokers -> Replication.of(config, brokers));
+  }
+
+  private static List<String> createMissing(
+      String bootstrapServers,
+      List<? extends TopicSpec<?>> specs,
+      int partitions,
+      IntFunction<Replication> replicationForBrokers)
+      throws ExecutionException, InterruptedException {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get();
       int brokers = admin.describeCluster().nodes().get().size();
-      short replication = (short) Math.min(3, brokers);
+      Replication replication = replicationForBrokers.apply(brokers);
       List<NewTopic> missing = new ArrayList<>();
+      List<String> present = new ArrayList<>();
       for (TopicSpec<?> spec : specs) {
-        if (!existing.contains(spec.name())) {
+        if (existing.contains(spec.name())) {
+          present.add(spec.name());
+        } else {
+          Map<String, String> configs = new HashMap<>(replication.topicConfigs());
+          configs.putAll(spec.configs());
           missing.add(
-              new NewTopic(spec.name(), spec.partitions(partitions), replication)
-                  .configs(spec.configs()));
+              new NewTopic(spec.name(), spec.partitions(partitions), replication.factor())
+                  .configs(configs));
         }
       }
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
         awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
+      warnUnderReplicated(admin, present, replication);
       List<String> created = missing.stream().map(NewTopic::name).toList();
       LOG.info(
-          "topics created: {} (replication {}); already present: {}",
+          "topics created: {} (replication {}, min.insync.replicas {}); already present: {}",
           created,
-          replication,
-          specs.size() - created.size());
+          replication.factor(),
+          replication.minInSync(),
+          present.size());
       return created;
     }
+  }
+
+  /**
+   * Logs a WARN for each of the topics that exists with fewer replicas than wanted: existing topics
+   * are not changed (that needs a reassignment), but the weak ones are named.
+   *
+   * @param bootstrapServers the cluster
+   * @param topics the topics to check; those that do not exist are skipped
+   * @param wanted the replication they should have
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static void warnUnderReplicated(
+      String bootstrapServers, List<String> topics, Replication wanted)
+      throws ExecutionException, InterruptedException {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // a check for a warning: give up soon rather than hold up the caller
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get();
+      warnUnderReplicated(admin, topics.stream().filter(existing::contains).toList(), wanted);
+    }
+  }
+
+  private static void warnUnderReplicated(Admin admin, List<String> topics, Replication wanted)
+      throws ExecutionException, InterruptedException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get()
+        .forEach(
+            (name, d) -> {
+              int replicas =
+                  d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+              if (replicas < wanted.factor()) {
+                LOG.warn(
+                    "topic {} has {} replica(s), fewer than the {} wanted: while a broker that"
+                        + " holds it is down, writes to it stop; add replicas with"
+                        + " kafka-reassign-partitions",
+                    name,
+                    replicas,
+                    wanted.factor());
+              }
+            });
   }
 }

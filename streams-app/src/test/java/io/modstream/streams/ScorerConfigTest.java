@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -204,5 +206,77 @@ class ScorerConfigTest {
         .hasMessageContaining("model.require.signature")
         .hasMessageContaining("model.trusted.keys")
         .hasMessageContaining("trainer keys generate");
+  }
+
+  @Test
+  void internalTopicsGetTheResolvedReplicationAndEveryProducerWaitsForAllReplicas() {
+    for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+      ScorerConfig cfg =
+          new ScorerConfig(Map.of("model.path", dir.toString(), "processing.guarantee", guarantee));
+      Properties p = cfg.streamsProperties(Replication.auto(3));
+      StreamsConfig streams = new StreamsConfig(p);
+      assertThat(streams.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+      assertThat(p).containsEntry("topic.min.insync.replicas", "2");
+      assertThat(streams.getProducerConfigs("client").get(ProducerConfig.ACKS_CONFIG))
+          .as(guarantee)
+          .isIn("all", "-1");
+    }
+    // without a resolved replication Kafka Streams keeps its own default (the broker's)
+    assertThat(
+            new StreamsConfig(
+                    new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties())
+                .getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG))
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void replicationKeysAreValidatedAgainstEachOther() {
+    assertThatThrownBy(
+            () -> new ScorerConfig(Map.of("model.path", dir.toString(), "replication.factor", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("replication.factor")
+        .hasMessageContaining("-1 for the automatic choice");
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(
+                    Map.of(
+                        "model.path",
+                        dir.toString(),
+                        "replication.factor",
+                        "2",
+                        "min.insync.replicas",
+                        "3")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("min.insync.replicas")
+        .hasMessageContaining("replication.factor=2");
+    assertThatThrownBy(
+            () ->
+                new ScorerConfig(Map.of("model.path", dir.toString(), "stall.threshold.ms", "10")))
+        .hasMessageContaining("stall.threshold.ms");
+  }
+
+  @Test
+  void staticMembershipAndAShortSessionTimeoutUnlessKafkaSettingsSayOtherwise() {
+    Properties dynamic = new ScorerConfig(Map.of("model.path", dir.toString())).streamsProperties();
+    assertThat(dynamic).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    Map<String, Object> consumer =
+        new StreamsConfig(dynamic).getMainConsumerConfigs("modstream-scorer", "client", 0);
+    assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))
+        .isEqualTo(ScorerConfig.DEFAULT_SESSION_TIMEOUT_MS);
+    Properties fixed =
+        new ScorerConfig(
+                Map.of(
+                    "model.path",
+                    dir.toString(),
+                    "instance.id",
+                    "scorer-0",
+                    "kafka.session.timeout.ms",
+                    "30000"))
+            .streamsProperties();
+    Map<String, Object> staticConsumer =
+        new StreamsConfig(fixed).getMainConsumerConfigs("modstream-scorer", "client", 1);
+    // Kafka Streams gives each stream thread its own member id from the instance's
+    assertThat(staticConsumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)).isEqualTo("scorer-0-1");
+    assertThat(staticConsumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo("30000");
   }
 }

@@ -82,13 +82,25 @@ public final class LocalKafka implements AutoCloseable {
     return kafka;
   }
 
-  /** Starts a node's JVM on its configuration, its output appended to {@code output}. */
+  /** The SLF4J provider of log4j 2, chosen explicitly when a class path holds more than one. */
+  static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
+
+  /**
+   * Starts a node's JVM on its configuration, its output appended to {@code output}: the broker's
+   * log through log4j 2 (a {@code log4j2.properties} written beside the configuration) where its
+   * SLF4J binding is on the class path, else through the class path's own SLF4J backend.
+   */
   static Process launch(Path config, Path output, String heap) throws IOException {
+    Path log4j = config.resolveSibling("log4j2.properties");
+    writeLog4jConfig(log4j);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.add("-XX:+UseParallelGC");
-    command.add("-Dlog4j2.level=WARN");
+    if (hasLog4jBinding()) {
+      command.add("-Dslf4j.provider=" + LOG4J_PROVIDER);
+    }
+    command.add("-Dlog4j2.configurationFile=" + log4j);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("kafka.Kafka");
@@ -97,6 +109,39 @@ public final class LocalKafka implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
         .start();
+  }
+
+  static boolean hasLog4jBinding() {
+    try {
+      Class.forName(LOG4J_PROVIDER, false, LocalKafka.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The broker's log at INFO on its standard output (the node's broker.log), as Kafka's own
+   * distribution logs, less its configuration dump of several hundred lines at every start.
+   */
+  private static void writeLog4jConfig(Path file) throws IOException {
+    String text =
+        String.join(
+            "\n",
+            "# written by modstream LocalKafka; rewritten on every start",
+            "status = warn",
+            "appender.out.type = Console",
+            "appender.out.name = out",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.out.ref = out",
+            "logger.config.name = org.apache.kafka.common.config.AbstractConfig",
+            "logger.config.level = WARN",
+            "logger.request.name = kafka.request.logger",
+            "logger.request.level = WARN",
+            "");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 
   /**
@@ -262,13 +307,39 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * What a node's log says about a failure: its ERROR and FATAL lines with their exceptions (the
+   * cause of a failed start, such as a port already in use, comes before the shutdown's lines),
+   * then its last lines.
+   */
   static String tail(Path file) {
+    List<String> lines;
     try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "(no output: " + e.getMessage() + ")";
     }
+    List<String> errors = new ArrayList<>();
+    boolean inError = false;
+    for (String line : lines) {
+      if (line.startsWith("[")) {
+        inError = line.contains("] ERROR ") || line.contains("] FATAL ");
+      }
+      // an error line, and its exception's message lines, not its stack frames
+      if (inError && !line.startsWith("\tat ") && !line.startsWith("\t...")) {
+        errors.add(line);
+      }
+    }
+    List<String> last = lines.subList(Math.max(0, lines.size() - 30), lines.size());
+    String out = String.join("\n", last);
+    if (!errors.isEmpty()) {
+      out =
+          "errors:\n"
+              + String.join("\n", errors.subList(0, Math.min(30, errors.size())))
+              + "\nlast lines:\n"
+              + out;
+    }
+    return out;
   }
 
   @SuppressWarnings("try") // the socket is opened only to test that the port is free

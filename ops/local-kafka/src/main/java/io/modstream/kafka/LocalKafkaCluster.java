@@ -127,6 +127,17 @@ public final class LocalKafkaCluster implements AutoCloseable {
   }
 
   /**
+   * Returns whether a node's process is alive.
+   *
+   * @param id the node id, 1 to {@link #size()}
+   * @return true while it runs
+   */
+  public boolean isRunning(int id) {
+    Process p = processes[id - 1];
+    return p != null && p.isAlive();
+  }
+
+  /**
    * Kills one node at once, as {@code kill -9} would: no controlled shutdown.
    *
    * @param id the node id, 1 to {@link #size()}

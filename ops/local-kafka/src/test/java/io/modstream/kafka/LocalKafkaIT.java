@@ -1,7 +1,12 @@
 package io.modstream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +36,11 @@ class LocalKafkaIT {
     try (LocalKafka kafka = LocalKafka.start(dir, 0, "512m")) {
       bootstrap = kafka.bootstrapServers();
       assertThat(bootstrap).startsWith("127.0.0.1:");
+      assertThat(Files.readString(dir.resolve("broker.log")))
+          .as("the broker logs through a real backend")
+          .contains("] INFO ")
+          .contains("Kafka Server started")
+          .doesNotContain("No SLF4J providers");
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         admin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
       }
@@ -61,6 +71,16 @@ class LocalKafkaIT {
             .as("data survived the restart")
             .isEqualTo("v");
       }
+    }
+  }
+
+  @Test
+  void aBrokerThatCannotStartSaysWhyInTheException(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> LocalKafka.start(dir, taken.getLocalPort(), "256m"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("exited")
+          .hasMessageContaining("Address already in use");
     }
   }
 }
