@@ -62,7 +62,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * models page pins a version behind its confirmation.
  */
 @ExtendWith(KafkaBrokerExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConsoleBrowserIT {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -105,7 +105,7 @@ class ConsoleBrowserIT {
     ReleaseStore releases = new ReleaseStore(store, bootstrap, app + "-releases");
     releases.release(model, null);
     Path t2 = dir.resolve("t2");
-    TestData.trainTiny("t2", 5L).bundle().save(t2);
+    bundle.withVersion("t2").save(t2);
     releases.release(t2, "t1");
     Files.writeString(store.resolve("decisions.jsonl"), decisionLine());
 
@@ -243,9 +243,9 @@ class ConsoleBrowserIT {
         }
         item.findElement(By.cssSelector("button.send")).click();
         assertThat(browser.findElement(By.id("done")).getText()).contains(id);
-        assertThat(browser.findElements(By.cssSelector("form.item[data-comment='" + id + "']")))
+        assertThat(browser.getPageSource())
             .as("a judged comment leaves the queue")
-            .isEmpty();
+            .doesNotContain("data-comment=\"" + id + "\"");
       }
 
       List<ConsumerRecord<String, byte[]>> verdicts =
