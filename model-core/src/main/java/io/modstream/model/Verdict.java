@@ -1,6 +1,7 @@
 package io.modstream.model;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,14 @@ public final class Verdict {
 
   /** The same verdict with the words behind its flagged labels. */
   Verdict withExplanations(Map<String, List<WordWeight>> explanations) {
-    return new Verdict(modelName, modelVersion, labels, scores, flagged, Map.copyOf(explanations));
+    // In flagged-label order, which Map.copyOf would not keep.
+    return new Verdict(
+        modelName,
+        modelVersion,
+        labels,
+        scores,
+        flagged,
+        Collections.unmodifiableMap(new LinkedHashMap<>(explanations)));
   }
 
   /**
