@@ -8,7 +8,10 @@ import io.modstream.model.text.TextEncoder;
 import io.modstream.model.text.Tokenizer;
 import io.modstream.model.text.Vocabulary;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -270,12 +273,64 @@ public final class ModerationModel {
    * @throws InterruptedException if interrupted while waiting for a free replica
    */
   public List<Verdict> decide(List<String> texts) throws InterruptedException {
+    return decide(texts, EXPLAINED_WORDS);
+  }
+
+  /** How many words {@link #decide(List)} gives for each flagged label. */
+  public static final int EXPLAINED_WORDS = 5;
+
+  /**
+   * Scores texts and decides each, with up to {@code words} words behind each flagged label ({@link
+   * Verdict#explanations()}). Only flagged texts are explained, so the cost follows the flag rate.
+   *
+   * @param texts any texts, as for {@link #score(List)}
+   * @param words the most words per flagged label; 0 for none
+   * @return one verdict per text, in input order, all by this model
+   * @throws InterruptedException if interrupted while waiting for a free replica
+   */
+  public List<Verdict> decide(List<String> texts, int words) throws InterruptedException {
     float[][] scores = score(texts);
     Verdict[] verdicts = new Verdict[scores.length];
     for (int i = 0; i < scores.length; i++) {
-      verdicts[i] = policy.decide(scores[i]);
+      Verdict v = policy.decide(scores[i]);
+      if (words > 0 && linear != null && !v.flagged().isEmpty()) {
+        v = v.withExplanations(explain(texts.get(i), v.flagged(), words));
+      }
+      verdicts[i] = v;
     }
     return Arrays.asList(verdicts);
+  }
+
+  /**
+   * The words with the largest positive contributions to each label's linear log-odds, a word's
+   * occurrences summed. The blended score also has the network's part, which has no such cheap
+   * decomposition; the linear part is what a moderator can check against the text.
+   */
+  private Map<String, List<WordWeight>> explain(String text, List<String> flagged, int words) {
+    Vocabulary vocabulary = encoder.vocabulary();
+    List<String> tokens =
+        encoder.tokenizer().tokenize(text, tokenLimit).stream().map(vocabulary::resolve).toList();
+    int[] labels = new int[flagged.size()];
+    for (int l = 0; l < labels.length; l++) {
+      labels[l] = info.labels().indexOf(flagged.get(l));
+    }
+    double[][] contributions = linear.tokenContributions(tokens, labels);
+    Map<String, List<WordWeight>> out = new LinkedHashMap<>();
+    for (int l = 0; l < labels.length; l++) {
+      Map<String, Double> byWord = new HashMap<>();
+      for (int t = 0; t < tokens.size(); t++) {
+        byWord.merge(tokens.get(t), contributions[l][t], Double::sum);
+      }
+      out.put(
+          flagged.get(l),
+          byWord.entrySet().stream()
+              .filter(e -> e.getValue() > 0)
+              .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+              .limit(words)
+              .map(e -> new WordWeight(e.getKey(), e.getValue()))
+              .toList());
+    }
+    return out;
   }
 
   /**

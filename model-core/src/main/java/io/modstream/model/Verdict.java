@@ -1,6 +1,7 @@
 package io.modstream.model;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class Verdict {
   private final List<String> labels;
   private final float[] scores;
   private final List<String> flagged;
+  private final Map<String, List<WordWeight>> explanations;
 
   Verdict(
       String modelName,
@@ -24,11 +26,34 @@ public final class Verdict {
       List<String> labels,
       float[] scores,
       List<String> flagged) {
+    this(modelName, modelVersion, labels, scores, flagged, Map.of());
+  }
+
+  private Verdict(
+      String modelName,
+      String modelVersion,
+      List<String> labels,
+      float[] scores,
+      List<String> flagged,
+      Map<String, List<WordWeight>> explanations) {
     this.modelName = modelName;
     this.modelVersion = modelVersion;
     this.labels = labels;
     this.scores = scores;
     this.flagged = flagged;
+    this.explanations = explanations;
+  }
+
+  /** The same verdict with the words behind its flagged labels. */
+  Verdict withExplanations(Map<String, List<WordWeight>> explanations) {
+    // In flagged-label order, which Map.copyOf would not keep.
+    return new Verdict(
+        modelName,
+        modelVersion,
+        labels,
+        scores,
+        flagged,
+        Collections.unmodifiableMap(new LinkedHashMap<>(explanations)));
   }
 
   /**
@@ -88,6 +113,16 @@ public final class Verdict {
    */
   public List<String> flagged() {
     return flagged;
+  }
+
+  /**
+   * Returns, for each flagged label, the words that raised its score most, largest first: empty
+   * when nothing was flagged or the model has no linear part to explain with.
+   *
+   * @return the words by flagged label (immutable)
+   */
+  public Map<String, List<WordWeight>> explanations() {
+    return explanations;
   }
 
   @Override

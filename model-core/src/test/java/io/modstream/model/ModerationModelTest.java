@@ -52,6 +52,37 @@ class ModerationModelTest {
   }
 
   @Test
+  void flaggedVerdictsNameTheWordsBehindEachFlaggedLabel() throws Exception {
+    List<String> texts = TestData.sample(300).texts();
+    ModerationModel model = ModerationModel.of(bundle);
+    List<Verdict> explained = model.decide(texts);
+    List<Verdict> plain = model.decide(texts, 0);
+    Tokenizer tokenizer = Tokenizer.forScheme(bundle.info().tokenizerScheme());
+    int flagged = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      Verdict v = explained.get(i);
+      assertThat(v.scoresByLabel()).isEqualTo(plain.get(i).scoresByLabel());
+      assertThat(plain.get(i).explanations()).isEmpty();
+      assertThat(v.explanations().keySet()).containsExactlyElementsOf(v.flagged());
+      if (v.flagged().isEmpty()) {
+        continue;
+      }
+      flagged++;
+      List<String> tokens =
+          tokenizer.tokenize(texts.get(i), ModerationModel.LINEAR_MAX_TOKENS).stream()
+              .map(bundle.vocabulary()::resolve)
+              .toList();
+      for (List<WordWeight> words : v.explanations().values()) {
+        assertThat(words).hasSizeBetween(1, ModerationModel.EXPLAINED_WORDS);
+        assertThat(words).allSatisfy(w -> assertThat(w.weight()).isPositive());
+        assertThat(words).isSortedAccordingTo((a, b) -> Double.compare(b.weight(), a.weight()));
+        assertThat(tokens).containsAll(words.stream().map(WordWeight::word).toList());
+      }
+    }
+    assertThat(flagged).as("the sample has flagged comments").isGreaterThan(5);
+  }
+
+  @Test
   void aCallSplitAcrossReplicasGivesTheSameScoresAsOneReplica() throws Exception {
     List<String> texts = TestData.sample(300).texts();
     float[][] one = ModerationModel.of(bundle, 1, 64).score(texts);

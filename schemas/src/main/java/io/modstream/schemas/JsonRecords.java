@@ -101,8 +101,9 @@ public final class JsonRecords {
 
   /**
    * Writes a label event as JSON: {@code comment_id}, {@code model_name}, {@code model_version},
-   * {@code scores} (label to score), {@code flagged} (labels), {@code decided_at} (milliseconds)
-   * and {@code scoring_latency_micros}.
+   * {@code scores} (label to score), {@code flagged} (labels), {@code decided_at} (milliseconds),
+   * {@code scoring_latency_micros} and, when there are any, {@code explanations} (label to an array
+   * of {@code {"text", "weight"}}).
    *
    * @param event the event
    * @return UTF-8 JSON bytes
@@ -118,6 +119,18 @@ public final class JsonRecords {
     event.getFlagged().forEach(flagged::add);
     o.put("decided_at", event.getDecidedAt().toEpochMilli());
     o.put("scoring_latency_micros", event.getScoringLatencyMicros());
+    if (event.getExplanations() != null) {
+      ObjectNode explanations = o.putObject("explanations");
+      event
+          .getExplanations()
+          .forEach(
+              (label, spans) -> {
+                ArrayNode a = explanations.putArray(label);
+                for (Span span : spans) {
+                  a.addObject().put("text", span.getText()).put("weight", span.getWeight());
+                }
+              });
+    }
     try {
       return MAPPER.writeValueAsBytes(o);
     } catch (JsonProcessingException e) {
@@ -153,6 +166,7 @@ public final class JsonRecords {
     }
     f.forEach(n -> flagged.add(n.asText()));
     return LabelEvent.newBuilder()
+        .setExplanations(explanations(root.get("explanations")))
         .setCommentId(requiredString(root, "comment_id"))
         .setModelName(requiredString(root, "model_name"))
         .setModelVersion(requiredString(root, "model_version"))
@@ -161,6 +175,28 @@ public final class JsonRecords {
         .setDecidedAt(Instant.ofEpochMilli(instantMs(root, "decided_at", 0)))
         .setScoringLatencyMicros(required(root, "scoring_latency_micros").asLong())
         .build();
+  }
+
+  private static Map<String, List<Span>> explanations(JsonNode e) {
+    if (e == null || e.isNull()) {
+      return null;
+    }
+    if (!e.isObject()) {
+      throw invalid("explanations", "must be an object of label to an array of {text, weight}");
+    }
+    Map<String, List<Span>> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> label = it.next();
+      if (!label.getValue().isArray()) {
+        throw invalid("explanations." + label.getKey(), "must be an array of {text, weight}");
+      }
+      List<Span> spans = new ArrayList<>();
+      for (JsonNode n : label.getValue()) {
+        spans.add(new Span(requiredString(n, "text"), required(n, "weight").asDouble()));
+      }
+      out.put(label.getKey(), spans);
+    }
+    return out;
   }
 
   private static JsonNode parseObject(byte[] json, String record) {

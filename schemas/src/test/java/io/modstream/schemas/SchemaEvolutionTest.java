@@ -165,4 +165,44 @@ class SchemaEvolutionTest {
     assertThat(decoded.get("bundle_sha256").toString()).isEqualTo("cd".repeat(32));
     assertThat(decoded.getSchema().getField("signature")).isNull();
   }
+
+  @Test
+  void labelEventsOfTheFirstVersionReadWithoutExplanations() throws IOException {
+    Schema v1 = load("/io/modstream/schemas/history/LabelEvent-v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("comment_id", "c-5");
+    old.put("model_name", "toxicity");
+    old.put("model_version", "v1");
+    old.put("scores", Map.of("toxic", 0.9));
+    old.put("flagged", List.of("toxic"));
+    old.put("decided_at", CREATED.toEpochMilli());
+    old.put("scoring_latency_micros", 1000L);
+    byte[] oldBytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+    LabelEvent decoded = AvroCodec.of(LabelEvent.class).decode(oldBytes);
+
+    assertThat(decoded.getFlagged()).containsExactly("toxic");
+    assertThat(decoded.getExplanations()).as("the added field takes its default").isNull();
+  }
+
+  @Test
+  void explanationsSurviveAvroAndJson() {
+    LabelEvent event =
+        LabelEvent.newBuilder()
+            .setCommentId("c-6")
+            .setModelName("toxicity")
+            .setModelVersion("v2")
+            .setScores(Map.of("toxic", 0.97))
+            .setFlagged(List.of("toxic"))
+            .setDecidedAt(CREATED)
+            .setScoringLatencyMicros(2000)
+            .setExplanations(
+                Map.of("toxic", List.of(new Span("idiot", 2.5), new Span("stupid", 1.25))))
+            .build();
+
+    AvroCodec<LabelEvent> codec = AvroCodec.of(LabelEvent.class);
+    assertThat(codec.decode(codec.encode(event))).isEqualTo(event);
+    assertThat(JsonRecords.labelEvent(JsonRecords.labelEvent(event))).isEqualTo(event);
+  }
 }

@@ -7,11 +7,13 @@ import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.LabelEvent;
 import io.modstream.schemas.RecordDecodingException;
 import io.modstream.schemas.RegistryUnavailableException;
+import io.modstream.schemas.Span;
 import io.modstream.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -296,6 +298,7 @@ final class ScoringProcessor
               .setFlagged(flagged)
               .setDecidedAt(Instant.ofEpochMilli(w.decidedAtMs))
               .setScoringLatencyMicros(Math.max(0, w.decidedAtMs - p.enqueuedAtMs()) * 1000)
+              .setExplanations(explanations(verdict))
               .build();
       Record<String, Object> out = new Record<>(p.key(), event, p.timestamp());
       context.forward(out, ScoringTopology.LABELS_SINK);
@@ -305,6 +308,20 @@ final class ScoringProcessor
       buffer.delete(w.sequence);
       scoredSensor.record();
     }
+  }
+
+  /** The verdict's words behind each flagged label, or null (the field's default) for none. */
+  private static Map<String, List<Span>> explanations(Verdict verdict) {
+    if (verdict.explanations().isEmpty()) {
+      return null;
+    }
+    Map<String, List<Span>> out = new LinkedHashMap<>();
+    verdict
+        .explanations()
+        .forEach(
+            (label, words) ->
+                out.put(label, words.stream().map(w -> new Span(w.word(), w.weight())).toList()));
+    return out;
   }
 
   private void deadLetter(Record<String, byte[]> record, DeadLetter reason, String detail) {

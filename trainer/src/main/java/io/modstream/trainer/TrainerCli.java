@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RetrainCommand.class,
       FeedbackExperimentCommand.class,
       ServeCommand.class,
+      ConsoleCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TrainerCli {

@@ -105,6 +105,80 @@ final class LinearFeatures {
     return out.toArray();
   }
 
+  /**
+   * The same buckets as {@link #buckets} (word block, or character block), each credited to the
+   * tokens it was made from: a word unigram to its token, a bigram half to each of its two, a
+   * character n-gram to the token holding most of its characters. Explanations split each n-gram's
+   * contribution this way, so the tokens' contributions add up to the block's.
+   */
+  record Credits(int[] bucket, int[] token, float[] share, int size) {}
+
+  static Credits credits(List<String> tokens, boolean words, int maxChars) {
+    int capacity = words ? tokens.size() * 3 + 4 : Math.min(maxChars, 64 * tokens.size() + 64) * 4;
+    int[] bucket = new int[capacity];
+    int[] token = new int[capacity];
+    float[] share = new float[capacity];
+    int n = 0;
+    if (words) {
+      int previous = 0;
+      for (int i = 0; i < tokens.size(); i++) {
+        int h = tokens.get(i).hashCode();
+        bucket[n] = bucket(mix(h));
+        token[n] = i;
+        share[n++] = 1;
+        if (i > 0) {
+          int b = bucket(mix(previous * 0x01000193 ^ h ^ 0x5bd1e995));
+          bucket[n] = b;
+          token[n] = i - 1;
+          share[n++] = 0.5f;
+          bucket[n] = b;
+          token[n] = i;
+          share[n++] = 0.5f;
+        }
+        previous = h;
+      }
+      return new Credits(bucket, token, share, n);
+    }
+    StringBuilder text = new StringBuilder(" ");
+    IntList owner = new IntList(maxChars + 1);
+    owner.add(-1);
+    for (int t = 0; t < tokens.size(); t++) {
+      if (text.length() >= maxChars) {
+        break;
+      }
+      String s = tokens.get(t);
+      text.append(s).append(' ');
+      for (int k = 0; k < s.length(); k++) {
+        owner.add(t);
+      }
+      owner.add(-1);
+    }
+    int[] of = owner.toArray();
+    int len = Math.min(text.length(), maxChars);
+    for (int i = 0; i < len; i++) {
+      int h = 0;
+      for (int g = 1; g <= MAX_CHAR_GRAM && i + g <= len; g++) {
+        h = 31 * h + text.charAt(i + g - 1);
+        if (g >= MIN_CHAR_GRAM) {
+          if (n == bucket.length) {
+            bucket = Arrays.copyOf(bucket, n * 2);
+            token = Arrays.copyOf(token, n * 2);
+            share = Arrays.copyOf(share, n * 2);
+          }
+          // The middle character's token, else (a space) the first token character in the gram.
+          int t = of[i + g / 2];
+          for (int k = i; t < 0 && k < i + g; k++) {
+            t = of[k];
+          }
+          bucket[n] = bucket(mix(h + g * 0x9E3779B9));
+          token[n] = t;
+          share[n++] = 1;
+        }
+      }
+    }
+    return new Credits(bucket, token, share, n);
+  }
+
   private static int mix(int h) {
     h ^= h >>> 16;
     h *= 0x85ebca6b;

@@ -1,6 +1,8 @@
 package io.modstream.model.internal;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * TF-IDF over hashed word 1-2-grams and character 2-5-grams, one logistic regression per label
@@ -100,6 +102,56 @@ public final class LinearModel {
       }
     }
     return out;
+  }
+
+  /**
+   * Splits one comment's log-odds, less the bias, over its tokens: each n-gram's TF-IDF value times
+   * its weight, credited to the tokens it was made from ({@link LinearFeatures#credits}). The
+   * contributions of a label add up to its logit minus its bias.
+   *
+   * @param tokens the comment's (mask-resolved) tokens, as for {@link #logits}
+   * @param labels the label indexes to explain
+   * @return {@code [labels.length][tokens.size()]} contributions
+   */
+  public double[][] tokenContributions(List<String> tokens, int[] labels) {
+    LinearFeatures.Sparse x =
+        LinearFeatures.vectorize(
+            tokens, wordIndex, charIndex, rows, stride, maxChars, termCounts.get());
+    Map<Integer, Float> values = new HashMap<>(x.size() * 2);
+    for (int k = 0; k < x.size(); k++) {
+      values.put(x.index()[k], x.value()[k]);
+    }
+    double[][] out = new double[labels.length][tokens.size()];
+    credit(LinearFeatures.credits(tokens, true, maxChars), wordIndex, values, labels, out);
+    credit(LinearFeatures.credits(tokens, false, maxChars), charIndex, values, labels, out);
+    return out;
+  }
+
+  private void credit(
+      LinearFeatures.Credits credits,
+      LinearFeatures.BucketIndex index,
+      Map<Integer, Float> values,
+      int[] labels,
+      double[][] out) {
+    int[] column = new int[credits.size()];
+    Map<Integer, Float> tf = new HashMap<>();
+    for (int k = 0; k < credits.size(); k++) {
+      column[k] = index.column(credits.bucket()[k]);
+      if (column[k] >= 0) {
+        tf.merge(column[k], credits.share()[k], Float::sum);
+      }
+    }
+    for (int k = 0; k < credits.size(); k++) {
+      int c = column[k];
+      int t = credits.token()[k];
+      if (c < 0 || t < 0) {
+        continue;
+      }
+      double perShare = values.get(c) / tf.get(c) * credits.share()[k];
+      for (int l = 0; l < labels.length; l++) {
+        out[l][t] += perShare * rows[c * stride + 1 + labels[l]];
+      }
+    }
   }
 
   int[] wordBuckets() {

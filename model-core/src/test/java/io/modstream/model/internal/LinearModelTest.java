@@ -2,6 +2,7 @@ package io.modstream.model.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.modstream.model.training.LinearConfig;
 import java.io.ByteArrayInputStream;
@@ -47,6 +48,28 @@ class LinearModelTest {
     assertThat(model.logits(List.of("idiot"))[1])
         .isEqualTo(model.logits(List.of("thanks"))[1])
         .isNegative();
+  }
+
+  @Test
+  void tokenContributionsAddUpToTheLogitAndNameTheToxicWord() {
+    LinearModel model = trained();
+    List<String> doc = List.of("thanks", "you", "stupid", "idiot", "editor");
+    double[][] c = model.tokenContributions(doc, new int[] {0, 1});
+    for (int label = 0; label < 2; label++) {
+      double sum = 0;
+      for (double v : c[label]) {
+        sum += v;
+      }
+      assertThat(sum)
+          .as("label %d: the contributions are the log-odds less the bias", label)
+          .isCloseTo(model.logits(doc)[label] - model.bias(label), within(1e-4));
+    }
+    int top = 0;
+    for (int t = 1; t < doc.size(); t++) {
+      top = c[0][t] > c[0][top] ? t : top;
+    }
+    assertThat(doc.get(top)).isIn("stupid", "idiot");
+    assertThat(c[0][0]).as("a neutral word").isLessThan(c[0][top] / 4);
   }
 
   @Test

@@ -83,14 +83,28 @@ public class ModerationModelBenchmark {
     return last;
   }
 
-  /** The scoring processor's whole call: verdicts, their flagged labels and scores by label. */
+  /**
+   * The scoring processor's whole call: verdicts, their flagged labels, scores by label and the
+   * words behind each flagged label (the label event's explanations).
+   */
   @Benchmark
   @OperationsPerInvocation(COMMENTS)
   public int events() throws InterruptedException {
+    return events(ModerationModel.EXPLAINED_WORDS);
+  }
+
+  /** As {@link #events()} without explanations: their cost is the difference of the two. */
+  @Benchmark
+  @OperationsPerInvocation(COMMENTS)
+  public int eventsWithoutExplanations() throws InterruptedException {
+    return events(0);
+  }
+
+  private int events(int words) throws InterruptedException {
     int sum = 0;
     for (int i = 0; i < COMMENTS; i += batch) {
-      for (Verdict v : model.decide(texts.subList(next, next + batch))) {
-        sum += v.flagged().size() + v.scoresByLabel().size();
+      for (Verdict v : model.decide(texts.subList(next, next + batch), words)) {
+        sum += v.flagged().size() + v.scoresByLabel().size() + v.explanations().size();
       }
       next = (next + batch) % (texts.size() - batch);
     }
