@@ -64,6 +64,9 @@ class SecuredClusterIT {
       TestData.tinyModel().bundle().save(modelDir);
       Map<String, Object> settings = ItSupport.scorerSettings(bootstrap, app, dir.resolve("state"));
       settings.put(ScorerConfig.MODEL_PATH, modelDir.toString());
+      // not the topics' prefix: the app may write every topic named <application.id>-*
+      String appId = "scorer";
+      settings.put(ScorerConfig.APPLICATION_ID, appId);
       kafka
           .clientSettings("scorer", USERS.get("scorer"))
           .forEach((k, v) -> settings.put(ScorerConfig.KAFKA_PREFIX + k, v));
@@ -89,7 +92,7 @@ class SecuredClusterIT {
               Topics.MODEL_BUNDLES.name());
       try (Admin admin = Admin.create(connection(kafka, "admin", null))) {
         List<org.apache.kafka.common.acl.AclBinding> acls = new ArrayList<>();
-        acls.addAll(ModstreamAcls.streamsApp("User:scorer", app, topics));
+        acls.addAll(ModstreamAcls.streamsApp("User:scorer", appId, topics));
         acls.addAll(ModstreamAcls.trainer("User:trainer", topics));
         acls.addAll(ModstreamAcls.producer("User:producer", topics));
         ModstreamAcls.apply(admin, acls);

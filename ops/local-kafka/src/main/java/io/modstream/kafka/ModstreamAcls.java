@@ -65,12 +65,34 @@ public final class ModstreamAcls {
    * internal topics, group and transactional ids (all named after its application id), and read
    * releases and bundles. The topics must exist: the app gets no CREATE on them.
    *
+   * @throws IllegalArgumentException if a topic's name starts with {@code <applicationId>-}
    * @param principal for example {@code User:scorer}
    * @param applicationId the app's {@code application.id}
    * @param topics the topic names
    * @return the bindings
    */
   public static List<AclBinding> streamsApp(String principal, String applicationId, Topics topics) {
+    String internal = applicationId + "-";
+    for (String t :
+        List.of(
+            topics.comments(),
+            topics.labels(),
+            topics.flaggedPrefix(),
+            topics.dlq(),
+            topics.feedback(),
+            topics.releases(),
+            topics.bundles())) {
+      // the internal-topic ACL is a prefix: it would let the app write such a topic
+      if (t.startsWith(internal)) {
+        throw new IllegalArgumentException(
+            "topic '"
+                + t
+                + "' starts with '"
+                + internal
+                + "', the prefix of the app's internal topics, which it may write; rename the"
+                + " topic or change application.id");
+      }
+    }
     List<AclBinding> acls = new ArrayList<>();
     topic(acls, principal, topics.comments(), PatternType.LITERAL, AclOperation.READ);
     for (String t : List.of(topics.labels(), topics.dlq())) {
@@ -87,7 +109,7 @@ public final class ModstreamAcls {
     topic(
         acls,
         principal,
-        applicationId + "-",
+        internal,
         PatternType.PREFIXED,
         AclOperation.CREATE,
         AclOperation.READ,
@@ -99,7 +121,7 @@ public final class ModstreamAcls {
         acls,
         principal,
         ResourceType.TRANSACTIONAL_ID,
-        applicationId + "-",
+        internal,
         PatternType.PREFIXED,
         AclOperation.WRITE,
         AclOperation.DESCRIBE);
