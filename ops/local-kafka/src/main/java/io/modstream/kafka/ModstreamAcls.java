@@ -1,9 +1,17 @@
 package io.modstream.kafka;
 
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -21,6 +29,71 @@ import org.apache.kafka.common.resource.ResourceType;
 public final class ModstreamAcls {
 
   private ModstreamAcls() {}
+
+  private static final String USAGE =
+      "usage: ops/kafka-acls [--app User:NAME] [--application-id ID] [--trainer User:NAME]"
+          + " [--producer User:NAME] [--apply --bootstrap HOST:PORT --command-config FILE]\n"
+          + "Prints the least-privilege ACLs of the given principals for the default topic names;"
+          + " with --apply creates them, as the admin whose client settings (security.protocol,"
+          + " sasl.*, ssl.*) FILE holds.";
+
+  /**
+   * Prints the ACLs of the principals given, or creates them with {@code --apply}.
+   *
+   * @param args see {@code ops/kafka-acls --help}
+   * @throws Exception if the cluster refuses the ACLs or the client settings cannot be read
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--apply")) {
+        opts.put(a, "true");
+      } else if (a.startsWith("--") && i + 1 < args.length && !a.equals("--help")) {
+        opts.put(a, args[++i]);
+      } else {
+        System.err.println(USAGE);
+        System.exit(a.equals("--help") || a.equals("-h") ? 0 : 2);
+      }
+    }
+    Topics topics = Topics.defaults();
+    List<AclBinding> acls = new ArrayList<>();
+    if (opts.containsKey("--app")) {
+      acls.addAll(
+          streamsApp(
+              opts.get("--app"),
+              opts.getOrDefault("--application-id", "modstream-scorer"),
+              topics));
+    }
+    if (opts.containsKey("--trainer")) {
+      acls.addAll(trainer(opts.get("--trainer"), topics));
+    }
+    if (opts.containsKey("--producer")) {
+      acls.addAll(producer(opts.get("--producer"), topics));
+    }
+    if (acls.isEmpty()) {
+      System.err.println(USAGE);
+      System.exit(2);
+    }
+    describe(acls).forEach(System.out::println);
+    if (opts.containsKey("--apply")) {
+      Properties client = new Properties();
+      if (opts.containsKey("--command-config")) {
+        try (Reader r =
+            Files.newBufferedReader(
+                Path.of(opts.get("--command-config")), StandardCharsets.UTF_8)) {
+          client.load(r);
+        }
+      }
+      client.put(
+          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          opts.getOrDefault("--bootstrap", "127.0.0.1:9092"));
+      try (Admin admin = Admin.create(client)) {
+        apply(admin, acls);
+      }
+      System.out.println("created " + acls.size() + " ACLs");
+    }
+  }
 
   /**
    * The topics the ACLs name: the defaults of the app's {@code topic.*} and {@code releases.topic}
