@@ -31,6 +31,8 @@ final class BrokerSecurity {
 
   static final String MECHANISM = "SCRAM-SHA-512";
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Path keyStore;
   private final Path trustStore;
   private final String storePassword;
@@ -155,7 +157,7 @@ final class BrokerSecurity {
 
   private static String randomSecret() {
     byte[] b = new byte[16];
-    new SecureRandom().nextBytes(b);
+    RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 
