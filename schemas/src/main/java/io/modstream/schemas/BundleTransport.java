@@ -106,10 +106,15 @@ public final class BundleTransport {
    * @throws IOException if chunks are missing or a file's SHA-256 does not match
    */
   public static Path fetch(String bootstrapServers, String uri, Path cache) throws IOException {
-    return fetch(bootstrapServers, uri, cache, Limits.DEFAULT);
+    return fetch(ModelReleases.connection(bootstrapServers), uri, cache, Limits.DEFAULT);
   }
 
   static Path fetch(String bootstrapServers, String uri, Path cache, Limits limits)
+      throws IOException {
+    return fetch(ModelReleases.connection(bootstrapServers), uri, cache, limits);
+  }
+
+  private static Path fetch(Map<String, ?> connection, String uri, Path cache, Limits limits)
       throws IOException {
     Location where = Location.parse(uri, cache);
     if (Files.isDirectory(where.target())) {
@@ -118,7 +123,7 @@ public final class BundleTransport {
     Reassembly reassembly = new Reassembly(uri, limits);
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(
-            ModelReleases.consumerConfig(bootstrapServers),
+            ModelReleases.consumerConfig(connection),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       List<TopicPartition> parts = ModelReleases.partitions(c, where.topic());
@@ -317,6 +322,20 @@ public final class BundleTransport {
    * @throws IOException if the URI is malformed or unsupported, or the fetch fails
    */
   public static Path resolve(String bootstrapServers, String uri, Path cache) throws IOException {
+    return resolve(ModelReleases.connection(bootstrapServers), uri, cache);
+  }
+
+  /**
+   * Returns the local directory of a released bundle, as {@link #resolve(String, String, Path)}, on
+   * a connection that may carry security settings.
+   *
+   * @param connection the connection settings (see {@link ModelReleases#consumerConfig(Map)})
+   * @param uri the release's bundle URI
+   * @param cache where kafka: bundles are reassembled
+   * @return the bundle directory
+   * @throws IOException if the URI is malformed or unsupported, or the fetch fails
+   */
+  public static Path resolve(Map<String, ?> connection, String uri, Path cache) throws IOException {
     URI parsed;
     try {
       parsed = URI.create(uri);
@@ -327,7 +346,7 @@ public final class BundleTransport {
       return Path.of(parsed);
     }
     if ("kafka".equals(parsed.getScheme())) {
-      return fetch(bootstrapServers, uri, cache);
+      return fetch(connection, uri, cache, Limits.DEFAULT);
     }
     throw new IOException(
         "bundle URI '"

@@ -1,9 +1,11 @@
 package io.modstream.schemas;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,13 +29,32 @@ public final class ModelReleases {
    * @return the settings
    */
   public static Map<String, Object> consumerConfig(String bootstrapServers) {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_committed");
+    return consumerConfig(connection(bootstrapServers));
+  }
+
+  /**
+   * Consumer settings as {@link #consumerConfig(String)}, on a connection that may carry security
+   * settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) besides the bootstrap
+   * servers.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @return the settings
+   */
+  public static Map<String, Object> consumerConfig(Map<String, ?> connection) {
+    Map<String, Object> c = new HashMap<>(connection);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return c;
+  }
+
+  /**
+   * The connection settings of a cluster that needs nothing but its address.
+   *
+   * @param bootstrapServers the cluster
+   * @return {@code bootstrap.servers} alone
+   */
+  public static Map<String, Object> connection(String bootstrapServers) {
+    return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
   /**
@@ -115,9 +136,21 @@ public final class ModelReleases {
    * @return the latest release, or null if there is none
    */
   public static ModelRelease latest(String bootstrapServers, String topic, String modelName) {
+    return latest(connection(bootstrapServers), topic, modelName);
+  }
+
+  /**
+   * Reads the releases topic to its end and returns the latest release of a model.
+   *
+   * @param connection the connection settings (see {@link #consumerConfig(Map)})
+   * @param topic the releases topic
+   * @param modelName the model
+   * @return the latest release, or null if there is none
+   */
+  public static ModelRelease latest(Map<String, ?> connection, String topic, String modelName) {
     try (KafkaConsumer<String, ModelRelease> c =
         new KafkaConsumer<>(
-            consumerConfig(bootstrapServers),
+            consumerConfig(connection),
             new StringDeserializer(),
             AvroSerde.of(ModelRelease.class))) {
       List<TopicPartition> parts = partitions(c, topic);

@@ -58,7 +58,7 @@ public final class ReleaseFollower implements AutoCloseable {
   private volatile boolean running = true;
 
   ReleaseFollower(
-      String bootstrapServers,
+      Map<String, ?> connection,
       String topic,
       String modelName,
       ModelHolder models,
@@ -69,7 +69,7 @@ public final class ReleaseFollower implements AutoCloseable {
     this.loader = loader;
     this.consumer =
         new KafkaConsumer<>(
-            ModelReleases.consumerConfig(bootstrapServers),
+            ModelReleases.consumerConfig(connection),
             new StringDeserializer(),
             AvroSerde.of(ModelRelease.class));
     this.thread = new Thread(this::run, "release-follower");

@@ -10,6 +10,7 @@ import io.modstream.schemas.UntrustedReleaseException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ final class ReleaseLoader {
 
   private final List<String> labels;
   private final Function<ModelBundle, ModerationModel> models;
-  private final String bootstrapServers;
+  private final Map<String, ?> connection;
   private final Path cache;
   private final TrustedKeys trusted;
   private final boolean signatureRequired;
@@ -40,7 +41,7 @@ final class ReleaseLoader {
    *
    * @param labels the labels the running topology routes, or null to accept any (first load)
    * @param models builds a servable model from a bundle (engine, replicas, batch size)
-   * @param bootstrapServers the cluster, for bundles carried through Kafka
+   * @param connection the cluster's connection settings, for bundles carried through Kafka
    * @param cache where bundles fetched from Kafka are reassembled
    * @param trusted the keys whose signatures are accepted; empty: releases are not verified
    * @param signatureRequired whether unsigned releases are refused (with trusted keys only)
@@ -48,12 +49,12 @@ final class ReleaseLoader {
   ReleaseLoader(
       List<String> labels,
       Function<ModelBundle, ModerationModel> models,
-      String bootstrapServers,
+      Map<String, ?> connection,
       Path cache,
       TrustedKeys trusted,
       boolean signatureRequired) {
     this.labels = labels == null ? null : List.copyOf(labels);
-    this.bootstrapServers = bootstrapServers;
+    this.connection = connection;
     this.cache = cache;
     this.models = models;
     this.trusted = trusted;
@@ -94,7 +95,7 @@ final class ReleaseLoader {
     // Signature, then digest, then parsing: a forged release never makes this instance fetch or
     // read a byte of its bundle, and a bundle is parsed only once its digest is the signed one.
     verify(release);
-    Path dir = BundleTransport.resolve(bootstrapServers, release.getBundleUri(), cache);
+    Path dir = BundleTransport.resolve(connection, release.getBundleUri(), cache);
     ModelBundle bundle = ModelBundle.load(dir, release.getBundleSha256());
     if (!bundle.info().version().equals(release.getVersion())
         || !bundle.info().name().equals(release.getModelName())) {

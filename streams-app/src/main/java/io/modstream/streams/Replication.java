@@ -89,7 +89,7 @@ public record Replication(short factor, int minInSync) {
     if (cfg.getInt(ScorerConfig.REPLICATION_FACTOR) != ScorerConfig.AUTO) {
       return of(cfg, 0);
     }
-    return of(cfg, countBrokers(String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS))));
+    return of(cfg, countBrokers(ClientConnection.of(cfg)));
   }
 
   private static int defaultMinInSync(short factor) {
@@ -108,13 +108,14 @@ public record Replication(short factor, int minInSync) {
   /**
    * Counts the live brokers.
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@link ClientConnection#of})
    * @return how many brokers answer as members of the cluster
    * @throws IllegalStateException if none answers within a minute
    */
-  static int countBrokers(String bootstrapServers) {
+  static int countBrokers(Map<String, Object> connection) {
+    Object bootstrapServers = connection.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(connection);
     try (Admin admin = Admin.create(props)) {
       return admin
           .describeCluster()

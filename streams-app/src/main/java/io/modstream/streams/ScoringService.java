@@ -11,6 +11,7 @@ import io.modstream.schemas.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
@@ -43,7 +44,7 @@ public final class ScoringService implements AutoCloseable {
    */
   public ScoringService(ScorerConfig cfg) throws Exception {
     ModelRuntime.configureNativeThreads(cfg.getInt(ScorerConfig.NATIVE_THREADS));
-    String bootstrap = String.join(",", cfg.getList(ScorerConfig.BOOTSTRAP_SERVERS));
+    Map<String, Object> connection = ClientConnection.of(cfg);
     int replicas = cfg.getInt(ScorerConfig.SCORING_REPLICAS);
     int batchSize = cfg.getInt(ScorerConfig.BATCH_SIZE);
     InferenceEngine engine = InferenceEngine.of(cfg.getString(ScorerConfig.SCORING_ENGINE));
@@ -80,7 +81,7 @@ public final class ScoringService implements AutoCloseable {
           batchSize);
     } else {
       String name = cfg.getString(ScorerConfig.MODEL_NAME);
-      ModelRelease latest = ModelReleases.latest(bootstrap, releases, name);
+      ModelRelease latest = ModelReleases.latest(connection, releases, name);
       if (latest == null) {
         throw new IllegalStateException(
             "model.path is empty and "
@@ -89,7 +90,7 @@ public final class ScoringService implements AutoCloseable {
                 + name
                 + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
-      model = new ReleaseLoader(null, factory, bootstrap, cache, trusted, signed).load(latest);
+      model = new ReleaseLoader(null, factory, connection, cache, trusted, signed).load(latest);
       LOG.info(
           "serving the latest release {} {} ({}) on {} ({} replicas, batch {})",
           name,
@@ -114,7 +115,7 @@ public final class ScoringService implements AutoCloseable {
             + ScoringTopology.BUFFER_STORE
             + "-changelog";
     try {
-      TopicSetup.warnUnderReplicated(bootstrap, List.of(changelog), replication);
+      TopicSetup.warnUnderReplicated(connection, List.of(changelog), replication);
     } catch (ExecutionException e) {
       LOG.warn("could not check the replication of {}: {}", changelog, e.getMessage());
     }
@@ -131,11 +132,11 @@ public final class ScoringService implements AutoCloseable {
     follower =
         cfg.getBoolean(ScorerConfig.RELEASES_FOLLOW)
             ? new ReleaseFollower(
-                bootstrap,
+                connection,
                 releases,
                 name,
                 models,
-                new ReleaseLoader(model.labels(), factory, bootstrap, cache, trusted, signed))
+                new ReleaseLoader(model.labels(), factory, connection, cache, trusted, signed))
             : null;
   }
 

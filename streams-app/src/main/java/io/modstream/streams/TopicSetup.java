@@ -1,5 +1,6 @@
 package io.modstream.streams;
 
+import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.TopicSpec;
 import io.modstream.schemas.Topics;
 import java.time.Duration;
@@ -96,7 +97,8 @@ public final class TopicSetup {
   public static List<String> createMissing(
       String bootstrapServers, List<? extends TopicSpec<?>> specs, int partitions)
       throws ExecutionException, InterruptedException {
-    return createMissing(bootstrapServers, specs, partitions, Replication::auto);
+    return createMissing(
+        ModelReleases.connection(bootstrapServers), specs, partitions, Replication::auto);
   }
 
   /**
@@ -115,20 +117,17 @@ public final class TopicSetup {
       ScorerConfig config, List<? extends TopicSpec<?>> specs, int partitions)
       throws ExecutionException, InterruptedException {
     return createMissing(
-        String.join(",", config.getList(ScorerConfig.BOOTSTRAP_SERVERS)),
-        specs,
-        partitions,
-        brokers -> Replication.of(config, brokers));
+        ClientConnection.of(config), specs, partitions, brokers -> Replication.of(config, brokers));
   }
 
   private static List<String> createMissing(
-      String bootstrapServers,
+      Map<String, ?> connection,
       List<? extends TopicSpec<?>> specs,
       int partitions,
       IntFunction<Replication> replicationForBrokers)
       throws ExecutionException, InterruptedException {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(connection);
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get();
       int brokers = admin.describeCluster().nodes().get().size();
@@ -175,8 +174,25 @@ public final class TopicSetup {
   public static void warnUnderReplicated(
       String bootstrapServers, List<String> topics, Replication wanted)
       throws ExecutionException, InterruptedException {
+    warnUnderReplicated(ModelReleases.connection(bootstrapServers), topics, wanted);
+  }
+
+  /**
+   * Logs a WARN for each of the topics that exists with fewer replicas than wanted, as {@link
+   * #warnUnderReplicated(String, List, Replication)}, on a connection that may carry security
+   * settings.
+   *
+   * @param connection the connection settings ({@link ClientConnection#of})
+   * @param topics the topics to check; those that do not exist are skipped
+   * @param wanted the replication they should have
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static void warnUnderReplicated(
+      Map<String, ?> connection, List<String> topics, Replication wanted)
+      throws ExecutionException, InterruptedException {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(connection);
     // a check for a warning: give up soon rather than hold up the caller
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);

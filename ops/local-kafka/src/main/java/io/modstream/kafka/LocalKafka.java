@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,12 +36,15 @@ public final class LocalKafka implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final Process process;
+  private final BrokerSecurity security;
 
-  private LocalKafka(Path dataDir, int port, int controllerPort, Process process) {
+  private LocalKafka(
+      Path dataDir, int port, int controllerPort, Process process, BrokerSecurity security) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.process = process;
+    this.security = security;
   }
 
   /**
@@ -53,6 +57,31 @@ public final class LocalKafka implements AutoCloseable {
    * @throws IOException if it cannot be formatted or started, with the broker's output
    */
   public static LocalKafka start(Path dataDir, int port, String heap) throws IOException {
+    return start(dataDir, port, heap, null);
+  }
+
+  /**
+   * Starts a secured broker and waits until it answers: clients connect over SASL_SSL with
+   * SCRAM-SHA-512 (a self-signed certificate for localhost and 127.0.0.1, generated on first
+   * start), and the StandardAuthorizer denies everything no ACL allows. The super user {@value
+   * BrokerSecurity#ADMIN} has a password generated on first start; the other users are created when
+   * the directory is formatted, so a restarted broker keeps the users it was first given.
+   *
+   * @param dataDir the broker's own directory (created; formatted if new)
+   * @param port the client port on 127.0.0.1, or 0 for a free one
+   * @param heap the broker JVM's maximum heap, for example {@code 512m}
+   * @param users SCRAM users to create, name to password; they have no ACLs yet
+   * @return the running broker
+   * @throws IOException if it cannot be formatted or started, or its keys cannot be made
+   */
+  public static LocalKafka startSecured(
+      Path dataDir, int port, String heap, Map<String, String> users) throws IOException {
+    Files.createDirectories(dataDir);
+    return start(dataDir, port, heap, BrokerSecurity.create(dataDir.toAbsolutePath(), users));
+  }
+
+  private static LocalKafka start(Path dataDir, int port, String heap, BrokerSecurity security)
+      throws IOException {
     Path dir = dataDir.toAbsolutePath();
     Files.createDirectories(dir);
     Path logDir = dir.resolve("log");
@@ -64,15 +93,25 @@ public final class LocalKafka implements AutoCloseable {
         previous.load(in);
       }
     }
-    int clientPort = port != 0 ? port : previousPort(previous, "PLAINTEXT");
+    String listener = security == null ? "PLAINTEXT" : BrokerSecurity.LISTENER;
+    int clientPort = port != 0 ? port : previousPort(previous, listener);
     int controllerPort = previousPort(previous, "CONTROLLER");
-    writeConfig(config, logDir, clientPort, controllerPort);
+    Properties p =
+        config(logDir, clientPort, controllerPort, 1, "1@127.0.0.1:" + controllerPort, 1);
+    if (security != null) {
+      security.secure(p, clientPort);
+    }
+    store(p, config);
     if (!Files.exists(logDir.resolve("meta.properties"))) {
-      format(config, logDir);
+      format(
+          config,
+          logDir,
+          Uuid.randomUuid().toString(),
+          security == null ? List.of() : security.scramArguments());
     }
     Path output = dir.resolve("broker.log");
     Process process = launch(config, output, heap);
-    LocalKafka kafka = new LocalKafka(dir, clientPort, controllerPort, process);
+    LocalKafka kafka = new LocalKafka(dir, clientPort, controllerPort, process, security);
     try {
       kafka.awaitReady(output);
     } catch (IOException | RuntimeException e) {
@@ -154,6 +193,29 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
+   * Returns the client settings that connect as a user of a secured broker: {@code
+   * security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} and the {@code
+   * ssl.truststore.*} keys, without the bootstrap servers. Empty for a plaintext broker.
+   *
+   * @param user the SCRAM user
+   * @param password its password
+   * @return the settings, for any Kafka client (prefixed with {@code kafka.} for the streams app)
+   */
+  public Map<String, String> clientSettings(String user, String password) {
+    return security == null ? Map.of() : security.clientSettings(user, password);
+  }
+
+  /**
+   * Returns the client settings of the super user, who may create topics and ACLs: see {@link
+   * #clientSettings}.
+   *
+   * @return the settings; empty for a plaintext broker
+   */
+  public Map<String, String> adminSettings() {
+    return security == null ? Map.of() : security.adminSettings();
+  }
+
+  /**
    * Returns the broker's directory.
    *
    * @return the data directory
@@ -194,6 +256,7 @@ public final class LocalKafka implements AutoCloseable {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
+    props.putAll(adminSettings());
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IOException(
@@ -230,11 +293,6 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static void writeConfig(Path config, Path logDir, int port, int controllerPort)
-      throws IOException {
-    writeConfig(config, logDir, port, controllerPort, 1, "1@127.0.0.1:" + controllerPort, 1);
-  }
-
   /**
    * Writes one combined broker and controller's configuration.
    *
@@ -252,6 +310,11 @@ public final class LocalKafka implements AutoCloseable {
       String voters,
       int replicas)
       throws IOException {
+    store(config(logDir, port, controllerPort, nodeId, voters, replicas), config);
+  }
+
+  private static Properties config(
+      Path logDir, int port, int controllerPort, int nodeId, String voters, int replicas) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(nodeId));
@@ -276,23 +339,29 @@ public final class LocalKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.hours", "24");
+    return p;
+  }
+
+  private static void store(Properties p, Path config) throws IOException {
     try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       p.store(w, "written by modstream LocalKafka; rewritten on every start");
     }
   }
 
-  private static void format(Path config, Path logDir) throws IOException {
-    format(config, logDir, Uuid.randomUuid().toString());
-  }
-
   /** Formats a node's log directory for a cluster id, which every node of a cluster shares. */
   static void format(Path config, Path logDir, String clusterId) throws IOException {
+    format(config, logDir, clusterId, List.of());
+  }
+
+  private static void format(Path config, Path logDir, String clusterId, List<String> extra)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
+    List<String> args =
+        new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+    args.addAll(extra);
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      code =
-          kafka.tools.StorageTool.execute(
-              new String[] {"format", "-t", clusterId, "-c", config.toString()}, ps);
+      code = kafka.tools.StorageTool.execute(args.toArray(String[]::new), ps);
     } catch (RuntimeException e) {
       throw new IOException("formatting " + logDir + " failed: " + e.getMessage(), e);
     }
