@@ -11,10 +11,8 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -202,7 +200,7 @@ public final class ScorerConfig extends AbstractConfig {
               MODEL_TRUSTED_KEYS,
               Type.LIST,
               "",
-              new TrustedKeyFiles(),
+              new ConfigValidators.TrustedKeyFiles(),
               Importance.HIGH,
               "Public key files (PEM, from 'trainer keys generate') of the keys whose signed"
                   + " releases are served; two while rotating keys. A release's signature is"
@@ -252,7 +250,7 @@ public final class ScorerConfig extends AbstractConfig {
               SCHEMA_REGISTRY_URL,
               Type.STRING,
               "",
-              new RegistryUrl(),
+              new ConfigValidators.RegistryUrl(),
               Importance.MEDIUM,
               "Base URL of a schema registry with a Confluent-compatible API (for example Apicurio"
                   + " Registry at http://registry:8080). With it, comments in the Confluent wire"
@@ -353,7 +351,7 @@ public final class ScorerConfig extends AbstractConfig {
               ONNX_CALL_COSTS,
               Type.STRING,
               "",
-              new CallCostsValidator(),
+              new ConfigValidators.CallCosts(),
               Importance.LOW,
               "What a call costs on each ONNX layout, six microsecond figures"
                   + " FUSED_CALL,FUSED_STEP,FUSED_ROW_STEP,FOLDED_CALL,FOLDED_STEP,FOLDED_ROW_STEP,"
@@ -395,7 +393,7 @@ public final class ScorerConfig extends AbstractConfig {
               REPLICATION_FACTOR,
               Type.INT,
               AUTO,
-              new AutoOrPositive(),
+              new ConfigValidators.AutoOrPositive(),
               Importance.MEDIUM,
               "Replicas of every topic the app creates: its own (create-topics) and Kafka Streams'"
                   + " internal ones (the comment buffer's changelog). -1: min(3, brokers alive in"
@@ -405,7 +403,7 @@ public final class ScorerConfig extends AbstractConfig {
               MIN_INSYNC_REPLICAS,
               Type.INT,
               AUTO,
-              new AutoOrPositive(),
+              new ConfigValidators.AutoOrPositive(),
               Importance.MEDIUM,
               "Replicas that must have a write before it is acknowledged (the app's producers use"
                   + " acks=all), set on every topic the app creates. -1: 2 when the replication is"
@@ -430,51 +428,6 @@ public final class ScorerConfig extends AbstractConfig {
               "A stream thread that has not completed a loop of poll, process and commit for this"
                   + " long is reported stalled: a WARN naming the likely cause, the metric"
                   + " stalled-threads and isReady() false until it moves again.");
-
-  /** Empty, or a registry URL that {@link SchemaRegistry#at} accepts. */
-  private static final class RegistryUrl implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      String url = value == null ? "" : value.toString();
-      if (!url.isBlank()) {
-        try {
-          SchemaRegistry.at(url);
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(name, value, e.getMessage());
-        }
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "empty, or an http(s) URL";
-    }
-  }
-
-  /** Every listed file must hold an Ed25519 public key, so a typo fails at start. */
-  private static final class TrustedKeyFiles implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      try {
-        trustedKeys(value);
-      } catch (IOException e) {
-        throw new ConfigException(name, value, e.getMessage());
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "empty, or paths of Ed25519 public key files";
-    }
-  }
-
-  private static TrustedKeys trustedKeys(Object files) throws IOException {
-    List<Path> paths = new ArrayList<>();
-    if (files instanceof List<?> list) {
-      list.forEach(f -> paths.add(Path.of(f.toString().strip())));
-    }
-    return TrustedKeys.read(paths);
-  }
 
   private final Map<String, Object> kafkaOverrides;
 
@@ -555,7 +508,7 @@ public final class ScorerConfig extends AbstractConfig {
    * @throws IOException if a key file became unreadable since the configuration was validated
    */
   public TrustedKeys trustedKeys() throws IOException {
-    return trustedKeys(getList(MODEL_TRUSTED_KEYS));
+    return ConfigValidators.trustedKeys(getList(MODEL_TRUSTED_KEYS));
   }
 
   /**
@@ -690,40 +643,6 @@ public final class ScorerConfig extends AbstractConfig {
         EngineOptions.Recurrence.of(getString(ONNX_RECURRENCE)),
         EngineOptions.parseCallCosts(getString(ONNX_CALL_COSTS)),
         getBoolean(ONNX_CUDA_TF32));
-  }
-
-  /** -1 (the automatic choice) or a positive count. */
-  private static final class AutoOrPositive implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      int v = (Integer) value;
-      if (v != AUTO && v < 1) {
-        throw new ConfigException(name, value, "use -1 for the automatic choice, or at least 1");
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "-1 (automatic) or at least 1";
-    }
-  }
-
-  /** Checks scoring.onnx.call.costs as the engine will read it. */
-  private static final class CallCostsValidator implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      try {
-        new EngineOptions(
-            EngineOptions.Recurrence.AUTO, EngineOptions.parseCallCosts((String) value), false);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, e.getMessage());
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "empty, or six comma-separated numbers";
-    }
   }
 
   private static String displayDefault(ConfigDef.ConfigKey key) {

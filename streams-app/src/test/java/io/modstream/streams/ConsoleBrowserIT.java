@@ -177,76 +177,14 @@ class ConsoleBrowserIT {
       assertThat(anonymous.statusCode()).as("a write without a session").isEqualTo(403);
 
       browser = chromium();
-      browser.get(base + "queue");
-      assertThat(browser.getCurrentUrl()).endsWith("/login");
-      screenshot(browser, "login");
-      browser.findElement(By.id("reviewer-name")).sendKeys("moderator-7");
-      browser.findElement(By.id("password")).sendKeys("wrong");
-      browser.findElement(By.id("sign-in")).click();
-      assertThat(browser.findElement(By.id("error")).getText()).contains("wrong password");
-      browser.findElement(By.id("reviewer-name")).clear();
-      browser.findElement(By.id("reviewer-name")).sendKeys("moderator-7");
-      browser.findElement(By.id("password")).sendKeys(password);
-      browser.findElement(By.id("sign-in")).click();
-      assertThat(browser.findElement(By.id("reviewer")).getText()).isEqualTo("moderator-7");
+      signIn(browser, base, password);
       awaitItems(browser, texts.size());
       screenshot(browser, "queue");
 
-      // The hostile comment: its markup is text on the page, and nothing of it ran.
       String hostileId = idsByText.get(HOSTILE);
-      WebElement hostile = form(browser, hostileId).findElement(By.cssSelector("p.text"));
-      assertThat(hostile.getText()).contains("<script>window.pwned = true</script><b>bold</b>");
-      assertThat(hostile.findElements(By.tagName("b"))).isEmpty();
-      assertThat(hostile.findElements(By.tagName("img"))).isEmpty();
-      assertThat(hostile.findElements(By.tagName("script"))).isEmpty();
-      assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === true"))
-          .isEqualTo(false);
+      assertShownAsText(browser, hostileId);
 
-      // Five verdicts, each on two labels; the first label of the first two is a correction.
-      List<String> judgedLabels = bundle.info().labels().subList(0, 2);
-      Map<String, Map<String, Boolean>> expected = new LinkedHashMap<>();
-      for (int i = 0; i < 5; i++) {
-        String id = "c-" + i;
-        LabelEvent e = events.get(id);
-        Map<String, Boolean> verdict = new LinkedHashMap<>();
-        for (int k = 0; k < judgedLabels.size(); k++) {
-          String label = judgedLabels.get(k);
-          boolean modelSays = e.getFlagged().contains(label);
-          verdict.put(label, k == 0 && i < 2 ? !modelSays : modelSays);
-        }
-        expected.put(id, verdict);
-        WebElement item = form(browser, id);
-        for (Map.Entry<String, Boolean> v : verdict.entrySet()) {
-          String value = v.getValue() ? "yes" : "no";
-          if (i == 3) {
-            // By keyboard: the label's number key cycles yes, no, not judged.
-            int key = bundle.info().labels().indexOf(v.getKey()) + 1;
-            WebElement note = item.findElement(By.name("note"));
-            note.click();
-            note.sendKeys(Keys.TAB); // leave the note field: keys go to the form
-            String presses = String.valueOf(key).repeat(v.getValue() ? 1 : 2);
-            new org.openqa.selenium.interactions.Actions(browser).sendKeys(presses).perform();
-            assertThat(
-                    item.findElement(
-                            By.cssSelector(
-                                "input[name='label." + v.getKey() + "'][value='" + value + "']"))
-                        .isSelected())
-                .isTrue();
-          } else {
-            item.findElement(
-                    By.cssSelector("input[name='label." + v.getKey() + "'][value='" + value + "']"))
-                .click();
-          }
-        }
-        if (i == 0) {
-          item.findElement(By.name("note")).sendKeys("sarcasm, not an insult");
-        }
-        item.findElement(By.cssSelector("button.send")).click();
-        assertThat(browser.findElement(By.id("done")).getText()).contains(id);
-        assertThat(browser.getPageSource())
-            .as("a judged comment leaves the queue")
-            .doesNotContain("data-comment=\"" + id + "\"");
-      }
+      Map<String, Map<String, Boolean>> expected = reviewFive(browser, bundle, events);
 
       List<ConsumerRecord<String, byte[]>> verdicts =
           ItSupport.readUntil(bootstrap, feedbackTopic, Duration.ofSeconds(5), l -> false);
@@ -272,26 +210,107 @@ class ConsoleBrowserIT {
       browser.get(base + "comments/" + hostileId);
       assertThat(browser.findElement(By.id("comment-text")).getText()).contains("<script>");
 
-      // Models: pinning t1 needs the confirmation; then t1 is the release again.
-      browser.get(base + "models");
-      assertThat(browser.findElement(By.id("current")).getText()).isEqualTo("t2");
-      screenshot(browser, "models");
-      WebElement pin = browser.findElement(By.cssSelector("form[action='/models/pin']"));
-      pin.findElement(By.tagName("button")).click();
-      assertThat(browser.getCurrentUrl())
-          .as("unconfirmed: the browser keeps the form")
-          .endsWith("/models");
-      pin = browser.findElement(By.cssSelector("form[action='/models/pin']"));
-      pin.findElement(By.name("confirm")).click();
-      pin.findElement(By.tagName("button")).click();
-      assertThat(browser.findElement(By.id("released")).getText()).contains("t1");
-      assertThat(ModelReleases.latest(bootstrap, app + "-releases", name).getVersion())
-          .isEqualTo("t1");
+      pinNeedsConfirmation(browser, base, bootstrap, app + "-releases", name);
     } finally {
       if (browser != null) {
         browser.quit();
       }
     }
+  }
+
+  private static void signIn(WebDriver browser, String base, String password) throws Exception {
+    browser.get(base + "queue");
+    assertThat(browser.getCurrentUrl()).endsWith("/login");
+    screenshot(browser, "login");
+    browser.findElement(By.id("reviewer-name")).sendKeys("moderator-7");
+    browser.findElement(By.id("password")).sendKeys("wrong");
+    browser.findElement(By.id("sign-in")).click();
+    assertThat(browser.findElement(By.id("error")).getText()).contains("wrong password");
+    browser.findElement(By.id("reviewer-name")).clear();
+    browser.findElement(By.id("reviewer-name")).sendKeys("moderator-7");
+    browser.findElement(By.id("password")).sendKeys(password);
+    browser.findElement(By.id("sign-in")).click();
+    assertThat(browser.findElement(By.id("reviewer")).getText()).isEqualTo("moderator-7");
+  }
+
+  /** The hostile comment: its markup is text on the page, and nothing of it ran. */
+  private static void assertShownAsText(WebDriver browser, String hostileId) throws Exception {
+    WebElement hostile = form(browser, hostileId).findElement(By.cssSelector("p.text"));
+    assertThat(hostile.getText()).contains("<script>window.pwned = true</script><b>bold</b>");
+    assertThat(hostile.findElements(By.tagName("b"))).isEmpty();
+    assertThat(hostile.findElements(By.tagName("img"))).isEmpty();
+    assertThat(hostile.findElements(By.tagName("script"))).isEmpty();
+    assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === true"))
+        .isEqualTo(false);
+  }
+
+  private static Map<String, Map<String, Boolean>> reviewFive(
+      WebDriver browser, ModelBundle bundle, Map<String, LabelEvent> events) throws Exception {
+    // Five verdicts, each on two labels; the first label of the first two is a correction.
+    List<String> judgedLabels = bundle.info().labels().subList(0, 2);
+    Map<String, Map<String, Boolean>> expected = new LinkedHashMap<>();
+    for (int i = 0; i < 5; i++) {
+      String id = "c-" + i;
+      LabelEvent e = events.get(id);
+      Map<String, Boolean> verdict = new LinkedHashMap<>();
+      for (int k = 0; k < judgedLabels.size(); k++) {
+        String label = judgedLabels.get(k);
+        boolean modelSays = e.getFlagged().contains(label);
+        verdict.put(label, k == 0 && i < 2 ? !modelSays : modelSays);
+      }
+      expected.put(id, verdict);
+      WebElement item = form(browser, id);
+      for (Map.Entry<String, Boolean> v : verdict.entrySet()) {
+        String value = v.getValue() ? "yes" : "no";
+        if (i == 3) {
+          // By keyboard: the label's number key cycles yes, no, not judged.
+          int key = bundle.info().labels().indexOf(v.getKey()) + 1;
+          WebElement note = item.findElement(By.name("note"));
+          note.click();
+          note.sendKeys(Keys.TAB); // leave the note field: keys go to the form
+          String presses = String.valueOf(key).repeat(v.getValue() ? 1 : 2);
+          new org.openqa.selenium.interactions.Actions(browser).sendKeys(presses).perform();
+          assertThat(
+                  item.findElement(
+                          By.cssSelector(
+                              "input[name='label." + v.getKey() + "'][value='" + value + "']"))
+                      .isSelected())
+              .isTrue();
+        } else {
+          item.findElement(
+                  By.cssSelector("input[name='label." + v.getKey() + "'][value='" + value + "']"))
+              .click();
+        }
+      }
+      if (i == 0) {
+        item.findElement(By.name("note")).sendKeys("sarcasm, not an insult");
+      }
+      item.findElement(By.cssSelector("button.send")).click();
+      assertThat(browser.findElement(By.id("done")).getText()).contains(id);
+      assertThat(browser.getPageSource())
+          .as("a judged comment leaves the queue")
+          .doesNotContain("data-comment=\"" + id + "\"");
+    }
+    return expected;
+  }
+
+  private static void pinNeedsConfirmation(
+      WebDriver browser, String base, String bootstrap, String releasesTopic, String name)
+      throws Exception {
+    // Models: pinning t1 needs the confirmation; then t1 is the release again.
+    browser.get(base + "models");
+    assertThat(browser.findElement(By.id("current")).getText()).isEqualTo("t2");
+    screenshot(browser, "models");
+    WebElement pin = browser.findElement(By.cssSelector("form[action='/models/pin']"));
+    pin.findElement(By.tagName("button")).click();
+    assertThat(browser.getCurrentUrl())
+        .as("unconfirmed: the browser keeps the form")
+        .endsWith("/models");
+    pin = browser.findElement(By.cssSelector("form[action='/models/pin']"));
+    pin.findElement(By.name("confirm")).click();
+    pin.findElement(By.tagName("button")).click();
+    assertThat(browser.findElement(By.id("released")).getText()).contains("t1");
+    assertThat(ModelReleases.latest(bootstrap, releasesTopic, name).getVersion()).isEqualTo("t1");
   }
 
   private static WebDriver chromium() {
