@@ -23,17 +23,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +97,10 @@ class BrokerLossIT {
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicBoolean reading = new AtomicBoolean(true);
     Thread reader =
-        new Thread(() -> readLabels(bootstrap, labelTopic, reading, eventCounts, labelledAtMs));
+        new Thread(
+            () ->
+                ItSupport.countLabelEvents(
+                    bootstrap, labelTopic, reading, eventCounts, labelledAtMs));
     Thread producer =
         new Thread(() -> produce(bootstrap, comments, producing, sentAtMs, acked), "it-producer");
     int victim = 0;
@@ -319,30 +317,6 @@ class BrokerLossIT {
       producer.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Counts the label events per comment, read_committed, and when each was first seen. */
-  private static void readLabels(
-      String bootstrap,
-      String topic,
-      AtomicBoolean reading,
-      Map<String, Integer> counts,
-      Map<String, Long> firstSeenMs) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(Set.of(topic));
-      while (reading.get()) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-          counts.merge(r.key(), 1, Integer::sum);
-          firstSeenMs.putIfAbsent(r.key(), System.currentTimeMillis());
-        }
-      }
     }
   }
 

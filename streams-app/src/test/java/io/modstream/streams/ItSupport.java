@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -157,5 +158,38 @@ public final class ItSupport {
       }
     }
     return out;
+  }
+
+  /**
+   * Counts the label events per comment (read_committed) and when each comment's first was seen,
+   * until {@code reading} turns false.
+   *
+   * @param bootstrap the cluster
+   * @param topic the labels topic
+   * @param reading read while true
+   * @param counts events per comment id
+   * @param firstSeenMs when each comment's first event was read, epoch ms
+   */
+  static void countLabelEvents(
+      String bootstrap,
+      String topic,
+      AtomicBoolean reading,
+      Map<String, Integer> counts,
+      Map<String, Long> firstSeenMs) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(Set.of(topic));
+      while (reading.get()) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+          counts.merge(r.key(), 1, Integer::sum);
+          firstSeenMs.putIfAbsent(r.key(), System.currentTimeMillis());
+        }
+      }
+    }
   }
 }

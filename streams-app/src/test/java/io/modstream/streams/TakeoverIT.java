@@ -13,19 +13,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +73,9 @@ class TakeoverIT {
     String comments = cfg.getString(ScorerConfig.TOPIC_COMMENTS);
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
     Thread producer = new Thread(() -> produce(bootstrap, comments, running, sentAtMs));
-    Thread reader = new Thread(() -> read(bootstrap, labels, running, counts, labelledAtMs));
+    Thread reader =
+        new Thread(
+            () -> ItSupport.countLabelEvents(bootstrap, labels, running, counts, labelledAtMs));
     Process a = launch(config, dir.resolve("a.log"));
     try (ScoringService b = new ScoringService(cfg)) {
       producer.start();
@@ -178,29 +173,6 @@ class TakeoverIT {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void read(
-      String bootstrap,
-      String topic,
-      AtomicBoolean running,
-      Map<String, Integer> counts,
-      Map<String, Long> firstSeenMs) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(Set.of(topic));
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-          counts.merge(r.key(), 1, Integer::sum);
-          firstSeenMs.putIfAbsent(r.key(), System.currentTimeMillis());
-        }
-      }
     }
   }
 
