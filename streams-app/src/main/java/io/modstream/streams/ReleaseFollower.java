@@ -6,6 +6,7 @@ import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.UntrustedReleaseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,7 @@ public final class ReleaseFollower implements AutoCloseable {
   private final ModelHolder models;
   private final ReleaseLoader loader;
   private final AtomicReference<String> lastRefused = new AtomicReference<>();
+  private final AtomicReference<Instant> newestServed;
   private final AtomicInteger swaps = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger untrusted = new AtomicInteger();
@@ -62,11 +64,13 @@ public final class ReleaseFollower implements AutoCloseable {
       String topic,
       String modelName,
       ModelHolder models,
-      ReleaseLoader loader) {
+      ReleaseLoader loader,
+      Instant servedReleaseCreatedAt) {
     this.topic = Objects.requireNonNull(topic);
     this.modelName = Objects.requireNonNull(modelName);
     this.models = models;
     this.loader = loader;
+    this.newestServed = new AtomicReference<>(servedReleaseCreatedAt);
     this.consumer =
         new KafkaConsumer<>(
             ModelReleases.consumerConfig(connection),
@@ -150,10 +154,34 @@ public final class ReleaseFollower implements AutoCloseable {
       LOG.info("release {} {} is already served", release.getModelName(), release.getVersion());
       return false;
     }
+    Instant newest = newestServed.get();
+    // A signature stays valid forever, so an old signed record published again would roll every
+    // instance back; a pin or rollback is a new record, signed with a new creation time.
+    if (loader.verifiesSignatures() && newest != null && !release.getCreatedAt().isAfter(newest)) {
+      refused.incrementAndGet();
+      untrusted.incrementAndGet();
+      String why =
+          "created at "
+              + release.getCreatedAt()
+              + ", not after "
+              + newest
+              + " of a release already served: a replayed record; to serve that version again,"
+              + " release it anew ('trainer releases pin VERSION' signs a new record)";
+      lastRefused.set(release.getVersion() + ": " + why);
+      LOG.error(
+          "refused replayed release {} {}; still serving {}: {}",
+          release.getModelName(),
+          release.getVersion(),
+          current,
+          why);
+      return false;
+    }
     long started = System.nanoTime();
     try {
       ModerationModel next = loader.load(release);
       models.swap(next);
+      newestServed.accumulateAndGet(
+          release.getCreatedAt(), (a, b) -> a == null || b.isAfter(a) ? b : a);
       swaps.incrementAndGet();
       LOG.info(
           "swapped model {} {} -> {} ({} ms to fetch, verify, load and warm up)",

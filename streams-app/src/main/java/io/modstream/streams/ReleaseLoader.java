@@ -62,6 +62,15 @@ final class ReleaseLoader {
   }
 
   /**
+   * Returns whether releases are checked against trusted keys.
+   *
+   * @return true with model.trusted.keys set
+   */
+  boolean verifiesSignatures() {
+    return !trusted.isEmpty();
+  }
+
+  /**
    * Checks a release's signature, before its bundle is fetched.
    *
    * @param release the release

@@ -10,6 +10,7 @@ import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -69,6 +70,7 @@ public final class ScoringService implements AutoCloseable {
           signed ? "" : " (unsigned ones are accepted: model.require.signature=false)");
     }
     ModerationModel model;
+    Instant servedReleaseCreatedAt = null;
     if (!modelPath.isBlank()) {
       model = factory.apply(ModelBundle.load(Path.of(modelPath)));
       LOG.info(
@@ -91,6 +93,7 @@ public final class ScoringService implements AutoCloseable {
                 + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
       model = new ReleaseLoader(null, factory, connection, cache, trusted, signed).load(latest);
+      servedReleaseCreatedAt = latest.getCreatedAt();
       LOG.info(
           "serving the latest release {} {} ({}) on {} ({} replicas, batch {})",
           name,
@@ -136,7 +139,8 @@ public final class ScoringService implements AutoCloseable {
                 releases,
                 name,
                 models,
-                new ReleaseLoader(model.labels(), factory, connection, cache, trusted, signed))
+                new ReleaseLoader(model.labels(), factory, connection, cache, trusted, signed),
+                servedReleaseCreatedAt)
             : null;
   }
 

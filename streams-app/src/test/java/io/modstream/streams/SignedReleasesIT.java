@@ -80,7 +80,8 @@ class SignedReleasesIT {
     assertThat(released.text())
         .contains("released tiny t1")
         .contains("signed by key " + old.keyId());
-    assertThat(ModelReleases.latest(bootstrap, topic, "tiny").getKeyId()).isEqualTo(old.keyId());
+    ModelRelease first = ModelReleases.latest(bootstrap, topic, "tiny");
+    assertThat(first.getKeyId()).isEqualTo(old.keyId());
 
     try (ScoringService instance = new ScoringService(cfg)) {
       instance.start();
@@ -141,6 +142,13 @@ class SignedReleasesIT {
       }
       assertThat(untrusted).contains(3.0);
       assertThat(swaps).contains(1.0);
+
+      // The first release's own record, trusted signature and all, published again: a replay
+      // that would roll every instance back to t1.
+      ModelReleases.publish(bootstrap, topic, first);
+      await(() -> follower.untrusted() == 4);
+      assertThat(follower.lastRefused()).startsWith("t1: ").contains("a replayed record");
+      assertThat(version(instance)).isEqualTo("t2");
     }
   }
 
