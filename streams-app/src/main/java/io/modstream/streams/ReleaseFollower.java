@@ -158,8 +158,6 @@ public final class ReleaseFollower implements AutoCloseable {
     // A signature stays valid forever, so an old signed record published again would roll every
     // instance back; a pin or rollback is a new record, signed with a new creation time.
     if (loader.verifiesSignatures() && newest != null && !release.getCreatedAt().isAfter(newest)) {
-      refused.incrementAndGet();
-      untrusted.incrementAndGet();
       String why =
           "created at "
               + release.getCreatedAt()
@@ -167,7 +165,10 @@ public final class ReleaseFollower implements AutoCloseable {
               + newest
               + " of a release already served: a replayed record; to serve that version again,"
               + " release it anew ('trainer releases pin VERSION' signs a new record)";
+      // The reason first: whoever reads the counts then finds this refusal's reason.
       lastRefused.set(release.getVersion() + ": " + why);
+      refused.incrementAndGet();
+      untrusted.incrementAndGet();
       LOG.error(
           "refused replayed release {} {}; still serving {}: {}",
           release.getModelName(),
@@ -191,9 +192,9 @@ public final class ReleaseFollower implements AutoCloseable {
           (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (UntrustedReleaseException e) {
+      lastRefused.set(release.getVersion() + ": " + e.getMessage());
       refused.incrementAndGet();
       untrusted.incrementAndGet();
-      lastRefused.set(release.getVersion() + ": " + e.getMessage());
       LOG.error(
           "refused untrusted release {} {} ({}) before fetching its bundle; still serving {}: {}",
           release.getModelName(),
@@ -206,8 +207,8 @@ public final class ReleaseFollower implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      refused.incrementAndGet();
       lastRefused.set(release.getVersion() + ": " + e.getMessage());
+      refused.incrementAndGet();
       LOG.error(
           "refused release {} {}; still serving {}: {}",
           release.getModelName(),
