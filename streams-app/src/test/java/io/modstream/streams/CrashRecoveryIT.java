@@ -77,7 +77,7 @@ class CrashRecoveryIT {
     String comments = cfg.getString(ScorerConfig.TOPIC_COMMENTS);
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
 
-    Process first = launch(config, dir.resolve("first.log"), Map.of());
+    Process first = ItSupport.launchApp(config, dir.resolve("first.log"), "-Xmx1g", Map.of());
     try {
       crashWithBufferedComments(broker, first, app, comments, labels, dir);
     } finally {
@@ -127,7 +127,11 @@ class CrashRecoveryIT {
   private void restartAndCheck(
       KafkaBrokerExtension.Broker broker, Path config, String labels, Path dir) throws Exception {
     Process second =
-        launch(config, dir.resolve("second.log"), Map.of("MODSTREAM_BATCH_MAX_WAIT_MS", "200"));
+        ItSupport.launchApp(
+            config,
+            dir.resolve("second.log"),
+            "-Xmx1g",
+            Map.of("MODSTREAM_BATCH_MAX_WAIT_MS", "200"));
     try {
       List<ConsumerRecord<String, byte[]>> events =
           ItSupport.readUntil(
@@ -155,21 +159,6 @@ class CrashRecoveryIT {
         second.destroyForcibly();
       }
     }
-  }
-
-  private static Process launch(Path config, Path log, Map<String, String> env) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            "-XX:+UseParallelGC",
-            "-jar",
-            JAR.toString(),
-            "--config",
-            config.toString());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    pb.environment().putAll(env);
-    return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private static void awaitCommitted(

@@ -192,4 +192,31 @@ public final class ItSupport {
       }
     }
   }
+
+  /**
+   * Starts the streams app's jar ({@code target/streams-app.jar}) in its own JVM, as operators run
+   * it, with one native thread.
+   *
+   * @param config the app's properties file
+   * @param log where its output goes
+   * @param heap the -Xmx option
+   * @param env further environment variables (MODSTREAM_* settings)
+   * @return the process
+   * @throws java.io.IOException if it cannot start
+   */
+  static Process launchApp(Path config, Path log, String heap, Map<String, String> env)
+      throws java.io.IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            heap,
+            "-XX:+UseParallelGC",
+            "-jar",
+            Path.of("target", "streams-app.jar").toString(),
+            "--config",
+            config.toString());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().putAll(env);
+    return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
 }

@@ -76,7 +76,7 @@ class TakeoverIT {
     Thread reader =
         new Thread(
             () -> ItSupport.countLabelEvents(bootstrap, labels, running, counts, labelledAtMs));
-    Process a = launch(config, dir.resolve("a.log"));
+    Process a = ItSupport.launchApp(config, dir.resolve("a.log"), "-Xmx768m", Map.of());
     try (ScoringService b = new ScoringService(cfg)) {
       producer.start();
       reader.start();
@@ -136,20 +136,6 @@ class TakeoverIT {
     return s.streams().metadataForLocalThreads().stream()
         .mapToInt((ThreadMetadata t) -> t.activeTasks().size())
         .sum();
-  }
-
-  private static Process launch(Path config, Path log) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx768m",
-            "-XX:+UseParallelGC",
-            "-jar",
-            JAR.toString(),
-            "--config",
-            config.toString());
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** A comment every 20 ms, keys spread over the partitions. */
