@@ -12,6 +12,10 @@ import io.modstream.model.data.LabelledDataset;
 import io.modstream.model.data.Partition;
 import io.modstream.model.testing.TestData;
 import io.modstream.model.text.Tokenizer;
+import io.modstream.model.training.Example;
+import io.modstream.model.training.ModelTrainer;
+import io.modstream.model.training.TrainingListener;
+import io.modstream.model.training.TrainingSet;
 import io.modstream.trainer.quality.CrossValidation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -147,6 +151,28 @@ class TrainerCliTest {
     // Loaded from its directory alone: the pieces come from the bundle's vocabulary.
     float[][] scores = ModerationModel.of(bundle).score(List.of("you are an 1d10t", ""));
     assertThat(scores[0]).hasSize(6);
+    // Retraining fine-tunes such a champion: new text is split into the bundle's own pieces too.
+    List<Example> verdicts = new ArrayList<>();
+    for (LabelledComment c : TestData.sample(400).rows().subList(300, 400)) {
+      boolean[] judged = new boolean[c.labels().length];
+      Arrays.fill(judged, true);
+      verdicts.add(new Example(c, judged, 1.0));
+    }
+    ModelBundle tuned =
+        new ModelTrainer(TestData.TINY, new TrainingListener() {})
+            .fineTune(
+                bundle,
+                new TrainingSet(
+                    bundle.info().labels(),
+                    verdicts.subList(0, 70),
+                    verdicts.subList(70, 100),
+                    "feedback",
+                    ""),
+                "minilm",
+                "minilm-tuned")
+            .bundle();
+    assertThat(tuned.info().tokenizerScheme()).isEqualTo(Tokenizer.WORDPIECE_SCHEME);
+    assertThat(ModerationModel.of(tuned).score(List.of("you are an 1d10t"))[0]).hasSize(6);
     assertThat(
             run(
                     "train",

@@ -176,7 +176,7 @@ public final class ModelTrainer {
     network.setLearningRate(config.learningRate());
     return run(
         set,
-        Tokenizer.forScheme(champion.info().tokenizerScheme()),
+        Tokenizer.forScheme(champion.info().tokenizerScheme(), champion.vocabulary()),
         champion.vocabulary(),
         network,
         champion.info().maxLength(),
