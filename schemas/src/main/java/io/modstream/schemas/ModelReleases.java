@@ -1,6 +1,7 @@
 package io.modstream.schemas;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,22 @@ public final class ModelReleases {
    * @return the latest release, or null if there is none
    */
   public static ModelRelease latest(Map<String, ?> connection, String topic, String modelName) {
+    List<ModelRelease> all = history(connection, topic, modelName);
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /**
+   * Reads the releases topic to its end and returns every release of a model it still holds, oldest
+   * first (the topic is keyed by model name, so they share a partition and its order). Compaction
+   * may have removed older records: what is left is the latest at least.
+   *
+   * @param connection the connection settings (see {@link #consumerConfig(Map)})
+   * @param topic the releases topic
+   * @param modelName the model
+   * @return the releases, oldest first; empty if there are none
+   */
+  public static List<ModelRelease> history(
+      Map<String, ?> connection, String topic, String modelName) {
     try (KafkaConsumer<String, ModelRelease> c =
         new KafkaConsumer<>(
             consumerConfig(connection),
@@ -157,15 +174,15 @@ public final class ModelReleases {
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
-      ModelRelease latest = null;
+      List<ModelRelease> releases = new ArrayList<>();
       while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
         for (ConsumerRecord<String, ModelRelease> r : c.poll(Duration.ofMillis(200))) {
           if (r.value() != null && modelName.equals(r.value().getModelName())) {
-            latest = r.value();
+            releases.add(r.value());
           }
         }
       }
-      return latest;
+      return List.copyOf(releases);
     }
   }
 
