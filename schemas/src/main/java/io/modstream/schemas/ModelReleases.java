@@ -66,13 +66,21 @@ public final class ModelReleases {
    * @return the settings
    */
   public static Map<String, Object> producerConfig(String bootstrapServers) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        ProducerConfig.ACKS_CONFIG,
-        "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-        true);
+    return producerConfig(connection(bootstrapServers));
+  }
+
+  /**
+   * Producer settings as {@link #producerConfig(String)}, on a connection that may carry security
+   * settings besides the bootstrap servers.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @return the settings
+   */
+  public static Map<String, Object> producerConfig(Map<String, ?> connection) {
+    Map<String, Object> c = new HashMap<>(connection);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return c;
   }
 
   /**
@@ -197,11 +205,24 @@ public final class ModelReleases {
    */
   public static void publish(String bootstrapServers, String topic, ModelRelease release)
       throws ExecutionException, InterruptedException {
+    publish(connection(bootstrapServers), topic, release);
+  }
+
+  /**
+   * Publishes a release as {@link #publish(String, String, ModelRelease)}, on a connection that may
+   * carry security settings.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @param topic the releases topic
+   * @param release the release
+   * @throws ExecutionException if the broker refuses it
+   * @throws InterruptedException if interrupted
+   */
+  public static void publish(Map<String, ?> connection, String topic, ModelRelease release)
+      throws ExecutionException, InterruptedException {
     try (KafkaProducer<String, ModelRelease> producer =
         new KafkaProducer<>(
-            producerConfig(bootstrapServers),
-            new StringSerializer(),
-            AvroSerde.of(ModelRelease.class))) {
+            producerConfig(connection), new StringSerializer(), AvroSerde.of(ModelRelease.class))) {
       producer.send(new ProducerRecord<>(topic, release.getModelName(), release)).get();
     }
   }

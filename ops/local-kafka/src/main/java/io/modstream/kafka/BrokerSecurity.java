@@ -2,7 +2,7 @@ package io.modstream.kafka;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,9 +71,9 @@ final class BrokerSecurity {
     } else {
       s.setProperty("store.password", randomSecret());
       s.setProperty("admin.password", randomSecret());
-      try (Writer w = Files.newBufferedWriter(secrets, StandardCharsets.UTF_8)) {
-        s.store(w, "written by modstream LocalKafka: the broker's generated passwords");
-      }
+      StringWriter w = new StringWriter();
+      s.store(w, "written by modstream LocalKafka: the broker's generated passwords");
+      SecuredStack.writePrivate(secrets, w.toString());
     }
     BrokerSecurity security =
         new BrokerSecurity(
