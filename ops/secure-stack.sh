@@ -7,6 +7,9 @@
 # ops/produce / ops/feedback as producer, ops/tail as trainer (its console ACLs read the labels).
 # shellcheck shell=bash
 
+# The stack's processes connect with its own client configs, never the caller's.
+unset MODSTREAM_CLIENT_CONFIG
+
 # The client options of each principal, empty on a plaintext stack.
 as_admin=() as_trainer=() as_producer=() as_reader=()
 

@@ -22,6 +22,9 @@ public final class ClientSettings {
   /** The option that names the file, for messages. */
   public static final String OPTION = "--client-config";
 
+  /** The environment variable that names the file when the option is not given. */
+  public static final String ENV = "MODSTREAM_CLIENT_CONFIG";
+
   private ClientSettings() {}
 
   /**

@@ -19,9 +19,13 @@ final class KafkaOptions {
   @Option(
       names = ClientSettings.OPTION,
       paramLabel = "FILE",
+      defaultValue = "${env:" + ClientSettings.ENV + "}",
       description =
           "Kafka client settings for a secured cluster (security.protocol, sasl.*, ssl.*), a"
-              + " properties file as Kafka's own tools take; every key reaches every client.")
+              + " properties file as Kafka's own tools take; every key reaches every client."
+              + " Default: $"
+              + ClientSettings.ENV
+              + ".")
   Path clientConfig;
 
   /**
@@ -32,6 +36,7 @@ final class KafkaOptions {
    * @throws IllegalArgumentException if it does not exist
    */
   Map<String, Object> connection() throws IOException {
-    return ClientSettings.connection(bootstrap, clientConfig);
+    boolean given = clientConfig != null && !clientConfig.toString().isBlank();
+    return ClientSettings.connection(bootstrap, given ? clientConfig : null);
   }
 }

@@ -47,7 +47,7 @@ public final class BrokerOptions {
   static final String LOCAL_DIR_ENV = "MODSTREAM_LOCAL_DIR";
 
   /** The environment variable that gives {@code --client-config} when the option is not given. */
-  static final String CLIENT_CONFIG_ENV = "MODSTREAM_CLIENT_CONFIG";
+  static final String CLIENT_CONFIG_ENV = ClientSettings.ENV;
 
   /**
    * What a tool does on the cluster, which picks the principal it follows a secured local stack as
