@@ -46,9 +46,11 @@ secure_stack_ready() {
   echo "==> secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); client configs of admin, scorer, trainer, producer in $clients/ (mode 600)" >&2
 }
 
-# Appends the scorer's client settings to the streams app's properties as kafka.* keys.
+# Appends the scorer's client settings to the streams app's properties as kafka.* keys (the file
+# then holds its password: owner-only).
 # Usage: secure_streams_config STATE CONFIG
 secure_streams_config() {
   local state="$1" config="$2"
+  chmod 600 "$config"
   grep -v '^#' "$state/clients/scorer.properties" | sed -n 's/^\([^=]*\)=/kafka.\1=/p' >> "$config"
 }

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -84,6 +85,13 @@ final class BrokerSecurity {
             Map.copyOf(users));
     if (!Files.exists(security.trustStore)) {
       security.makeKeys(tls);
+      // keytool leaves the key store to the umask; it holds the broker's private key
+      try {
+        Files.setPosixFilePermissions(
+            security.keyStore, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the directory's own protection is all there is
+      }
     }
     return security;
   }

@@ -99,8 +99,11 @@ public final class BrokerOptions {
   @Option(
       names = "--connect-timeout",
       paramLabel = "SECONDS",
-      description = "Stop with an error when no broker answers within this many seconds.")
-  int connectTimeout = 5;
+      description =
+          "Stop with an error when no broker answers within this many seconds. Default: 5, or 30"
+              + " with client settings (a TLS and SASL handshake from a cold JVM on a busy machine"
+              + " takes longer).")
+  Integer connectTimeout;
 
   /**
    * A chosen bootstrap and where it came from, for the log line and the error message.
@@ -125,13 +128,14 @@ public final class BrokerOptions {
    * @throws IllegalStateException if no broker answers in time; its message names the fixes
    */
   Map<String, Object> connect(Access access) throws IOException {
-    if (connectTimeout < 1) {
+    if (connectTimeout != null && connectTimeout < 1) {
       throw new IllegalArgumentException(
           "--connect-timeout must be at least 1 second, got " + connectTimeout);
     }
     Path localDir = localDir();
     Choice choice = choose(bootstrap, localDir);
     Path file = clientConfig(clientConfig, choice, localDir, access);
+    int timeout = connectTimeout != null ? connectTimeout : file == null ? 5 : 30;
     System.err.println(
         "using Kafka at "
             + choice.servers()
@@ -141,7 +145,7 @@ public final class BrokerOptions {
             + (file == null ? "" : " with the client settings of " + file));
     Map<String, Object> connection = ClientSettings.connection(choice.servers(), file);
     awaitBroker(
-        choice, connection, localDir.resolve(STACK_FILE), Duration.ofSeconds(connectTimeout));
+        choice, connection, localDir.resolve(STACK_FILE), Duration.ofSeconds(timeout));
     return connection;
   }
 
