@@ -144,8 +144,7 @@ public final class BrokerOptions {
             + ")"
             + (file == null ? "" : " with the client settings of " + file));
     Map<String, Object> connection = ClientSettings.connection(choice.servers(), file);
-    awaitBroker(
-        choice, connection, localDir.resolve(STACK_FILE), Duration.ofSeconds(timeout));
+    awaitBroker(choice, connection, localDir.resolve(STACK_FILE), Duration.ofSeconds(timeout));
     return connection;
   }
 
