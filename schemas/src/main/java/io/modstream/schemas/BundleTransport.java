@@ -63,7 +63,27 @@ public final class BundleTransport {
   public static String publish(
       String bootstrapServers, String topic, Path dir, String name, String version)
       throws IOException, ExecutionException, InterruptedException {
-    Map<String, Object> props = new HashMap<>(ModelReleases.producerConfig(bootstrapServers));
+    return publish(ModelReleases.connection(bootstrapServers), topic, dir, name, version);
+  }
+
+  /**
+   * Publishes a bundle as {@link #publish(String, String, Path, String, String)}, on a connection
+   * that may carry security settings.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @param topic the chunk topic
+   * @param dir the bundle directory
+   * @param name the model name
+   * @param version the model version
+   * @return the bundle URI to put in the release
+   * @throws IOException if the directory cannot be read
+   * @throws ExecutionException if the broker refuses a chunk
+   * @throws InterruptedException if interrupted
+   */
+  public static String publish(
+      Map<String, ?> connection, String topic, Path dir, String name, String version)
+      throws IOException, ExecutionException, InterruptedException {
+    Map<String, Object> props = new HashMap<>(ModelReleases.producerConfig(connection));
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * CHUNK_BYTES);
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {

@@ -1,6 +1,7 @@
 package io.modstream.schemas;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,13 +66,21 @@ public final class ModelReleases {
    * @return the settings
    */
   public static Map<String, Object> producerConfig(String bootstrapServers) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers,
-        ProducerConfig.ACKS_CONFIG,
-        "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-        true);
+    return producerConfig(connection(bootstrapServers));
+  }
+
+  /**
+   * Producer settings as {@link #producerConfig(String)}, on a connection that may carry security
+   * settings besides the bootstrap servers.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @return the settings
+   */
+  public static Map<String, Object> producerConfig(Map<String, ?> connection) {
+    Map<String, Object> c = new HashMap<>(connection);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return c;
   }
 
   /**
@@ -148,6 +157,22 @@ public final class ModelReleases {
    * @return the latest release, or null if there is none
    */
   public static ModelRelease latest(Map<String, ?> connection, String topic, String modelName) {
+    List<ModelRelease> all = history(connection, topic, modelName);
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /**
+   * Reads the releases topic to its end and returns every release of a model it still holds, oldest
+   * first (the topic is keyed by model name, so they share a partition and its order). Compaction
+   * may have removed older records: what is left is the latest at least.
+   *
+   * @param connection the connection settings (see {@link #consumerConfig(Map)})
+   * @param topic the releases topic
+   * @param modelName the model
+   * @return the releases, oldest first; empty if there are none
+   */
+  public static List<ModelRelease> history(
+      Map<String, ?> connection, String topic, String modelName) {
     try (KafkaConsumer<String, ModelRelease> c =
         new KafkaConsumer<>(
             consumerConfig(connection),
@@ -157,15 +182,15 @@ public final class ModelReleases {
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
-      ModelRelease latest = null;
+      List<ModelRelease> releases = new ArrayList<>();
       while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
         for (ConsumerRecord<String, ModelRelease> r : c.poll(Duration.ofMillis(200))) {
           if (r.value() != null && modelName.equals(r.value().getModelName())) {
-            latest = r.value();
+            releases.add(r.value());
           }
         }
       }
-      return latest;
+      return List.copyOf(releases);
     }
   }
 
@@ -180,11 +205,24 @@ public final class ModelReleases {
    */
   public static void publish(String bootstrapServers, String topic, ModelRelease release)
       throws ExecutionException, InterruptedException {
+    publish(connection(bootstrapServers), topic, release);
+  }
+
+  /**
+   * Publishes a release as {@link #publish(String, String, ModelRelease)}, on a connection that may
+   * carry security settings.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @param topic the releases topic
+   * @param release the release
+   * @throws ExecutionException if the broker refuses it
+   * @throws InterruptedException if interrupted
+   */
+  public static void publish(Map<String, ?> connection, String topic, ModelRelease release)
+      throws ExecutionException, InterruptedException {
     try (KafkaProducer<String, ModelRelease> producer =
         new KafkaProducer<>(
-            producerConfig(bootstrapServers),
-            new StringSerializer(),
-            AvroSerde.of(ModelRelease.class))) {
+            producerConfig(connection), new StringSerializer(), AvroSerde.of(ModelRelease.class))) {
       producer.send(new ProducerRecord<>(topic, release.getModelName(), release)).get();
     }
   }

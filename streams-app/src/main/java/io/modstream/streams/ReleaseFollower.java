@@ -65,12 +65,23 @@ public final class ReleaseFollower implements AutoCloseable {
       String modelName,
       ModelHolder models,
       ReleaseLoader loader,
-      Instant servedReleaseCreatedAt) {
+      Instant servedReleaseCreatedAt,
+      List<ReleaseLoader.Refusal> refusedAtStart) {
     this.topic = Objects.requireNonNull(topic);
     this.modelName = Objects.requireNonNull(modelName);
     this.models = models;
     this.loader = loader;
     this.newestServed = new AtomicReference<>(servedReleaseCreatedAt);
+    // The newer releases refused when the instance started count as this follower's refusals, so
+    // the metrics show a forged latest release from the start.
+    for (int i = refusedAtStart.size() - 1; i >= 0; i--) {
+      ReleaseLoader.Refusal r = refusedAtStart.get(i);
+      lastRefused.set(r.toString());
+      refused.incrementAndGet();
+      if (r.untrusted()) {
+        untrusted.incrementAndGet();
+      }
+    }
     this.consumer =
         new KafkaConsumer<>(
             ModelReleases.consumerConfig(connection),

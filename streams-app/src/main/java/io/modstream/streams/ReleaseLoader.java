@@ -9,6 +9,9 @@ import io.modstream.schemas.TrustedKeys;
 import io.modstream.schemas.UntrustedReleaseException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -133,5 +136,91 @@ final class ReleaseLoader {
     ModerationModel model = models.apply(bundle);
     model.score(WARM_UP);
     return model;
+  }
+
+  /**
+   * A release refused when an instance chose what to serve at start.
+   *
+   * @param version the refused release's version
+   * @param reason why, as the loader's exception says it
+   * @param untrusted whether its signature was the reason
+   */
+  record Refusal(String version, String reason, boolean untrusted) {
+
+    @Override
+    public String toString() {
+      return version + ": " + reason;
+    }
+  }
+
+  /**
+   * What an instance serves at start, and the newer releases it refused on the way.
+   *
+   * @param release the release served
+   * @param model its warmed-up model
+   * @param refused the refused releases, newest first
+   */
+  record Start(ModelRelease release, ModerationModel model, List<Refusal> refused) {
+    Start {
+      refused = List.copyOf(refused);
+    }
+  }
+
+  /**
+   * Loads the newest release that verifies: a forged or unsigned record, or one whose bundle does
+   * not match, must not stop an instance from starting while an older good release is on the topic.
+   * With trusted keys, "newest" is by the signed creation time, so an old signed record published
+   * again does not win over the release it was superseded by; without them, by topic order.
+   *
+   * @param history the model's releases, oldest first (see {@code ModelReleases.history})
+   * @return the release served and the ones refused, each logged at WARN
+   * @throws IllegalArgumentException if {@code history} is empty
+   * @throws IllegalStateException if none verifies; the message names the newest one's reason and
+   *     the fixes
+   * @throws InterruptedException if interrupted
+   */
+  Start loadNewest(List<ModelRelease> history) throws InterruptedException {
+    if (history.isEmpty()) {
+      throw new IllegalArgumentException("no releases to choose from");
+    }
+    List<ModelRelease> newestFirst = new ArrayList<>(history);
+    Collections.reverse(newestFirst);
+    if (verifiesSignatures()) {
+      // stable: records created at the same instant keep their topic order, newest first
+      newestFirst.sort(Comparator.comparing(ModelRelease::getCreatedAt).reversed());
+    }
+    List<Refusal> refused = new ArrayList<>();
+    for (ModelRelease release : newestFirst) {
+      try {
+        ModerationModel model = load(release);
+        return new Start(release, model, refused);
+      } catch (UntrustedReleaseException e) {
+        refused.add(refuse(release, e, true));
+      } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+        refused.add(refuse(release, e, false));
+      }
+    }
+    String name = history.get(0).getModelName();
+    throw new IllegalStateException(
+        "none of the "
+            + history.size()
+            + " releases of '"
+            + name
+            + "' on the releases topic verifies (newest: "
+            + refused.get(0)
+            + "); publish one signed by a trusted key ('trainer release --signing-key FILE', or"
+            + " 'trainer releases pin VERSION --signing-key FILE' for a stored version), list the"
+            + " key that signed them in model.trusted.keys, or set model.path to serve a local"
+            + " bundle");
+  }
+
+  private static Refusal refuse(ModelRelease release, Exception e, boolean untrusted) {
+    LOG.warn(
+        "refused release {} {} at start{}; trying the next newest: {}",
+        release.getModelName(),
+        release.getVersion(),
+        untrusted ? " (untrusted, before fetching its bundle)" : "",
+        e.getMessage());
+    return new Refusal(release.getVersion(), e.getMessage(), untrusted);
   }
 }

@@ -71,6 +71,7 @@ public final class ScoringService implements AutoCloseable {
     }
     ModerationModel model;
     Instant servedReleaseCreatedAt = null;
+    List<ReleaseLoader.Refusal> refusedAtStart = List.of();
     if (!modelPath.isBlank()) {
       model = factory.apply(ModelBundle.load(Path.of(modelPath)));
       LOG.info(
@@ -83,8 +84,8 @@ public final class ScoringService implements AutoCloseable {
           batchSize);
     } else {
       String name = cfg.getString(ScorerConfig.MODEL_NAME);
-      ModelRelease latest = ModelReleases.latest(connection, releases, name);
-      if (latest == null) {
+      List<ModelRelease> history = ModelReleases.history(connection, releases, name);
+      if (history.isEmpty()) {
         throw new IllegalStateException(
             "model.path is empty and "
                 + releases
@@ -92,10 +93,15 @@ public final class ScoringService implements AutoCloseable {
                 + name
                 + "'; set model.path, or train a model and publish it with 'trainer release'");
       }
-      model = new ReleaseLoader(null, factory, connection, cache, trusted, signed).load(latest);
+      ReleaseLoader.Start start =
+          new ReleaseLoader(null, factory, connection, cache, trusted, signed).loadNewest(history);
+      model = start.model();
+      refusedAtStart = start.refused();
+      ModelRelease latest = start.release();
       servedReleaseCreatedAt = latest.getCreatedAt();
       LOG.info(
-          "serving the latest release {} {} ({}) on {} ({} replicas, batch {})",
+          "serving the {} release {} {} ({}) on {} ({} replicas, batch {})",
+          refusedAtStart.isEmpty() ? "latest" : "newest verified",
           name,
           latest.getVersion(),
           latest.getBundleUri(),
@@ -140,7 +146,8 @@ public final class ScoringService implements AutoCloseable {
                 name,
                 models,
                 new ReleaseLoader(model.labels(), factory, connection, cache, trusted, signed),
-                servedReleaseCreatedAt)
+                servedReleaseCreatedAt,
+                refusedAtStart)
             : null;
   }
 

@@ -1,10 +1,14 @@
 package io.modstream.streams;
 
 import io.modstream.model.ModelBundle;
+import io.modstream.schemas.ClientSettings;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -45,6 +49,15 @@ public final class StreamsApp implements Callable<Integer> {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with the app and its subcommands, failures printed as one {@code error:} line.
+   *
+   * @return the command line
+   */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamsApp());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
@@ -52,7 +65,7 @@ public final class StreamsApp implements Callable<Integer> {
           LOG.debug("stack trace", e);
           return 1;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   @Override
@@ -120,9 +133,24 @@ public final class StreamsApp implements Callable<Integer> {
         showDefaultValue = CommandLine.Help.Visibility.ALWAYS)
     int partitions;
 
+    @Option(
+        names = ClientSettings.OPTION,
+        paramLabel = "FILE",
+        description =
+            "Kafka client settings (security.protocol, sasl.*, ssl.*) to create the topics with,"
+                + " over the --config file's kafka.* ones: on a secured cluster, those of a"
+                + " principal allowed to create topics.")
+    Path clientConfig;
+
     @Override
     public Integer call() throws Exception {
       ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
+      Map<String, Object> app = ClientConnection.of(cfg);
+      Map<String, Object> connection = new HashMap<>(app);
+      if (clientConfig != null) {
+        String bootstrap = (String) app.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        connection.putAll(ClientSettings.connection(bootstrap, clientConfig));
+      }
       String modelPath = cfg.getString(ScorerConfig.MODEL_PATH);
       if (modelPath.isBlank()) {
         throw new IllegalArgumentException(
@@ -130,7 +158,7 @@ public final class StreamsApp implements Callable<Integer> {
       }
       List<String> labels = ModelBundle.load(Path.of(modelPath)).info().labels();
       List<String> created =
-          TopicSetup.createMissing(cfg, TopicSetup.specs(cfg, labels), partitions);
+          TopicSetup.createMissing(connection, cfg, TopicSetup.specs(cfg, labels), partitions);
       System.out.println("created: " + created);
       return 0;
     }

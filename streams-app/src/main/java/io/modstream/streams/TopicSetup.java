@@ -116,8 +116,29 @@ public final class TopicSetup {
   public static List<String> createMissing(
       ScorerConfig config, List<? extends TopicSpec<?>> specs, int partitions)
       throws ExecutionException, InterruptedException {
-    return createMissing(
-        ClientConnection.of(config), specs, partitions, brokers -> Replication.of(config, brokers));
+    return createMissing(ClientConnection.of(config), config, specs, partitions);
+  }
+
+  /**
+   * Creates every missing topic as {@link #createMissing(ScorerConfig, List, int)} does, connecting
+   * with other settings than the app's: on a secured cluster an operator creates topics as a
+   * principal allowed to, which the app's own is not.
+   *
+   * @param connection the connection settings, {@code bootstrap.servers} among them
+   * @param config the configuration (topic names, replication)
+   * @param specs the topics
+   * @param partitions partitions of the comment-keyed topics (the others get one)
+   * @return the names of the topics created
+   * @throws ExecutionException if the cluster refuses
+   * @throws InterruptedException if interrupted
+   */
+  public static List<String> createMissing(
+      Map<String, ?> connection,
+      ScorerConfig config,
+      List<? extends TopicSpec<?>> specs,
+      int partitions)
+      throws ExecutionException, InterruptedException {
+    return createMissing(connection, specs, partitions, brokers -> Replication.of(config, brokers));
   }
 
   private static List<String> createMissing(

@@ -121,7 +121,7 @@ class ConsoleBrowserIT {
     String password = "correct horse battery staple";
     ConsoleSettings console =
         new ConsoleSettings(
-            bootstrap,
+            ModelReleases.connection(bootstrap),
             "127.0.0.1",
             0,
             Users.of(Map.of("moderator-7", Users.hash(password.toCharArray(), 10_000))),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modstream.model.testing.TestData;
+import io.modstream.schemas.ModelReleases;
 import io.modstream.trainer.TrainerCli;
 import io.modstream.trainer.retrain.FeedbackLog;
 import java.io.PrintWriter;
@@ -114,7 +115,7 @@ class FeedbackExperimentIT {
                   + rows.path("golden").asInt())
           .isEqualTo(n);
       String topic = run.path("feedback_topic").asText();
-      assertThat(FeedbackLog.readAll(broker.bootstrapServers(), topic))
+      assertThat(FeedbackLog.readAll(ModelReleases.connection(broker.bootstrapServers()), topic))
           .hasSize(n)
           .allSatisfy((id, f) -> assertThat(id).startsWith("olid-"));
       assertThat(out.resolve("n-" + n).resolve("decisions.jsonl")).isRegularFile();

@@ -19,6 +19,7 @@ import io.modstream.schemas.Comment;
 import io.modstream.schemas.Feedback;
 import io.modstream.schemas.FeedbackSource;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.Topics;
 import io.modstream.trainer.experiment.Verdicts;
 import io.modstream.trainer.retrain.Canaries;
@@ -92,7 +93,7 @@ class FeedbackLoopIT {
     TrainingConfig training = TestData.TINY.withRun(2, 2, TestData.TINY.learningRate(), 7L);
     return new Retrainer(
         new Retrainer.Settings(
-            env.bootstrap(),
+            ModelReleases.connection(env.bootstrap()),
             env.app() + "-feedback",
             env.app() + "-releases",
             "tiny",
@@ -139,7 +140,7 @@ class FeedbackLoopIT {
   }
 
   void publish(Env env, List<Feedback> verdicts) throws Exception {
-    Verdicts.publish(env.bootstrap(), env.app() + "-feedback", verdicts);
+    Verdicts.publish(ModelReleases.connection(env.bootstrap()), env.app() + "-feedback", verdicts);
   }
 
   @Test

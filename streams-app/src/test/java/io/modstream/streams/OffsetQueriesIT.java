@@ -2,6 +2,7 @@ package io.modstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modstream.schemas.ModelReleases;
 import io.modstream.trainer.retrain.FeedbackLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,11 @@ class OffsetQueriesIT {
 
     ItSupport.Printed<Long> feedbackSize =
         ItSupport.stderrOf(
-            () -> FeedbackLog.size(broker.bootstrapServers(), topic, Duration.ofSeconds(30)));
+            () ->
+                FeedbackLog.size(
+                    ModelReleases.connection(broker.bootstrapServers()),
+                    topic,
+                    Duration.ofSeconds(30)));
     assertThat(feedbackSize.value()).isEqualTo(7L);
     assertThat(feedbackSize.text()).doesNotContain("no longer assigned");
   }

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.kafka.LocalKafka;
 import io.modstream.kafka.ModstreamAcls;
+import io.modstream.kafka.SecuredStack;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
+import io.modstream.schemas.ClientSettings;
 import io.modstream.schemas.Comment;
+import io.modstream.schemas.ModelRelease;
+import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.ReleaseSigning;
 import io.modstream.schemas.Topics;
+import io.modstream.trainer.TrainerCli;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +144,85 @@ class SecuredClusterIT {
           .as("a user without ACLs cannot read the label events")
           .isInstanceOf(TopicAuthorizationException.class);
     }
+  }
+
+  @Test
+  void theTrainerReleasesThroughItsClientConfigAndOthersCannot(@TempDir Path dir) throws Exception {
+    Path clients = dir.resolve("clients");
+    try (LocalKafka kafka = SecuredStack.start(dir.resolve("kafka"), 0, "512m", clients)) {
+      String bootstrap = kafka.bootstrapServers();
+      Path model = dir.resolve("model");
+      TestData.tinyModel().bundle().save(model);
+      // The streams app's own configuration, as ops/run-local --secure writes it: the scorer's
+      // client settings as kafka.* keys.
+      StringBuilder config = new StringBuilder();
+      config.append("bootstrap.servers=").append(bootstrap).append('\n');
+      config.append("model.path=").append(model).append('\n');
+      config.append("state.dir=").append(dir.resolve("state")).append('\n');
+      for (String line : Files.readAllLines(clients.resolve("scorer.properties"))) {
+        if (!line.startsWith("#")) {
+          config.append(ScorerConfig.KAFKA_PREFIX).append(line).append('\n');
+        }
+      }
+      Path streamsConfig = dir.resolve("streams.properties");
+      Files.writeString(streamsConfig, config);
+
+      assertThat(
+              StreamsApp.commandLine()
+                  .execute("create-topics", "--config", streamsConfig.toString()))
+          .as("the scorer may not create topics")
+          .isNotZero();
+      assertThat(
+              StreamsApp.commandLine()
+                  .execute(
+                      "create-topics",
+                      "--config",
+                      streamsConfig.toString(),
+                      "--client-config",
+                      clients.resolve("admin.properties").toString()))
+          .as("the admin creates them")
+          .isZero();
+
+      ReleaseSigning.KeyFiles keys = ReleaseSigning.generate(dir.resolve("keys"), "stack");
+      assertThat(release(bootstrap, model, dir, clients.resolve("trainer.properties"), keys))
+          .as("the trainer releases")
+          .isZero();
+      ModelRelease latest =
+          ModelReleases.latest(
+              ClientSettings.connection(bootstrap, clients.resolve("scorer.properties")),
+              Topics.MODEL_RELEASES.name(),
+              "tiny");
+      assertThat(latest.getKeyId()).as("read by the scorer").isEqualTo(keys.keyId());
+      for (String other : List.of("producer", "scorer")) {
+        assertThat(release(bootstrap, model, dir, clients.resolve(other + ".properties"), keys))
+            .as(other + " cannot release")
+            .isNotZero();
+      }
+      assertThat(
+              ModelReleases.history(
+                  ClientSettings.connection(bootstrap, clients.resolve("trainer.properties")),
+                  Topics.MODEL_RELEASES.name(),
+                  "tiny"))
+          .as("only the trainer's release is on the topic")
+          .hasSize(1);
+    }
+  }
+
+  private static int release(
+      String bootstrap, Path model, Path dir, Path clientConfig, ReleaseSigning.KeyFiles keys) {
+    return TrainerCli.commandLine()
+        .execute(
+            "release",
+            "--model",
+            model.toString(),
+            "--store",
+            dir.resolve("store").toString(),
+            "--bootstrap",
+            bootstrap,
+            "--client-config",
+            clientConfig.toString(),
+            "--signing-key",
+            keys.privateKey().toString());
   }
 
   private static Map<String, Object> connection(LocalKafka kafka, String user, String password) {

@@ -1,6 +1,7 @@
 package io.modstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modstream.model.ModelBundle;
 import io.modstream.model.testing.TestData;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +152,64 @@ class SignedReleasesIT {
       assertThat(follower.lastRefused()).startsWith("t1: ").contains("a replayed record");
       assertThat(version(instance)).isEqualTo("t2");
     }
+  }
+
+  @Test
+  void anInstanceStartingBehindAForgedLatestReleaseServesTheNewestThatVerifies(
+      KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
+    String bootstrap = broker.bootstrapServers();
+    String app = "signed-start-it-" + System.nanoTime();
+    String topic = app + "-releases";
+    ReleaseSigning.KeyFiles trusted = ReleaseSigning.generate(dir.resolve("keys"), "trusted");
+    SigningKey key = SigningKey.read(trusted.privateKey());
+    SigningKey attacker =
+        SigningKey.read(ReleaseSigning.generate(dir.resolve("elsewhere"), "attacker").privateKey());
+    Map<String, Object> settings = ItSupport.scorerSettings(bootstrap, app, dir.resolve("state"));
+    settings.put(ScorerConfig.MODEL_TRUSTED_KEYS, trusted.publicKey().toString());
+    ScorerConfig cfg = new ScorerConfig(settings);
+    TopicSetup.createMissing(
+        bootstrap, TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 1);
+
+    Path t1 = dir.resolve("t1");
+    Path t2 = dir.resolve("t2");
+    TestData.tinyModel().bundle().save(t1);
+    TestData.trainTiny("t2", 5L).bundle().save(t2);
+    new ReleaseStore(dir.resolve("store"), bootstrap, topic, null, key).release(t1, null);
+    // Newer records than t1, none of which may be served: forged by an untrusted key, unsigned,
+    // and signed by the trusted key over a digest its bundle does not have.
+    Path forgedDir = dir.resolve("store").resolve("tiny").resolve("t2");
+    String digest = ModelBundle.copy(t2, forgedDir);
+    String uri = forgedDir.toUri().toString();
+    ModelReleases.publish(bootstrap, topic, attacker.sign(release("t2", uri, digest)));
+    ModelReleases.publish(bootstrap, topic, release("t3", uri, digest));
+    ModelReleases.publish(bootstrap, topic, key.sign(release("t4", uri, "0".repeat(64))));
+    assertThat(ModelReleases.latest(bootstrap, topic, "tiny").getVersion()).isEqualTo("t4");
+
+    try (ScoringService instance = new ScoringService(cfg)) {
+      assertThat(version(instance)).as("the newest release that verifies").isEqualTo("t1");
+      ReleaseFollower follower = instance.follower();
+      assertThat(follower.refused()).as("t4, t3 and t2 refused at start").isEqualTo(3);
+      assertThat(follower.untrusted()).as("t3 and t2 for their signature").isEqualTo(2);
+      assertThat(follower.lastRefused()).startsWith("t4: ");
+      instance.start();
+      // Still following: a genuine new release is served.
+      new ReleaseStore(dir.resolve("store-2"), bootstrap, topic, null, key).release(t2, "t1");
+      await(() -> version(instance).equals("t2"));
+    }
+
+    // Nothing on the topic verifies: the start fails and says how to fix it.
+    String forgedOnly = app + "-forged-releases";
+    Map<String, Object> other = new HashMap<>(settings);
+    other.put(ScorerConfig.RELEASES_TOPIC, forgedOnly);
+    ScorerConfig otherCfg = new ScorerConfig(other);
+    TopicSetup.createMissing(
+        bootstrap, TopicSetup.specs(otherCfg, TestData.tinyModel().bundle().info().labels()), 1);
+    ModelReleases.publish(bootstrap, forgedOnly, attacker.sign(release("t2", uri, digest)));
+    assertThatThrownBy(() -> new ScoringService(otherCfg).close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("none of the 1 releases of 'tiny'")
+        .hasMessageContaining("t2: ")
+        .hasMessageContaining("model.trusted.keys");
   }
 
   private static ModelRelease release(String version, String uri, String digest) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +29,7 @@ import picocli.CommandLine.Option;
     subcommands = ConsoleCommand.HashPassword.class)
 final class ConsoleCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--host", description = "Address to listen on.")
   String host = "127.0.0.1";
@@ -95,7 +95,7 @@ final class ConsoleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConsoleSettings settings =
         new ConsoleSettings(
-            bootstrap,
+            kafka.connection(),
             host,
             port,
             users == null ? null : Users.read(users),

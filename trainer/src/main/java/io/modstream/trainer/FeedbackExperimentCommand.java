@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -66,8 +67,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--champion",
@@ -199,6 +199,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
     float[][] championScores = ModerationModel.of(plan.champion()).score(texts);
 
     Files.createDirectories(out);
+    Map<String, Object> connection = kafka.connection();
     ExperimentReport report = new ExperimentReport(header(plan));
     for (int n : sizes) {
       long started = System.nanoTime();
@@ -206,8 +207,8 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
       String feedbackTopic = prefix + "-feedback";
       String releasesTopic = prefix + "-releases";
       Path store = out.resolve("n-" + n);
-      Verdicts.createTopics(bootstrap, feedbackTopic, releasesTopic);
-      new ReleaseStore(store, bootstrap, releasesTopic).release(champion, null);
+      Verdicts.createTopics(connection, feedbackTopic, releasesTopic);
+      new ReleaseStore(store, connection, releasesTopic, null, null).release(champion, null);
       step(
           err,
           "[n=%d] topics %s, %s; released champion %s %s",
@@ -217,7 +218,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
           plan.champion().info().name(),
           plan.champion().info().version());
       Verdicts.publish(
-          bootstrap,
+          connection,
           feedbackTopic,
           Verdicts.of(plan.split().pool().subList(0, n), reviewers, Instant.now()));
       step(err, "[n=%d] published %d verdicts from %d reviewers", n, n, reviewers);
@@ -225,7 +226,7 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
       step(err, "[n=%d] retraining (%s, %d epochs)", n, mode, plan.training().epochs());
       long retrainStarted = System.nanoTime();
       Retrainer.Decision decision =
-          new Retrainer(settings(plan, feedbackTopic, releasesTopic, store))
+          new Retrainer(settings(connection, plan, feedbackTopic, releasesTopic, store))
               .runOnce(listener(err, n));
       JsonNode record = JSON.readTree(decision.record());
       step(
@@ -405,9 +406,13 @@ final class FeedbackExperimentCommand implements Callable<Integer> {
 
   /** As {@code RetrainOptions.settings()}, on this run's topics and store. */
   private Retrainer.Settings settings(
-      Plan plan, String feedbackTopic, String releasesTopic, Path store) {
+      Map<String, ?> connection,
+      Plan plan,
+      String feedbackTopic,
+      String releasesTopic,
+      Path store) {
     return new Retrainer.Settings(
-        bootstrap,
+        connection,
         feedbackTopic,
         releasesTopic,
         plan.champion().info().name(),

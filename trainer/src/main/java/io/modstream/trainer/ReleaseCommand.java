@@ -7,6 +7,7 @@ import io.modstream.trainer.retrain.ReleaseStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,8 +40,7 @@ final class ReleaseCommand implements Callable<Integer> {
       description = "Release store directory every instance can read.")
   Path store;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic", description = "Releases topic.")
   String topic = Topics.MODEL_RELEASES.name();
@@ -72,7 +72,7 @@ final class ReleaseCommand implements Callable<Integer> {
     ModelRelease r =
         new ReleaseStore(
                 store,
-                bootstrap,
+                kafka.connection(),
                 topic,
                 bundleTopic,
                 signingKey == null ? null : SigningKey.read(signingKey))

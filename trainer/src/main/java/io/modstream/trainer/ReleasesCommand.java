@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,8 +56,7 @@ final class ReleasesCommand implements Callable<Integer> {
   @Option(names = "--model-name", description = "Model name.")
   String modelName = "toxicity-bilstm";
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic", description = "Releases topic.")
   String topic = Topics.MODEL_RELEASES.name();
@@ -76,11 +77,12 @@ final class ReleasesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelRelease current = ModelReleases.latest(bootstrap, topic, modelName);
+    Map<String, Object> connection = kafka.connection();
+    ModelRelease current = ModelReleases.latest(connection, topic, modelName);
     ReleaseStore releases =
         new ReleaseStore(
             store,
-            bootstrap,
+            connection,
             topic,
             bundleTopic,
             signingKey == null ? null : SigningKey.read(signingKey));

@@ -15,8 +15,7 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code retrain} and {@code serve}. */
 final class RetrainOptions {
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrap = "127.0.0.1:9092";
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--base-data",
@@ -150,7 +149,7 @@ final class RetrainOptions {
     TrainingConfig d = TrainingConfig.defaults();
     TrainingConfig training = d.withRun(epochs, Math.min(epochs, d.patience()), learningRate, seed);
     return new Retrainer.Settings(
-        bootstrap,
+        kafka.connection(),
         feedbackTopic,
         releasesTopic,
         modelName,

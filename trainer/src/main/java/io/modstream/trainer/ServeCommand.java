@@ -4,6 +4,7 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.trainer.retrain.FeedbackLog;
 import io.modstream.trainer.retrain.Retrainer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -61,10 +62,11 @@ final class ServeCommand implements Callable<Integer> {
     ModelRuntime.configureNativeThreads(1);
     Retrainer retrainer = options.retrainer();
     Duration timeout = Duration.ofSeconds(clusterTimeoutSeconds);
+    Map<String, Object> connection = options.kafka.connection();
     // Feedback the serving champion was not trained on is new, also after a restart.
     RetrainSchedule schedule =
         new RetrainSchedule(every, everyMinutes, retrainer.championFeedback(), System.nanoTime());
-    long size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
+    long size = FeedbackLog.size(connection, options.feedbackTopic, timeout);
     LOG.info(
         "watching {} ({} records now, {} of them new to the serving model); retraining every {} new"
             + " records or {} minutes with new feedback",
@@ -77,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
     while (!Thread.currentThread().isInterrupted()) {
       Thread.sleep(pollSeconds * 1000L);
       try {
-        size = FeedbackLog.size(options.bootstrap, options.feedbackTopic, timeout);
+        size = FeedbackLog.size(connection, options.feedbackTopic, timeout);
       } catch (KafkaException e) {
         // the cluster is away (a broker restart, a network cut): keep waiting, and say so once
         if (outageSince == null) {
@@ -86,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
               "cannot count the records of {} at {} ({}); retraining waits, trying again every {}"
                   + " s",
               options.feedbackTopic,
-              options.bootstrap,
+              options.kafka.bootstrap,
               e.toString(),
               pollSeconds);
         }
@@ -95,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
       if (outageSince != null) {
         LOG.info(
             "{} answers again, {} s after the outage was logged; {} records in {}",
-            options.bootstrap,
+            options.kafka.bootstrap,
             Math.round((System.nanoTime() - outageSince) / 1e9),
             size,
             options.feedbackTopic);

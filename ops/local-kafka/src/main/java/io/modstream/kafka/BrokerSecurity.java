@@ -2,10 +2,11 @@ package io.modstream.kafka;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -71,9 +72,9 @@ final class BrokerSecurity {
     } else {
       s.setProperty("store.password", randomSecret());
       s.setProperty("admin.password", randomSecret());
-      try (Writer w = Files.newBufferedWriter(secrets, StandardCharsets.UTF_8)) {
-        s.store(w, "written by modstream LocalKafka: the broker's generated passwords");
-      }
+      StringWriter w = new StringWriter();
+      s.store(w, "written by modstream LocalKafka: the broker's generated passwords");
+      SecuredStack.writePrivate(secrets, w.toString());
     }
     BrokerSecurity security =
         new BrokerSecurity(
@@ -84,6 +85,13 @@ final class BrokerSecurity {
             Map.copyOf(users));
     if (!Files.exists(security.trustStore)) {
       security.makeKeys(tls);
+      // keytool leaves the key store to the umask; it holds the broker's private key
+      try {
+        Files.setPosixFilePermissions(
+            security.keyStore, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the directory's own protection is all there is
+      }
     }
     return security;
   }

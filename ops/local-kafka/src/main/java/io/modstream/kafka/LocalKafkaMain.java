@@ -1,13 +1,15 @@
 package io.modstream.kafka;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a {@link LocalKafka} broker until interrupted: {@code LocalKafkaMain DIR [PORT]}, or a
- * {@link LocalKafkaCluster} of N nodes on free ports: {@code LocalKafkaMain --nodes N DIR}. Prints
- * {@code BOOTSTRAP=127.0.0.1:PORT[,...]} on standard output once the brokers answer, so scripts can
- * wait for that line.
+ * {@link LocalKafkaCluster} of N nodes on free ports: {@code LocalKafkaMain --nodes N DIR}, or a
+ * secured broker with modstream's principals and ACLs ({@link SecuredStack}): {@code LocalKafkaMain
+ * --secure CLIENTS_DIR DIR [PORT]}. Prints {@code BOOTSTRAP=127.0.0.1:PORT[,...]} on standard
+ * output once the brokers answer, so scripts can wait for that line.
  */
 public final class LocalKafkaMain {
 
@@ -16,7 +18,8 @@ public final class LocalKafkaMain {
   /**
    * Starts the broker.
    *
-   * @param args the data directory, then optionally the client port (default 9092)
+   * @param args optionally {@code --secure CLIENTS_DIR}, the data directory, then optionally the
+   *     client port (default 9092); or {@code --nodes N DATA_DIR}
    * @throws Exception if the broker cannot start
    */
   public static void main(String[] args) throws Exception {
@@ -25,15 +28,23 @@ public final class LocalKafkaMain {
       runCluster(Integer.parseInt(args[1]), Path.of(args[2]), heap);
       return;
     }
-    if (args.length < 1 || args.length > 2 || args[0].startsWith("--")) {
+    boolean secure = args.length >= 3 && args[0].equals("--secure");
+    Path clients = secure ? Path.of(args[1]) : null;
+    String[] rest = secure ? Arrays.copyOfRange(args, 2, args.length) : args;
+    if (rest.length < 1 || rest.length > 2 || rest[0].startsWith("--")) {
       System.err.println(
-          "usage: LocalKafkaMain DATA_DIR [PORT]   (PORT defaults to 9092; 0 picks a free one)\n"
+          "usage: LocalKafkaMain [--secure CLIENTS_DIR] DATA_DIR [PORT]   (PORT defaults to 9092;"
+              + " 0 picks a free one; --secure: SASL_SSL, SCRAM users, ACLs, a client config"
+              + " file per principal in CLIENTS_DIR)\n"
               + "       LocalKafkaMain --nodes N DATA_DIR   (a KRaft cluster of N nodes, free"
               + " ports)");
       System.exit(2);
     }
-    int port = args.length == 2 ? Integer.parseInt(args[1]) : 9092;
-    LocalKafka kafka = LocalKafka.start(Path.of(args[0]), port, heap);
+    int port = rest.length == 2 ? Integer.parseInt(rest[1]) : 9092;
+    LocalKafka kafka =
+        clients == null
+            ? LocalKafka.start(Path.of(rest[0]), port, heap)
+            : SecuredStack.start(Path.of(rest[0]), port, heap, clients);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -32,7 +32,8 @@ public final class ModstreamAcls {
 
   private static final String USAGE =
       "usage: ops/kafka-acls [--app User:NAME] [--application-id ID] [--trainer User:NAME]"
-          + " [--producer User:NAME] [--apply --bootstrap HOST:PORT --command-config FILE]\n"
+          + " [--console User:NAME] [--producer User:NAME]"
+          + " [--apply --bootstrap HOST:PORT --command-config FILE]\n"
           + "Prints the least-privilege ACLs of the given principals for the default topic names;"
           + " with --apply creates them, as the admin whose client settings (security.protocol,"
           + " sasl.*, ssl.*) FILE holds.";
@@ -67,6 +68,9 @@ public final class ModstreamAcls {
     }
     if (opts.containsKey("--trainer")) {
       acls.addAll(trainer(opts.get("--trainer"), topics));
+    }
+    if (opts.containsKey("--console")) {
+      acls.addAll(console(opts.get("--console"), topics));
     }
     if (opts.containsKey("--producer")) {
       acls.addAll(producer(opts.get("--producer"), topics));
@@ -225,6 +229,33 @@ public final class ModstreamAcls {
           AclOperation.WRITE,
           AclOperation.DESCRIBE);
     }
+    return List.copyOf(acls);
+  }
+
+  /**
+   * The moderators' console's ACLs ({@code trainer console}, usually as the trainer's principal):
+   * read comments, label events, the per-label topics and feedback, and write verdicts to feedback;
+   * it reads with assigned partitions, so it needs no group. Pinning a version in the console
+   * publishes a release, which the {@link #trainer} ACLs allow.
+   *
+   * @param principal for example {@code User:trainer}
+   * @param topics the topic names
+   * @return the bindings
+   */
+  public static List<AclBinding> console(String principal, Topics topics) {
+    List<AclBinding> acls = new ArrayList<>();
+    for (String t : List.of(topics.comments(), topics.labels())) {
+      topic(acls, principal, t, PatternType.LITERAL, AclOperation.READ);
+    }
+    topic(acls, principal, topics.flaggedPrefix(), PatternType.PREFIXED, AclOperation.READ);
+    topic(
+        acls,
+        principal,
+        topics.feedback(),
+        PatternType.LITERAL,
+        AclOperation.READ,
+        AclOperation.WRITE,
+        AclOperation.DESCRIBE);
     return List.copyOf(acls);
   }
 

@@ -1,5 +1,6 @@
 package io.modstream.tools;
 
+import io.modstream.schemas.ClientSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -17,13 +20,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import picocli.CommandLine.Option;
 
 /**
- * The Kafka options every tool shares ({@code --bootstrap}, {@code --connect-timeout}): which
- * broker to use, and a short check that it answers before the tool starts its work. Without {@code
- * --bootstrap} a tool follows the local stack: {@code ops/run-local} records its broker's address
- * as {@code bootstrap.servers} in {@value #STACK_FILE} in its state directory while it runs.
+ * The Kafka options every tool shares ({@code --bootstrap}, {@code --client-config}, {@code
+ * --connect-timeout}): which broker to use and how to connect to it, and a short check that it
+ * answers before the tool starts its work. Without {@code --bootstrap} a tool follows the local
+ * stack: {@code ops/run-local} records its broker's address as {@code bootstrap.servers} in {@value
+ * #STACK_FILE} in its state directory while it runs, and, for a secured stack, the client config
+ * file of the principal each kind of tool connects as ({@code client.config.produce}, {@code
+ * client.config.read}).
  */
 public final class BrokerOptions {
 
@@ -38,6 +45,24 @@ public final class BrokerOptions {
 
   /** The environment variable naming it, as for {@code ops/run-local}. */
   static final String LOCAL_DIR_ENV = "MODSTREAM_LOCAL_DIR";
+
+  /** The environment variable that gives {@code --client-config} when the option is not given. */
+  static final String CLIENT_CONFIG_ENV = ClientSettings.ENV;
+
+  /**
+   * What a tool does on the cluster, which picks the principal it follows a secured local stack as
+   * ({@code client.config.<access>} in {@value #STACK_FILE}).
+   */
+  enum Access {
+    /** Publishes comments or verdicts (the producer principal). */
+    PRODUCE,
+    /** Reads label events and other topics (a principal that may read them). */
+    READ;
+
+    String stackKey() {
+      return "client.config." + name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   @Option(
       names = "--bootstrap",
@@ -59,10 +84,26 @@ public final class BrokerOptions {
   String bootstrap;
 
   @Option(
+      names = ClientSettings.OPTION,
+      paramLabel = "FILE",
+      defaultValue = "${env:" + CLIENT_CONFIG_ENV + "}",
+      description = {
+        "Kafka client settings for a secured cluster (security.protocol, sasl.*, ssl.*), a"
+            + " properties file as Kafka's own tools take; every key reaches every client."
+            + " Default: $"
+            + CLIENT_CONFIG_ENV
+            + ", else, when following a secured local stack, the file it records for this tool."
+      })
+  Path clientConfig;
+
+  @Option(
       names = "--connect-timeout",
       paramLabel = "SECONDS",
-      description = "Stop with an error when no broker answers within this many seconds.")
-  int connectTimeout = 5;
+      description =
+          "Stop with an error when no broker answers within this many seconds. Default: 5, or 30"
+              + " with client settings (a TLS and SASL handshake from a cold JVM on a busy machine"
+              + " takes longer).")
+  Integer connectTimeout;
 
   /**
    * A chosen bootstrap and where it came from, for the log line and the error message.
@@ -70,27 +111,65 @@ public final class BrokerOptions {
    * @param servers the bootstrap servers
    * @param origin where they came from, in words
    * @param fallback whether they are the default, for want of a local stack
+   * @param fromStack whether they are the local stack's
    */
-  record Choice(String servers, String origin, boolean fallback) {}
+  record Choice(String servers, String origin, boolean fallback, boolean fromStack) {}
 
   /**
-   * Chooses the bootstrap (see {@link #choose}), says which on stderr, and checks a broker answers
-   * there within {@code --connect-timeout}.
+   * Chooses the bootstrap (see {@link #choose}) and the client settings (see {@link
+   * #clientConfig}), says which on stderr, and checks a broker answers there within {@code
+   * --connect-timeout}.
    *
-   * @return the bootstrap servers to give the tool's clients
-   * @throws IOException if the local stack's file cannot be read
+   * @param access what the tool does, which picks a secured local stack's principal
+   * @return the connection settings to give the tool's clients: {@code bootstrap.servers} and the
+   *     client config file's settings
+   * @throws IOException if the local stack's file or the client config file cannot be read
+   * @throws IllegalArgumentException if the client config file does not exist
    * @throws IllegalStateException if no broker answers in time; its message names the fixes
    */
-  String connect() throws IOException {
-    if (connectTimeout < 1) {
+  Map<String, Object> connect(Access access) throws IOException {
+    if (connectTimeout != null && connectTimeout < 1) {
       throw new IllegalArgumentException(
           "--connect-timeout must be at least 1 second, got " + connectTimeout);
     }
     Path localDir = localDir();
     Choice choice = choose(bootstrap, localDir);
-    System.err.println("using Kafka at " + choice.servers() + " (" + choice.origin() + ")");
-    awaitBroker(choice, localDir.resolve(STACK_FILE), Duration.ofSeconds(connectTimeout));
-    return choice.servers();
+    Path file = clientConfig(clientConfig, choice, localDir, access);
+    int timeout = connectTimeout != null ? connectTimeout : file == null ? 5 : 30;
+    System.err.println(
+        "using Kafka at "
+            + choice.servers()
+            + " ("
+            + choice.origin()
+            + ")"
+            + (file == null ? "" : " with the client settings of " + file));
+    Map<String, Object> connection = ClientSettings.connection(choice.servers(), file);
+    awaitBroker(choice, connection, localDir.resolve(STACK_FILE), Duration.ofSeconds(timeout));
+    return connection;
+  }
+
+  /**
+   * Chooses the client config file: {@code option} (the option or its environment variable) when
+   * given, else, when the bootstrap is the local stack's, the file its {@value #STACK_FILE} records
+   * for {@code access}, else none.
+   *
+   * @param option the {@code --client-config} value, or null
+   * @param choice the chosen bootstrap
+   * @param localDir the local stack's state directory
+   * @param access what the tool does
+   * @return the file, or null for a cluster that needs no client settings
+   * @throws IOException if the stack's file cannot be read
+   */
+  static Path clientConfig(Path option, Choice choice, Path localDir, Access access)
+      throws IOException {
+    if (option != null && !option.toString().isBlank()) {
+      return option;
+    }
+    if (!choice.fromStack()) {
+      return null;
+    }
+    String recorded = load(localDir.resolve(STACK_FILE)).getProperty(access.stackKey(), "").strip();
+    return recorded.isEmpty() ? null : Path.of(recorded);
   }
 
   /**
@@ -120,18 +199,19 @@ public final class BrokerOptions {
    */
   static Choice choose(String option, Path localDir) throws IOException {
     if (option != null) {
-      return new Choice(option, "--bootstrap", false);
+      return new Choice(option, "--bootstrap", false, false);
     }
     Path file = localDir.resolve(STACK_FILE);
     if (!Files.isRegularFile(file)) {
-      return new Choice(DEFAULT_BOOTSTRAP, "the default: no local stack recorded in " + file, true);
+      return new Choice(
+          DEFAULT_BOOTSTRAP, "the default: no local stack recorded in " + file, true, false);
     }
     String servers = load(file).getProperty("bootstrap.servers", "").strip();
     if (servers.isEmpty()) {
       throw new IllegalArgumentException(
           file + " has no bootstrap.servers line: restart ops/run-local, or pass --bootstrap");
     }
-    return new Choice(servers, "from " + file, false);
+    return new Choice(servers, "from " + file, false, true);
   }
 
   /**
@@ -164,18 +244,13 @@ public final class BrokerOptions {
    * it runs with System.err muted (slf4j-simple looks System.err up at each line) and its outcome
    * is this one message instead.
    */
-  private static void awaitBroker(Choice choice, Path stackFile, Duration timeout) {
+  private static void awaitBroker(
+      Choice choice, Map<String, Object> connection, Path stackFile, Duration timeout) {
     int ms = Math.toIntExact(timeout.toMillis());
-    Map<String, Object> settings =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            choice.servers(),
-            AdminClientConfig.CLIENT_ID_CONFIG,
-            "modstream-tools-check",
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            ms,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            ms);
+    Map<String, Object> settings = new HashMap<>(connection);
+    settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "modstream-tools-check");
+    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
     PrintStream err = System.err;
     System.setErr(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
     Throwable failure = null;
@@ -195,6 +270,17 @@ public final class BrokerOptions {
       System.setErr(err);
     }
     if (failure != null) {
+      if (rootCause(failure) instanceof AuthenticationException refused) {
+        throw new IllegalStateException(
+            "the broker at "
+                + choice.servers()
+                + " refused this client's credentials ("
+                + refused.getMessage()
+                + "): check the sasl.* and ssl.* settings of --client-config (or $"
+                + CLIENT_CONFIG_ENV
+                + ")",
+            failure);
+      }
       throw new IllegalStateException(unreachable(choice, stackFile, timeout, failure), failure);
     }
   }

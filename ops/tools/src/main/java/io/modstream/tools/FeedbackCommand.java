@@ -57,11 +57,12 @@ public final class FeedbackCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabelledDataset data = LabelledCsv.read(file);
-    String bootstrap = broker.connect();
+    Map<String, Object> connection = broker.connect(BrokerOptions.Access.PRODUCE);
     int n = 0;
+    ToolProducers.Failures outcome = new ToolProducers.Failures();
     try (KafkaProducer<String, Feedback> p =
         new KafkaProducer<>(
-            ToolProducers.settings(bootstrap, Map.of()),
+            ToolProducers.settings(connection, Map.of()),
             Topics.COMMENT_FEEDBACK.keySerde().serializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
       for (LabelledComment row : data.rows()) {
@@ -83,10 +84,12 @@ public final class FeedbackCommand implements Callable<Integer> {
                     .setSource(source)
                     .setReviewerId(reviewer)
                     .setCreatedAt(Instant.now())
-                    .build()));
+                    .build()),
+            outcome);
         n++;
       }
     }
+    outcome.check(n, "verdicts", topic);
     System.err.printf("published %d verdicts to %s%n", n, topic);
     return 0;
   }

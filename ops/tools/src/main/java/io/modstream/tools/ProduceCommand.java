@@ -112,7 +112,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     Map<String, Object> props =
         ToolProducers.settings(
-            broker.connect(),
+            broker.connect(BrokerOptions.Access.PRODUCE),
             Map.of(
                 ProducerConfig.LINGER_MS_CONFIG,
                 10,
@@ -120,6 +120,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 "lz4"));
     long sent = 0;
     long start = System.nanoTime();
+    ToolProducers.Failures outcome = new ToolProducers.Failures();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int round = 0; round == 0 || loop; round++) {
@@ -134,7 +135,7 @@ public final class ProduceCommand implements Callable<Integer> {
                   .setText(row[1])
                   .setCreatedAt(Instant.now())
                   .build();
-          producer.send(new ProducerRecord<>(topic, id, encoder.serialize(topic, c)));
+          producer.send(new ProducerRecord<>(topic, id, encoder.serialize(topic, c)), outcome);
           sent++;
           if (rate > 0) {
             long due = start + (long) (sent * 1e9 / rate);
@@ -152,6 +153,7 @@ public final class ProduceCommand implements Callable<Integer> {
     } finally {
       encoder.close();
     }
+    outcome.check(sent, "comments", topic);
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf("published %d comments to %s in %.1f s%n", sent, topic, seconds);
     return 0;

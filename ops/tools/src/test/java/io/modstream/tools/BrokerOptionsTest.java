@@ -3,6 +3,8 @@ package io.modstream.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -67,5 +69,41 @@ class BrokerOptionsTest {
         System.setProperty(BrokerOptions.LOCAL_DIR_PROPERTY, before);
       }
     }
+  }
+
+  @Test
+  void aSecuredLocalStackGivesEachKindOfToolItsPrincipalsClientConfig() throws Exception {
+    Files.writeString(
+        localDir.resolve("stack.properties"),
+        "bootstrap.servers=127.0.0.1:19092\n"
+            + "client.config.produce=/state/clients/producer.properties\n"
+            + "client.config.read=/state/clients/trainer.properties\n");
+    BrokerOptions.Choice stack = BrokerOptions.choose(null, localDir);
+
+    assertThat(BrokerOptions.clientConfig(null, stack, localDir, BrokerOptions.Access.PRODUCE))
+        .isEqualTo(Path.of("/state/clients/producer.properties"));
+    assertThat(BrokerOptions.clientConfig(null, stack, localDir, BrokerOptions.Access.READ))
+        .isEqualTo(Path.of("/state/clients/trainer.properties"));
+    assertThat(
+            BrokerOptions.clientConfig(
+                Path.of("mine.properties"), stack, localDir, BrokerOptions.Access.READ))
+        .as("--client-config wins")
+        .isEqualTo(Path.of("mine.properties"));
+    BrokerOptions.Choice other = BrokerOptions.choose("elsewhere:9093", localDir);
+    assertThat(BrokerOptions.clientConfig(null, other, localDir, BrokerOptions.Access.PRODUCE))
+        .as("another cluster than the stack's gets none of its credentials")
+        .isNull();
+  }
+
+  @Test
+  void aMissingClientConfigFileStopsTheToolNamingIt() {
+    Path missing = localDir.resolve("nope.properties");
+    StringWriter err = new StringWriter();
+    int exit =
+        ToolsCli.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute("count", "--bootstrap", "127.0.0.1:1", "--client-config", missing.toString());
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: --client-config " + missing + ": no such file");
   }
 }

@@ -25,7 +25,12 @@ class ToolsCliTest {
       assertThat(out.toString())
           .as(tool)
           .startsWith("Usage: modstream-tools " + tool)
-          .contains("--bootstrap", "stack.properties", "--connect-timeout");
+          .contains(
+              "--bootstrap",
+              "stack.properties",
+              "--client-config",
+              "MODSTREAM_CLIENT_CONFIG",
+              "--connect-timeout");
     }
   }
 }

@@ -73,7 +73,7 @@ public final class ConsoleServer implements AutoCloseable {
     this.models = new Models(settings);
     this.producer =
         new KafkaProducer<>(
-            ModelReleases.producerConfig(settings.bootstrapServers()),
+            ModelReleases.producerConfig(settings.connection()),
             new StringSerializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().serializer());
     MustacheFactory mustache = new DefaultMustacheFactory("io/modstream/trainer/console");

@@ -2,11 +2,12 @@ package io.modstream.trainer.console;
 
 import io.modstream.schemas.Topics;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What the console serves and where it reads and writes.
  *
- * @param bootstrapServers the Kafka cluster
+ * @param connection the Kafka cluster's connection settings ({@code bootstrap.servers}, security)
  * @param host the address to listen on
  * @param port the port to listen on; 0 picks a free one
  * @param users the reviewers who may sign in, or null when a fronting proxy names them
@@ -20,7 +21,7 @@ import java.nio.file.Path;
  * @param maxComments the most comments kept in memory (the oldest leave first)
  */
 public record ConsoleSettings(
-    String bootstrapServers,
+    Map<String, ?> connection,
     String host,
     int port,
     Users users,
@@ -61,6 +62,7 @@ public record ConsoleSettings(
 
   /** Checks the settings. */
   public ConsoleSettings {
+    connection = Map.copyOf(connection);
     if ((users == null) == (proxyUserHeader == null || proxyUserHeader.isBlank())) {
       throw new IllegalArgumentException(
           "give the console either a users file (--users) or the header a fronting proxy signs"

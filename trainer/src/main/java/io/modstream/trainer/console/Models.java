@@ -57,7 +57,7 @@ final class Models {
 
   ModelRelease current() {
     return ModelReleases.latest(
-        settings.bootstrapServers(), settings.topics().releases(), settings.modelName());
+        settings.connection(), settings.topics().releases(), settings.modelName());
   }
 
   List<Version> versions(ModelRelease current) throws IOException {
@@ -203,7 +203,7 @@ final class Models {
     }
     ReleaseStore store =
         new ReleaseStore(
-            settings.store(), settings.bootstrapServers(), settings.topics().releases());
+            settings.store(), settings.connection(), settings.topics().releases(), null, null);
     return store.release(dir, current == null ? null : current.getVersion());
   }
 

@@ -111,8 +111,7 @@ final class ModerationLog implements AutoCloseable {
             return size() > maxComments;
           }
         };
-    Map<String, Object> config =
-        new HashMap<>(ModelReleases.consumerConfig(settings.bootstrapServers()));
+    Map<String, Object> config = new HashMap<>(ModelReleases.consumerConfig(settings.connection()));
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "modstream-console");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     this.consumer =

@@ -8,11 +8,10 @@ import io.modstream.schemas.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,18 +53,16 @@ public final class Verdicts {
   /**
    * Creates a feedback topic and a releases topic with the catalogue's settings ({@link Topics}).
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
    * @param feedbackTopic the feedback topic's name
    * @param releasesTopic the releases topic's name
    * @throws ExecutionException if the cluster refuses, for example because a topic exists
    * @throws InterruptedException if interrupted
    */
   public static void createTopics(
-      String bootstrapServers, String feedbackTopic, String releasesTopic)
+      Map<String, ?> connection, String feedbackTopic, String releasesTopic)
       throws ExecutionException, InterruptedException {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(Map.<String, Object>copyOf(connection))) {
       short replication = (short) Math.min(3, admin.describeCluster().nodes().get().size());
       List<NewTopic> topics = new ArrayList<>();
       for (TopicSpec<?> spec :
@@ -84,17 +81,17 @@ public final class Verdicts {
    * Publishes verdicts keyed by comment id, as the feedback tools do, with every acknowledgement
    * awaited.
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
    * @param topic the feedback topic
    * @param verdicts the verdicts
    * @throws ExecutionException if the broker refuses one
    * @throws InterruptedException if interrupted
    */
-  public static void publish(String bootstrapServers, String topic, List<Feedback> verdicts)
+  public static void publish(Map<String, ?> connection, String topic, List<Feedback> verdicts)
       throws ExecutionException, InterruptedException {
     try (KafkaProducer<String, Feedback> producer =
         new KafkaProducer<>(
-            ModelReleases.producerConfig(bootstrapServers),
+            ModelReleases.producerConfig(connection),
             Topics.COMMENT_FEEDBACK.keySerde().serializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().serializer())) {
       List<Future<?>> sent = new ArrayList<>();

@@ -26,15 +26,15 @@ public final class FeedbackLog {
   /**
    * Reads every current verdict.
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
    * @param topic the feedback topic
    * @return comment id to its merged verdict, in first-seen order
    */
-  public static Map<String, Feedback> readAll(String bootstrapServers, String topic) {
+  public static Map<String, Feedback> readAll(Map<String, ?> connection, String topic) {
     Map<String, Feedback> latest = new LinkedHashMap<>();
     try (KafkaConsumer<String, Feedback> c =
         new KafkaConsumer<>(
-            ModelReleases.consumerConfig(bootstrapServers),
+            ModelReleases.consumerConfig(connection),
             Topics.COMMENT_FEEDBACK.keySerde().deserializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       List<TopicPartition> parts = ModelReleases.partitions(c, topic);
@@ -79,16 +79,16 @@ public final class FeedbackLog {
    * Returns the total number of records currently in the topic (end minus start offsets), a cheap
    * measure of new feedback for retraining triggers.
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
    * @param topic the feedback topic
    * @param timeout how long each request waits for the cluster
    * @return the record count
    * @throws org.apache.kafka.common.KafkaException if the cluster does not answer in time
    */
-  public static long size(String bootstrapServers, String topic, Duration timeout) {
+  public static long size(Map<String, ?> connection, String topic, Duration timeout) {
     try (KafkaConsumer<String, Feedback> c =
         new KafkaConsumer<>(
-            ModelReleases.consumerConfig(bootstrapServers),
+            ModelReleases.consumerConfig(connection),
             Topics.COMMENT_FEEDBACK.keySerde().deserializer(),
             Topics.COMMENT_FEEDBACK.valueSerde().deserializer())) {
       return ModelReleases.recordCount(c, topic, timeout);

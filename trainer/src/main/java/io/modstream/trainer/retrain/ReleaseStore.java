@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutionException;
 public final class ReleaseStore {
 
   private final Path root;
-  private final String bootstrapServers;
+  private final Map<String, ?> connection;
   private final String topic;
   private final String bundleTopic;
   private final SigningKey signingKey;
@@ -62,8 +62,27 @@ public final class ReleaseStore {
    */
   public ReleaseStore(
       Path root, String bootstrapServers, String topic, String bundleTopic, SigningKey signingKey) {
+    this(root, ModelReleases.connection(bootstrapServers), topic, bundleTopic, signingKey);
+  }
+
+  /**
+   * Creates a store that signs every release it publishes, on a cluster whose clients need security
+   * settings.
+   *
+   * @param root the local store directory
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
+   * @param topic the releases topic
+   * @param bundleTopic the chunk topic, or null to release {@code file:} URIs only
+   * @param signingKey the key that signs each release, or null to publish unsigned releases
+   */
+  public ReleaseStore(
+      Path root,
+      Map<String, ?> connection,
+      String topic,
+      String bundleTopic,
+      SigningKey signingKey) {
     this.root = root.toAbsolutePath();
-    this.bootstrapServers = bootstrapServers;
+    this.connection = Map.copyOf(connection);
     this.topic = topic;
     this.bundleTopic = bundleTopic;
     this.signingKey = signingKey;
@@ -123,8 +142,7 @@ public final class ReleaseStore {
     String uri =
         bundleTopic == null
             ? target.toUri().toString()
-            : BundleTransport.publish(
-                bootstrapServers, bundleTopic, target, info.name(), info.version());
+            : BundleTransport.publish(connection, bundleTopic, target, info.name(), info.version());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("mean_roc_auc", info.provenance().validation().meanRocAuc());
     metrics.put("mean_pr_auc", info.provenance().validation().meanPrAuc());
@@ -144,7 +162,7 @@ public final class ReleaseStore {
     if (signingKey != null) {
       release = signingKey.sign(release);
     }
-    ModelReleases.publish(bootstrapServers, topic, release);
+    ModelReleases.publish(connection, topic, release);
     return release;
   }
 
@@ -157,7 +175,7 @@ public final class ReleaseStore {
    */
   public ModelBundle load(ModelRelease release) throws IOException {
     Path dir =
-        BundleTransport.resolve(bootstrapServers, release.getBundleUri(), root.resolve(".fetched"));
+        BundleTransport.resolve(connection, release.getBundleUri(), root.resolve(".fetched"));
     return ModelBundle.load(dir, release.getBundleSha256());
   }
 }

@@ -75,7 +75,7 @@ public final class Retrainer {
   /**
    * Settings of a run.
    *
-   * @param bootstrapServers the cluster
+   * @param connection the cluster's connection settings ({@code bootstrap.servers}, security)
    * @param feedbackTopic the feedback topic
    * @param releasesTopic the releases topic
    * @param modelName the model to retrain
@@ -92,7 +92,7 @@ public final class Retrainer {
    *     URIs
    */
   public record Settings(
-      String bootstrapServers,
+      Map<String, ?> connection,
       String feedbackTopic,
       String releasesTopic,
       String modelName,
@@ -165,7 +165,7 @@ public final class Retrainer {
     Settings s = settings;
     long started = System.nanoTime();
     ModelRelease championRelease =
-        ModelReleases.latest(s.bootstrapServers(), s.releasesTopic(), s.modelName());
+        ModelReleases.latest(s.connection(), s.releasesTopic(), s.modelName());
     if (championRelease == null) {
       throw new IllegalStateException(
           "no release of '"
@@ -183,7 +183,7 @@ public final class Retrainer {
           s.baseData() + " has labels " + base.labels() + ", the champion " + labels);
     }
     Partition.Sets baseSets = s.partition().split(base);
-    Map<String, Feedback> feedback = FeedbackLog.readAll(s.bootstrapServers(), s.feedbackTopic());
+    Map<String, Feedback> feedback = FeedbackLog.readAll(s.connection(), s.feedbackTopic());
     Map<String, float[]> servingScores = scoresById(championModel, feedback.values());
     FeedbackRows rows = FeedbackRows.of(feedback, labels, s.partition(), s.guard(), servingScores);
     logDistrust(rows.distrusted());
@@ -622,8 +622,7 @@ public final class Retrainer {
    */
   public long championFeedback() throws Exception {
     ModelRelease release =
-        ModelReleases.latest(
-            settings.bootstrapServers(), settings.releasesTopic(), settings.modelName());
+        ModelReleases.latest(settings.connection(), settings.releasesTopic(), settings.modelName());
     if (release == null) {
       return 0;
     }
@@ -634,7 +633,7 @@ public final class Retrainer {
   private ReleaseStore store() {
     return new ReleaseStore(
         settings.store(),
-        settings.bootstrapServers(),
+        settings.connection(),
         settings.releasesTopic(),
         settings.bundleTopic(),
         signingKey);
