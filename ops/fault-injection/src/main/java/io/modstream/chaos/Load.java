@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +36,7 @@ final class Load implements Stoppable {
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final Map<String, String> invalidAcked = new ConcurrentHashMap<>();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicReference<String> firstFailure = new AtomicReference<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -99,6 +101,7 @@ final class Load implements Stoppable {
               acked.add(id);
             } else {
               failed.incrementAndGet();
+              firstFailure.compareAndSet(null, error.toString());
             }
           });
     }
@@ -145,6 +148,7 @@ final class Load implements Stoppable {
               invalidAcked.put(id, expected);
             } else {
               failed.incrementAndGet();
+              firstFailure.compareAndSet(null, error.toString());
             }
           });
     }
@@ -176,6 +180,11 @@ final class Load implements Stoppable {
   /** When each valid comment was handed to the producer, epoch ms. */
   Map<String, Long> sentAtMs() {
     return sentAtMs;
+  }
+
+  /** The first send the producer reported failed, and why; null if none. */
+  String firstFailure() {
+    return firstFailure.get();
   }
 
   /** Sends the producer reported failed (not acknowledged: nothing is owed for them). */

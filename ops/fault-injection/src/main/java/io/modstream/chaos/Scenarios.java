@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -104,16 +105,21 @@ final class Scenarios {
     for (int k = 1; k <= options.kills(); k++) {
       Thread.sleep(interval);
       progress(s, "kill -9 of the app, " + k + " of " + options.kills() + ", restarted at once");
-      kills.add(System.currentTimeMillis());
+      long killed = System.currentTimeMillis();
+      kills.add(killed);
       stack.killApp(app);
       app = stack.startApp("a", Map.of());
+      // The next kill only once this one is over, so each recovery is one restart's.
+      await(
+          SCORING_TIMEOUT,
+          () -> System.currentTimeMillis() > killed + 2000 && run.recoverySeconds(killed) >= 0);
     }
     Thread.sleep(interval);
-    List<Double> recoveries = new ArrayList<>();
-    for (long t : kills) {
-      recoveries.add(run.recoverySeconds(t));
-    }
-    return run.check(s, range(recoveries) + " per kill (" + kills.size() + " kills)", "", true);
+    return run.check(
+        s,
+        () -> range(kills.stream().map(run::recoverySeconds).toList()) + " per kill",
+        kills.size() + " kills",
+        true);
   }
 
   private Row brokerKill(Scenario s, Path dir) throws IOException, InterruptedException {
@@ -129,10 +135,13 @@ final class Scenarios {
     stack.restartBroker(1);
     long back = System.currentTimeMillis();
     progress(s, "broker back after " + seconds(back - killed));
-    Thread.sleep(Math.max(0, killed + options.duration().toMillis() * 2 / 3 - back));
+    Thread.sleep(
+        Math.max(
+            options.duration().toMillis() / 3,
+            killed + options.duration().toMillis() * 2 / 3 - back));
     return run.check(
         s,
-        run.recovery(killed) + " after the kill (down " + seconds(back - killed) + ")",
+        () -> run.recovery(killed) + " after the kill (down " + seconds(back - killed) + ")",
         "",
         true);
   }
@@ -150,7 +159,7 @@ final class Scenarios {
     Thread.sleep(Math.max(0, started + options.duration().toMillis() * 2 / 3 - sent));
     return run.check(
         s,
-        run.recovery(started) + " (the flood took " + seconds(sent - started) + " to send)",
+        () -> run.recovery(started) + " (the flood took " + seconds(sent - started) + " to send)",
         "",
         true);
   }
@@ -182,13 +191,15 @@ final class Scenarios {
             + " MiB free), broker restarted");
     stack.restartBroker(1);
     long back = System.currentTimeMillis();
-    Thread.sleep(Math.max(0, full + options.duration().toMillis() * 2 / 3 - back));
+    Thread.sleep(
+        Math.max(
+            options.duration().toMillis() / 3,
+            full + options.duration().toMillis() * 2 / 3 - back));
     String note =
-        (stopped ? "the broker stopped on the full disk" : "the broker kept running")
-            + ", "
-            + run.load.failed()
-            + " sends reported failed to the producer";
-    return run.check(s, run.firstEventAfter(back) + " after the restart", note, true);
+        stopped
+            ? "the broker stopped on the full disk"
+            : "the broker kept running on the full disk";
+    return run.check(s, () -> run.firstEventAfter(back) + " after the restart", note, true);
   }
 
   private Row corruptRelease(Scenario s, Path dir)
@@ -204,7 +215,7 @@ final class Scenarios {
     Thread.sleep(options.duration().toMillis() * 2 / 3);
     String log = Files.readString(app.log());
     long refusals = log.lines().filter(l -> l.contains("refused release")).count();
-    Row row = run.check(s, run.recovery(released) + " (no pause)", "", refusals >= 2);
+    Row row = run.check(s, () -> run.recovery(released) + " (no pause)", "", refusals >= 2);
     String note = refusals + " releases refused; events by model version " + run.tally.versions();
     boolean onlyServed = run.tally.versions().keySet().stream().allMatch("t1"::equals);
     return new Row(
@@ -230,7 +241,7 @@ final class Scenarios {
     long killed = System.currentTimeMillis();
     stack.killBroker(victim);
     Thread.sleep(options.duration().toMillis() * 2 / 3);
-    Row row = run.check(s, run.recovery(killed) + " after the kill", "", true);
+    Row row = run.check(s, () -> run.recovery(killed) + " after the kill", "", true);
     boolean stillDown = !stack.brokerRunning(victim);
     return new Row(
         row.scenario(),
@@ -254,7 +265,7 @@ final class Scenarios {
     long killed = System.currentTimeMillis();
     stack.killApp(a);
     Thread.sleep(options.duration().toMillis() / 2);
-    return run.check(s, run.recovery(killed) + " takeover", "", true);
+    return run.check(s, () -> run.recovery(killed) + " takeover", "", true);
   }
 
   private Row brokerPartition(Scenario s, Path dir)
@@ -283,10 +294,13 @@ final class Scenarios {
     partition.heal();
     long healed = System.currentTimeMillis();
     progress(s, "partition healed");
-    Thread.sleep(Math.max(0, cutAt + options.duration().toMillis() * 2 / 3 - healed));
+    Thread.sleep(
+        Math.max(
+            options.duration().toMillis() / 3,
+            cutAt + options.duration().toMillis() * 2 / 3 - healed));
     return run.check(
         s,
-        run.recovery(cutAt) + " after the cut (cut " + seconds(healed - cutAt) + ")",
+        () -> run.recovery(cutAt) + " after the cut (cut " + seconds(healed - cutAt) + ")",
         "broker " + victim + " isolated, then healed",
         true);
   }
@@ -317,7 +331,7 @@ final class Scenarios {
   }
 
   /** The load and the readers of one scenario, and the check at its end. */
-  private final class Run {
+  private static final class Run {
     final Load load;
     final Ledger ledger;
     final Stack stack;
@@ -362,10 +376,14 @@ final class Scenarios {
           .orElse("none");
     }
 
-    Row check(Scenario s, String recovery, String note, boolean extraPassed)
+    Row check(Scenario s, Supplier<String> recovery, String note, boolean extraPassed)
         throws InterruptedException {
       load.stop();
-      progress(s, "load stopped; checking");
+      progress(
+          s,
+          String.format(
+              "load stopped (%,d sent, %,d acknowledged, %,d failed); checking",
+              load.sentAtMs().size(), load.acked().size(), load.failed()));
       await(CHECK_TIMEOUT, () -> ledger.firstSeenMs().keySet().containsAll(load.acked()));
       Thread.sleep(5000); // a duplicate, if any, would show up now
       tally = ledger.tally(DLQ, Duration.ofSeconds(60));
@@ -387,6 +405,12 @@ final class Scenarios {
       List<String> notes = new ArrayList<>();
       if (!note.isEmpty()) {
         notes.add(note);
+      }
+      if (load.failed() > 0) {
+        notes.add(
+            load.failed()
+                + " sends reported failed to the producer, first: "
+                + load.firstFailure());
       }
       boolean dlqOk = true;
       Map<String, String> invalid = load.invalidAcked();
@@ -420,7 +444,7 @@ final class Scenarios {
               total,
               missing,
               dup,
-              recovery,
+              recovery.get(),
               passed,
               String.join("; ", notes));
       progress(s, row.line());
