@@ -177,8 +177,10 @@ public final class ScoringMetrics implements AutoCloseable {
     KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams);
     kafka.bindTo(registry);
     closers.add(kafka::close);
+    // Micrometer holds a gauge's state weakly: a method reference alone would be collected.
     Gauge.builder(PREFIX + "stalled.threads", stalledThreads, s -> s.getAsInt())
         .description("Stream threads without progress for stall.threshold.ms.")
+        .strongReference(true)
         .register(registry);
   }
 
