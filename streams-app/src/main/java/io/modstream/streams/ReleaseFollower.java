@@ -2,6 +2,7 @@ package io.modstream.streams;
 
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.AvroSerde;
+import io.modstream.schemas.LogFormat;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
 import io.modstream.schemas.UntrustedReleaseException;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Follows the {@code model-releases} topic in every instance (a consumer with no group, assigned
@@ -56,7 +58,9 @@ public final class ReleaseFollower implements AutoCloseable {
   private final AtomicInteger untrusted = new AtomicInteger();
   private final Metrics metrics;
   private final KafkaConsumer<String, ModelRelease> consumer;
+  private final ScoringMetrics scoringMetrics;
   private final Thread thread;
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile boolean running = true;
 
   ReleaseFollower(
@@ -66,7 +70,9 @@ public final class ReleaseFollower implements AutoCloseable {
       ModelHolder models,
       ReleaseLoader loader,
       Instant servedReleaseCreatedAt,
-      List<ReleaseLoader.Refusal> refusedAtStart) {
+      List<ReleaseLoader.Refusal> refusedAtStart,
+      ScoringMetrics scoringMetrics) {
+    this.scoringMetrics = scoringMetrics;
     this.topic = Objects.requireNonNull(topic);
     this.modelName = Objects.requireNonNull(modelName);
     this.models = models;
@@ -81,6 +87,8 @@ public final class ReleaseFollower implements AutoCloseable {
       if (r.untrusted()) {
         untrusted.incrementAndGet();
       }
+      scoringMetrics.refused(
+          r.untrusted() ? ScoringMetrics.Refusal.UNTRUSTED : ScoringMetrics.Refusal.INVALID);
     }
     this.consumer =
         new KafkaConsumer<>(
@@ -146,8 +154,15 @@ public final class ReleaseFollower implements AutoCloseable {
       }
     } catch (WakeupException e) {
       if (running) {
+        failure.set(e);
         throw e;
       }
+    } catch (RuntimeException e) {
+      // The instance keeps scoring with its model but would never swap again: /health/live says
+      // so, and the orchestrator restarts it.
+      failure.set(e);
+      LOG.error("the release follower stopped; no release will be swapped to until a restart", e);
+      throw e;
     } finally {
       consumer.close();
     }
@@ -160,6 +175,15 @@ public final class ReleaseFollower implements AutoCloseable {
    * @return true if the served model changed
    */
   boolean apply(ModelRelease release) {
+    MDC.put(LogFormat.MODEL_VERSION, release.getVersion());
+    try {
+      return applyVersion(release);
+    } finally {
+      MDC.remove(LogFormat.MODEL_VERSION);
+    }
+  }
+
+  private boolean applyVersion(ModelRelease release) {
     String current = models.current().info().version();
     if (current.equals(release.getVersion())) {
       LOG.info("release {} {} is already served", release.getModelName(), release.getVersion());
@@ -180,6 +204,7 @@ public final class ReleaseFollower implements AutoCloseable {
       lastRefused.set(release.getVersion() + ": " + why);
       refused.incrementAndGet();
       untrusted.incrementAndGet();
+      scoringMetrics.refused(ScoringMetrics.Refusal.REPLAYED);
       LOG.error(
           "refused replayed release {} {}; still serving {}: {}",
           release.getModelName(),
@@ -192,6 +217,7 @@ public final class ReleaseFollower implements AutoCloseable {
     try {
       ModerationModel next = loader.load(release);
       models.swap(next);
+      scoringMetrics.swapped(next);
       newestServed.accumulateAndGet(
           release.getCreatedAt(), (a, b) -> a == null || b.isAfter(a) ? b : a);
       swaps.incrementAndGet();
@@ -206,6 +232,7 @@ public final class ReleaseFollower implements AutoCloseable {
       lastRefused.set(release.getVersion() + ": " + e.getMessage());
       refused.incrementAndGet();
       untrusted.incrementAndGet();
+      scoringMetrics.refused(ScoringMetrics.Refusal.UNTRUSTED);
       LOG.error(
           "refused untrusted release {} {} ({}) before fetching its bundle; still serving {}: {}",
           release.getModelName(),
@@ -220,6 +247,7 @@ public final class ReleaseFollower implements AutoCloseable {
       }
       lastRefused.set(release.getVersion() + ": " + e.getMessage());
       refused.incrementAndGet();
+      scoringMetrics.refused(ScoringMetrics.Refusal.INVALID);
       LOG.error(
           "refused release {} {}; still serving {}: {}",
           release.getModelName(),
@@ -237,6 +265,15 @@ public final class ReleaseFollower implements AutoCloseable {
    */
   public String lastRefused() {
     return lastRefused.get();
+  }
+
+  /**
+   * Returns why the follower's thread stopped while it should run, or null while it runs.
+   *
+   * @return the failure
+   */
+  public RuntimeException failure() {
+    return failure.get();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.modstream.model.Verdict;
 import io.modstream.schemas.Comment;
 import io.modstream.schemas.CommentReader;
 import io.modstream.schemas.LabelEvent;
+import io.modstream.schemas.LogFormat;
 import io.modstream.schemas.RecordDecodingException;
 import io.modstream.schemas.RegistryUnavailableException;
 import io.modstream.schemas.Span;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Validates comments, buffers them in a changelog-backed store and scores them in batches: when
@@ -59,6 +61,8 @@ final class ScoringProcessor
   private final long maxWaitMs;
   private final int maxTextBytes;
   private final Map<String, String> flaggedSinks;
+  private final ScoringMetrics metrics;
+  private String taskId;
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, byte[]> buffer;
@@ -93,8 +97,10 @@ final class ScoringProcessor
       int batchSize,
       long maxWaitMs,
       int maxTextBytes,
-      Map<String, String> flaggedSinks) {
+      Map<String, String> flaggedSinks,
+      ScoringMetrics metrics) {
     this.models = models;
+    this.metrics = metrics;
     this.reader = reader;
     this.batchSize = batchSize;
     this.maxWaitMs = maxWaitMs;
@@ -132,6 +138,7 @@ final class ScoringProcessor
     // -rate/-total per scoring call this task started, scored-comment-rate/-total,
     // dead-letter-rate/-total.
     String task = context.taskId().toString();
+    taskId = task;
     batchSensor =
         context
             .metrics()
@@ -236,14 +243,25 @@ final class ScoringProcessor
   /** Scores this task's unscored comments, and those of the thread's other tasks, in one call. */
   private void score() {
     ModerationModel model = models.current();
+    // Per call, not per record: what the engine and the clients log meanwhile names both.
+    MDC.put(LogFormat.TASK_ID, taskId);
+    MDC.put(LogFormat.MODEL_VERSION, model.info().version());
     long started = System.nanoTime();
+    int scored;
     try {
-      batch.scoreAll(model, context::currentSystemTimeMs);
+      scored = batch.scoreAll(model, context::currentSystemTimeMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StreamsException("interrupted while scoring; the batch stays buffered", e);
+    } finally {
+      MDC.remove(LogFormat.TASK_ID);
+      MDC.remove(LogFormat.MODEL_VERSION);
     }
-    batchSensor.record((System.nanoTime() - started) / 1e6);
+    long nanos = System.nanoTime() - started;
+    batchSensor.record(nanos / 1e6);
+    if (scored > 0) {
+      metrics.scored(model, scored, nanos);
+    }
   }
 
   @Override
@@ -304,9 +322,11 @@ final class ScoringProcessor
       context.forward(out, ScoringTopology.LABELS_SINK);
       for (String label : flagged) {
         context.forward(out, flaggedSinks.get(label));
+        metrics.flagged(label);
       }
       buffer.delete(w.sequence);
       scoredSensor.record();
+      metrics.decided(p.timestamp(), w.decidedAtMs);
     }
   }
 
@@ -332,6 +352,7 @@ final class ScoringProcessor
         new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
         ScoringTopology.DLQ_SINK);
     deadLetterSensor.record();
+    metrics.deadLetter(reason);
     LOG.debug(
         "dead-lettered {}-{}@{}: {} ({})",
         source.topic(),

@@ -7,6 +7,7 @@ import io.modstream.model.ModelRuntime;
 import io.modstream.model.ModerationModel;
 import io.modstream.schemas.ModelRelease;
 import io.modstream.schemas.ModelReleases;
+import io.modstream.schemas.ServiceEndpoints.Health;
 import io.modstream.schemas.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,14 +37,27 @@ public final class ScoringService implements AutoCloseable {
   private final KafkaStreams streams;
   private final ReleaseFollower follower;
   private final StallDetector stalls;
+  private final ScoringMetrics metrics;
 
   /**
-   * Loads the model and builds the instance; nothing runs until {@link #start()}.
+   * Loads the model and builds the instance, without metrics; nothing runs until {@link #start()}.
    *
    * @param cfg the validated configuration
    * @throws Exception if the model cannot be loaded
    */
   public ScoringService(ScorerConfig cfg) throws Exception {
+    this(cfg, ScoringMetrics.off());
+  }
+
+  /**
+   * Loads the model and builds the instance; nothing runs until {@link #start()}.
+   *
+   * @param cfg the validated configuration
+   * @param metrics where the instance records its metrics ({@link ScoringMetrics#off()} for none)
+   * @throws Exception if the model cannot be loaded
+   */
+  public ScoringService(ScorerConfig cfg, ScoringMetrics metrics) throws Exception {
+    this.metrics = metrics;
     ModelRuntime.configureNativeThreads(cfg.getInt(ScorerConfig.NATIVE_THREADS));
     Map<String, Object> connection = ClientConnection.of(cfg);
     int replicas = cfg.getInt(ScorerConfig.SCORING_REPLICAS);
@@ -110,7 +124,8 @@ public final class ScoringService implements AutoCloseable {
           batchSize);
     }
     models = new ModelHolder(model);
-    topology = ScoringTopology.build(cfg, models);
+    metrics.serving(model);
+    topology = ScoringTopology.build(cfg, models, metrics);
     Replication replication = Replication.of(cfg);
     LOG.info(
         "internal topics: replication {}, min.insync.replicas {}",
@@ -134,6 +149,7 @@ public final class ScoringService implements AutoCloseable {
             streams::metrics,
             Duration.ofMillis(cfg.getLong(ScorerConfig.STALL_THRESHOLD_MS)),
             clientId(streams, cfg.getString(ScorerConfig.APPLICATION_ID)));
+    metrics.bind(streams, stalls::stalledThreads);
     String name =
         cfg.getString(ScorerConfig.MODEL_NAME).isBlank()
             ? model.info().name()
@@ -147,7 +163,8 @@ public final class ScoringService implements AutoCloseable {
                 models,
                 new ReleaseLoader(model.labels(), factory, connection, cache, trusted, signed),
                 servedReleaseCreatedAt,
-                refusedAtStart)
+                refusedAtStart,
+                metrics)
             : null;
   }
 
@@ -203,7 +220,55 @@ public final class ScoringService implements AutoCloseable {
    * @return true when ready
    */
   public boolean isReady() {
-    return streams.state() == KafkaStreams.State.RUNNING && !stalls.isStalled();
+    return ready().ok();
+  }
+
+  /**
+   * Readiness ({@code /health/ready}): Kafka Streams is RUNNING, a verified model is loaded (the
+   * constructor loads it; a swap replaces it only by another verified one) and no stream thread is
+   * stalled. Not ready while starting, rebalancing, stalled or stopped.
+   *
+   * @return the answer, with the state or what is missing
+   */
+  public Health ready() {
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.down(
+          "Kafka Streams is "
+              + state
+              + (state == KafkaStreams.State.REBALANCING
+                  ? " (partitions are being assigned)"
+                  : state == KafkaStreams.State.CREATED ? " (not started)" : ""));
+    }
+    int stalled = stalls.stalledThreads();
+    if (stalled > 0) {
+      return Health.down(
+          stalled + " stream thread(s) stalled (see the WARN log and modstream_stalled_threads)");
+    }
+    return Health.up("RUNNING, serving " + servedModel());
+  }
+
+  /**
+   * Liveness ({@code /health/live}): false only when a restart is the fix: Kafka Streams in ERROR
+   * or PENDING_ERROR (a stream thread failed and shut the client down), or the release follower
+   * stopped, so the served model could never be replaced. Rebalancing and stalls are live.
+   *
+   * @return the answer, with the state or what failed
+   */
+  public Health live() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+      return Health.down("Kafka Streams is " + state + " (a stream thread failed; see the log)");
+    }
+    RuntimeException followerFailure = follower == null ? null : follower.failure();
+    if (followerFailure != null) {
+      return Health.down("the release follower stopped: " + followerFailure);
+    }
+    return Health.up(state + ", serving " + servedModel());
+  }
+
+  private String servedModel() {
+    return models.current().info().name() + " " + models.current().info().version();
   }
 
   /**

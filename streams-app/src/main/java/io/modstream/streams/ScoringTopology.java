@@ -66,6 +66,18 @@ public final class ScoringTopology {
    * @return the topology
    */
   public static Topology build(ScorerConfig config, ModelHolder models) {
+    return build(config, models, ScoringMetrics.off());
+  }
+
+  /**
+   * Builds the topology for the labels of the served model, recording into {@code metrics}.
+   *
+   * @param config the validated configuration
+   * @param models the served model
+   * @param metrics where the processors count what they score, flag and dead-letter
+   * @return the topology
+   */
+  public static Topology build(ScorerConfig config, ModelHolder models, ScoringMetrics metrics) {
     List<String> labels = models.current().labels();
     Map<String, String> flaggedSinks = new LinkedHashMap<>();
     labels.forEach(l -> flaggedSinks.put(l, flaggedSink(l)));
@@ -86,7 +98,9 @@ public final class ScoringTopology {
         config.getString(ScorerConfig.TOPIC_COMMENTS));
     topology.addProcessor(
         PROCESSOR,
-        () -> new ScoringProcessor(models, reader, batchSize, maxWait, maxText, flaggedSinks),
+        () ->
+            new ScoringProcessor(
+                models, reader, batchSize, maxWait, maxText, flaggedSinks, metrics),
         SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

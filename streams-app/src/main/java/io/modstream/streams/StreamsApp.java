@@ -2,12 +2,17 @@ package io.modstream.streams;
 
 import io.modstream.model.ModelBundle;
 import io.modstream.schemas.ClientSettings;
+import io.modstream.schemas.LogFormat;
+import io.modstream.schemas.ServiceEndpoints;
+import io.modstream.schemas.ServiceEndpoints.Health;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -30,6 +35,9 @@ import picocli.CommandLine.Option;
     subcommands = {StreamsApp.CreateTopics.class, StreamsApp.ConfigReference.class})
 public final class StreamsApp implements Callable<Integer> {
 
+  /** Before the first logger: MODSTREAM_LOG_FORMAT picks the SLF4J backend ({@link LogFormat}). */
+  private static final String LOG_FORMAT_PROBLEM = LogFormat.selectOrExplain(System.getenv());
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
   @Option(
@@ -49,6 +57,10 @@ public final class StreamsApp implements Callable<Integer> {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
+    if (LOG_FORMAT_PROBLEM != null) {
+      System.err.println("error: " + LOG_FORMAT_PROBLEM);
+      System.exit(2);
+    }
     System.exit(commandLine().execute(args));
   }
 
@@ -71,7 +83,43 @@ public final class StreamsApp implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScorerConfig cfg = ScorerConfig.load(config, System.getenv());
-    ScoringService service = new ScoringService(cfg);
+    int port = cfg.getInt(ScorerConfig.HTTP_PORT);
+    try (ScoringMetrics metrics = port < 0 ? ScoringMetrics.off() : ScoringMetrics.prometheus();
+        ServiceEndpoints http = port < 0 ? null : endpoints(cfg, metrics, starting)) {
+      if (http != null) {
+        LOG.info(
+            "metrics on http://{}:{}{}, health on {} and {}",
+            cfg.getString(ScorerConfig.HTTP_BIND_ADDRESS),
+            http.port(),
+            ServiceEndpoints.METRICS,
+            ServiceEndpoints.LIVE,
+            ServiceEndpoints.READY);
+      }
+      return run(cfg, metrics);
+    }
+  }
+
+  /** Set once the model is loaded; until then the endpoints answer for a starting instance. */
+  private final AtomicReference<ScoringService> starting = new AtomicReference<>();
+
+  private static ServiceEndpoints endpoints(
+      ScorerConfig cfg, ScoringMetrics metrics, AtomicReference<ScoringService> service)
+      throws IOException {
+    return ServiceEndpoints.start(
+        cfg.getString(ScorerConfig.HTTP_BIND_ADDRESS),
+        cfg.getInt(ScorerConfig.HTTP_PORT),
+        metrics::scrape,
+        () -> service.get() == null ? Health.up("starting") : service.get().live(),
+        () ->
+            service.get() == null
+                ? Health.down("starting: loading the model")
+                : service.get().ready(),
+        ScorerConfig.HTTP_PORT + " (" + ScorerConfig.ENV_PREFIX + "HTTP_PORT)");
+  }
+
+  private int run(ScorerConfig cfg, ScoringMetrics metrics) throws Exception {
+    ScoringService service = new ScoringService(cfg, metrics);
+    starting.set(service);
     if (createTopics) {
       TopicSetup.createMissing(cfg, TopicSetup.specs(cfg, service.models().current().labels()), 6);
     }

@@ -216,6 +216,8 @@ public final class ItSupport {
             "--config",
             config.toString());
     pb.environment().put("OMP_NUM_THREADS", "1");
+    // No HTTP server unless a test asks for one: tests start several instances on this host.
+    pb.environment().put("MODSTREAM_HTTP_PORT", "-1");
     pb.environment().putAll(env);
     return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

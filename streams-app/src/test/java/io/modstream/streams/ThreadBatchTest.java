@@ -85,7 +85,8 @@ class ThreadBatchTest {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
       ScoringProcessor processor =
-          new ScoringProcessor(models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS);
+          new ScoringProcessor(
+              models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS, ScoringMetrics.off());
       processor.init(context);
       return new Task(processor, context, store);
     }
@@ -186,7 +187,8 @@ class ThreadBatchTest {
     a.processor().close();
     // the same store, a new processor: as after a restart that restored the changelog
     ScoringProcessor again =
-        new ScoringProcessor(models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS);
+        new ScoringProcessor(
+            models, new CommentReader(null), 3, WAIT_MS, 10_000, SINKS, ScoringMetrics.off());
     a.context().resetForwards();
     again.init(a.context());
     try {

@@ -1,5 +1,6 @@
 package io.modstream.trainer;
 
+import io.modstream.schemas.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,6 +37,13 @@ public final class TrainerCli {
    * @param args the arguments
    */
   public static void main(String[] args) {
+    // Before the first logger (the commands' classes load with the command line).
+    System.getProperties().putIfAbsent("modstream.log.kafka.level", "warn");
+    String problem = LogFormat.selectOrExplain(System.getenv());
+    if (problem != null) {
+      System.err.println("error: " + problem);
+      System.exit(2);
+    }
     CommandLine cli = commandLine();
     int code = cli.execute(args);
     // picocli's writers flush only on println; a report written with print would die with the JVM.

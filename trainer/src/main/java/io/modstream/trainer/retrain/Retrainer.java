@@ -41,6 +41,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,6 +244,10 @@ public final class Retrainer {
     record.set("candidate", figures(version, m.base(), false, m.candidateBias()));
     record.set("golden", m.toJson());
     record.putPOJO("rows", sources);
+    // Every verdict read (latest per comment), by who gave it: trainer serve's metrics.
+    Map<String, Integer> bySource = new TreeMap<>();
+    feedback.values().forEach(f -> bySource.merge(f.getSource().name(), 1, Integer::sum));
+    record.putPOJO("feedback_by_source", bySource);
     record.putPOJO("distrusted_reviewers", rows.distrusted());
     record.putPOJO("canaries_failed_by_both", knownCanaryFailures);
     record.putPOJO("corrections", corrections);
