@@ -107,8 +107,8 @@ class DeploymentManifestsTest {
     Map<String, String> data = new TreeMap<>();
     one("ConfigMap", "modstream-streams-app")
         .get("data")
-        .fields()
-        .forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+        .properties()
+        .forEach(e -> data.put(e.getKey(), e.getValue().asText()));
     return data;
   }
 
@@ -229,8 +229,8 @@ class DeploymentManifestsTest {
       Map<String, String> actual = new TreeMap<>();
       topic
           .at("/spec/config")
-          .fields()
-          .forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asText()));
+          .properties()
+          .forEach(e -> actual.put(e.getKey(), e.getValue().asText()));
       assertThat(actual).as("config of %s", spec.name()).isEqualTo(expected);
     }
   }
