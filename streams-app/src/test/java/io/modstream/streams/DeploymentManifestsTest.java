@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.modstream.schemas.LogFormat;
 import io.modstream.schemas.ReleaseSigning;
+import io.modstream.schemas.ServiceEndpoints;
 import io.modstream.schemas.TopicSpec;
+import io.modstream.trainer.TrainerCli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +33,19 @@ class DeploymentManifestsTest {
 
   private static final Path K8S = Path.of("..", "docker", "k8s");
 
-  /** The retraining service's default --http-port (the issue 28 contract). */
-  private static final int TRAINER_HTTP_PORT = 9401;
+  /** The retraining service's default --http-port. */
+  private static final int TRAINER_HTTP_PORT =
+      (Integer)
+          TrainerCli.commandLine()
+              .getSubcommands()
+              .get("serve")
+              .getCommandSpec()
+              .findOption("--http-port")
+              .initialValue();
 
-  /** The streams app's default http.port (the issue 28 contract). */
-  private static final int APP_HTTP_PORT = 9400;
+  /** The streams app's default http.port. */
+  private static final int APP_HTTP_PORT =
+      (Integer) ScorerConfig.DEFINITION.configKeys().get(ScorerConfig.HTTP_PORT).defaultValue;
 
   /** The labels of every bundle 'trainer train' makes from the Jigsaw data. */
   private static final List<String> JIGSAW_LABELS =
@@ -47,13 +58,7 @@ class DeploymentManifestsTest {
   private static final int PRODUCTION_BROKERS = 3;
 
   /** Variables of the ConfigMap that are not configuration keys (read by the launch scripts). */
-  private static final Set<String> NOT_CONFIG_KEYS = Set.of("MODSTREAM_LOG_FORMAT");
-
-  /**
-   * Keys of the issue 28 contract that the metrics work adds to ScorerConfig; until it is merged
-   * they are checked against the contract only.
-   */
-  private static final Set<String> PENDING_CONTRACT_KEYS = Set.of("http.port", "http.bind.address");
+  private static final Set<String> NOT_CONFIG_KEYS = Set.of(LogFormat.ENV);
 
   private static List<JsonNode> docs;
 
@@ -98,9 +103,12 @@ class DeploymentManifestsTest {
     assertThat(ports.size()).isOne();
     assertThat(ports.get(0).get("name").asText()).isEqualTo("http");
     assertThat(ports.get(0).get("containerPort").asInt()).isEqualTo(port);
-    assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
-    assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/health/live");
-    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+    assertThat(container.at("/livenessProbe/httpGet/path").asText())
+        .isEqualTo(ServiceEndpoints.LIVE);
+    assertThat(container.at("/startupProbe/httpGet/path").asText())
+        .isEqualTo(ServiceEndpoints.LIVE);
+    assertThat(container.at("/readinessProbe/httpGet/path").asText())
+        .isEqualTo(ServiceEndpoints.READY);
     for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
       assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(probe).isEqualTo("http");
     }
@@ -157,10 +165,6 @@ class DeploymentManifestsTest {
               k.substring(ScorerConfig.ENV_PREFIX.length())
                   .toLowerCase(Locale.ROOT)
                   .replace('_', '.');
-          if (PENDING_CONTRACT_KEYS.contains(key)
-              && !ScorerConfig.DEFINITION.names().contains(key)) {
-            return;
-          }
           assertThat(ScorerConfig.DEFINITION.names())
               .as("%s names a configuration key", k)
               .contains(key);
@@ -249,7 +253,7 @@ class DeploymentManifestsTest {
   void serviceMonitorScrapesBothServices() {
     JsonNode monitor = one("ServiceMonitor", "modstream");
     assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
-    assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+    assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo(ServiceEndpoints.METRICS);
     List<String> selected = new ArrayList<>();
     monitor.at("/spec/selector/matchExpressions/0/values").forEach(v -> selected.add(v.asText()));
     assertThat(monitor.at("/spec/selector/matchExpressions/0/key").asText())
