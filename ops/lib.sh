@@ -122,6 +122,14 @@ modstream_tool() {
     -Dmodstream.local.dir="${MODSTREAM_LOCAL_DIR:-$root/.local}" -jar "$TOOLS_JAR" "$@"
 }
 
+# For a tool run in the background (`modstream_tool_exec ARGS &`): the job replaces itself with the
+# JVM, so killing $! stops the tool rather than only the subshell around it.
+modstream_tool_exec() {
+  # shellcheck disable=SC2086
+  exec java $TOOL_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dmodstream.local.dir="${MODSTREAM_LOCAL_DIR:-$root/.local}" -jar "$TOOLS_JAR" "$@"
+}
+
 # The CPU, for benchmark headers: figures from different hosts differ (e.g. with and without
 # AVX-512, which the scoring's native code uses when present).
 cpu_model() {
