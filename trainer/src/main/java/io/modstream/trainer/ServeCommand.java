@@ -118,9 +118,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Learns the serving champion; ready once there is one. */
-  private String champion() {
+  private String champion(Map<String, Object> connection) {
     ModelRelease latest =
-        ModelReleases.latest(options.bootstrap, options.releasesTopic, options.modelName);
+        ModelReleases.latest(connection, options.releasesTopic, options.modelName);
     if (latest == null) {
       notReady =
           "no release of '"
@@ -152,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
         schedule.fresh(size),
         every,
         everyMinutes);
-    String champion = champion();
+    String champion = champion(connection);
     Long outageSince = null;
     while (!Thread.currentThread().isInterrupted()) {
       Thread.sleep(pollSeconds * 1000L);
@@ -162,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         // the cluster is away (a broker restart, a network cut): keep waiting, and say so once
         metrics.skipped();
         if (outageSince == null) {
-          notReady = "cannot reach " + options.bootstrap + ": " + e;
+          notReady = "cannot reach " + options.kafka.bootstrap + ": " + e;
           outageSince = System.nanoTime();
           LOG.warn(
               "cannot count the records of {} at {} ({}); retraining waits, trying again every {}"
@@ -185,7 +185,7 @@ final class ServeCommand implements Callable<Integer> {
         notReady = null;
       }
       if (champion == null) {
-        champion = champion();
+        champion = champion(connection);
       }
       String trigger = schedule.due(size, System.nanoTime());
       if (trigger == null) {
