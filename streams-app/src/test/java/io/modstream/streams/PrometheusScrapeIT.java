@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -80,19 +81,6 @@ class PrometheusScrapeIT {
         TopicSetup.specs(
             ScorerConfig.load(config, Map.of()), TestData.tinyModel().bundle().info().labels()),
         1);
-    // trainer serve reads both topics at start.
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(app + "-releases", 1, (short) 1),
-                  new NewTopic(app + "-feedback", 1, (short) 1)))
-          .all()
-          .get();
-    }
-
     int appPort = freePort();
     int trainerPort = freePort();
     int promPort = freePort();
@@ -120,32 +108,7 @@ class PrometheusScrapeIT {
             dir.resolve("app.log"),
             "-Xmx512m",
             Map.of("MODSTREAM_HTTP_PORT", Integer.toString(appPort)));
-    String[] serveArgs = {
-      "serve",
-      "--bootstrap",
-      broker.bootstrapServers(),
-      "--base-data",
-      TestData.samplePath().toString(),
-      "--store",
-      dir.resolve("serve-store").toString(),
-      "--model-name",
-      "tiny",
-      "--releases-topic",
-      app + "-releases",
-      "--feedback-topic",
-      app + "-feedback",
-      "--every",
-      "1000000",
-      "--every-minutes",
-      "0",
-      "--poll-seconds",
-      "1",
-      "--http-port",
-      Integer.toString(trainerPort)
-    };
-    Thread serve =
-        new Thread(() -> TrainerCli.commandLine().execute(serveArgs), "trainer-serve-prom-it");
-    serve.start();
+    Thread serve = startServe(broker.bootstrapServers(), app, dir, trainerPort);
     Process prometheus = null;
     try {
       prometheus =
@@ -212,6 +175,50 @@ class PrometheusScrapeIT {
       appProcess.destroy();
       appProcess.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Starts {@code trainer serve} in this JVM on its own topics, with no champion released yet. */
+  private static Thread startServe(String bootstrap, String app, Path dir, int port)
+      throws ExecutionException, InterruptedException {
+    // trainer serve reads both topics at start.
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(app + "-releases", 1, (short) 1),
+                  new NewTopic(app + "-feedback", 1, (short) 1)))
+          .all()
+          .get();
+    }
+
+    String[] serveArgs = {
+      "serve",
+      "--bootstrap",
+      bootstrap,
+      "--base-data",
+      TestData.samplePath().toString(),
+      "--store",
+      dir.resolve("serve-store").toString(),
+      "--model-name",
+      "tiny",
+      "--releases-topic",
+      app + "-releases",
+      "--feedback-topic",
+      app + "-feedback",
+      "--every",
+      "1000000",
+      "--every-minutes",
+      "0",
+      "--poll-seconds",
+      "1",
+      "--http-port",
+      Integer.toString(port)
+    };
+    Thread serve =
+        new Thread(() -> TrainerCli.commandLine().execute(serveArgs), "trainer-serve-prom-it");
+    serve.start();
+    return serve;
   }
 
   private static int freePort() throws IOException {
