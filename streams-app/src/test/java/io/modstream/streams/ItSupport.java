@@ -1,5 +1,6 @@
 package io.modstream.streams;
 
+import io.modstream.model.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +192,36 @@ public final class ItSupport {
         }
       }
     }
+  }
+
+  /**
+   * Arguments of a {@code trainer serve} that never retrains on its own (a huge --every, no timer)
+   * and serves its endpoints on {@code httpPort}, for tests that look at the service, not its runs.
+   */
+  static String[] serveArgs(String bootstrap, String app, Path dir, int httpPort) {
+    return new String[] {
+      "serve",
+      "--bootstrap",
+      bootstrap,
+      "--base-data",
+      TestData.samplePath().toString(),
+      "--store",
+      dir.resolve("serve-store").toString(),
+      "--model-name",
+      "tiny",
+      "--releases-topic",
+      app + "-releases",
+      "--feedback-topic",
+      app + "-feedback",
+      "--every",
+      "1000000",
+      "--every-minutes",
+      "0",
+      "--poll-seconds",
+      "1",
+      "--http-port",
+      Integer.toString(httpPort)
+    };
   }
 
   /**

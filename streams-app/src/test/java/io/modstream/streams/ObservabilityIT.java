@@ -185,29 +185,7 @@ class ObservabilityIT {
     }
     int port = freePort();
     String base = "http://127.0.0.1:" + port;
-    String[] args = {
-      "serve",
-      "--bootstrap",
-      broker.bootstrapServers(),
-      "--base-data",
-      TestData.samplePath().toString(),
-      "--store",
-      dir.resolve("serve-store").toString(),
-      "--model-name",
-      "tiny",
-      "--releases-topic",
-      app + "-releases",
-      "--feedback-topic",
-      app + "-feedback",
-      "--every",
-      "1000000",
-      "--every-minutes",
-      "0",
-      "--poll-seconds",
-      "1",
-      "--http-port",
-      Integer.toString(port)
-    };
+    String[] args = ItSupport.serveArgs(broker.bootstrapServers(), app, dir, port);
     Thread serve = new Thread(() -> TrainerCli.commandLine().execute(args), "trainer-serve-it");
     serve.start();
     try {

@@ -192,29 +192,7 @@ class PrometheusScrapeIT {
           .get();
     }
 
-    String[] serveArgs = {
-      "serve",
-      "--bootstrap",
-      bootstrap,
-      "--base-data",
-      TestData.samplePath().toString(),
-      "--store",
-      dir.resolve("serve-store").toString(),
-      "--model-name",
-      "tiny",
-      "--releases-topic",
-      app + "-releases",
-      "--feedback-topic",
-      app + "-feedback",
-      "--every",
-      "1000000",
-      "--every-minutes",
-      "0",
-      "--poll-seconds",
-      "1",
-      "--http-port",
-      Integer.toString(port)
-    };
+    String[] serveArgs = ItSupport.serveArgs(bootstrap, app, dir, port);
     Thread serve =
         new Thread(() -> TrainerCli.commandLine().execute(serveArgs), "trainer-serve-prom-it");
     serve.start();
