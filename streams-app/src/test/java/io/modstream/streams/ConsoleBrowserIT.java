@@ -53,6 +53,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A moderator in a real browser (Debian's Chromium through chromedriver) against the console, a
@@ -286,7 +288,10 @@ class ConsoleBrowserIT {
         item.findElement(By.name("note")).sendKeys("sarcasm, not an insult");
       }
       item.findElement(By.cssSelector("button.send")).click();
-      assertThat(browser.findElement(By.id("done")).getText()).contains(id);
+      // The previous page's #done is still found until the post's answer replaces the page.
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+      wait.until(ExpectedConditions.stalenessOf(item));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("done"), id));
       assertThat(browser.getPageSource())
           .as("a judged comment leaves the queue")
           .doesNotContain("data-comment=\"" + id + "\"");
