@@ -6,7 +6,6 @@ import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,23 +51,15 @@ class CrashRecoveryIT {
     TestData.tinyModel().bundle().save(modelDir);
     String app = "crash-it-" + System.nanoTime();
     Path config = dir.resolve("app.properties");
-    Files.writeString(
+    ItSupport.appConfigFile(
         config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + broker.bootstrapServers(),
-            "application.id=" + app,
-            "model.path=" + modelDir,
-            "state.dir=" + dir.resolve("state"),
-            "topic.comments=" + app + "-comments",
-            "topic.labels=" + app + "-labels",
-            "topic.flagged.prefix=" + app + "-flagged-",
-            "topic.dlq=" + app + "-dlq",
-            "batch.size=100",
-            // Partial batches wait ten minutes: whatever is not a full batch stays buffered.
-            "batch.max.wait.ms=600000",
-            ""),
-        StandardCharsets.UTF_8);
+        broker.bootstrapServers(),
+        app,
+        modelDir,
+        dir.resolve("state"),
+        "batch.size=100",
+        // Partial batches wait ten minutes: whatever is not a full batch stays buffered.
+        "batch.max.wait.ms=600000");
     ScorerConfig cfg = ScorerConfig.load(config, Map.of());
     TopicSetup.createMissing(
         broker.bootstrapServers(),

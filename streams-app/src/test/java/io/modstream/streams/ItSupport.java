@@ -4,6 +4,7 @@ import io.modstream.model.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,38 @@ public final class ItSupport {
     settings.put(ScorerConfig.TOPIC_DLQ, app + "-dlq");
     settings.put(ScorerConfig.STATE_DIR, stateDir.toString());
     return settings;
+  }
+
+  /**
+   * Writes the properties file the app's jar reads: the app's own topics (prefixed by {@code app}),
+   * its model directory and state directory, then {@code extra} lines ("key=value").
+   */
+  static Path appConfigFile(
+      Path file, String bootstrap, String app, Path modelDir, Path stateDir, String... extra)
+      throws java.io.IOException {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "bootstrap.servers=" + bootstrap,
+                "application.id=" + app,
+                "model.path=" + modelDir,
+                "state.dir=" + stateDir,
+                "topic.comments=" + app + "-comments",
+                "topic.labels=" + app + "-labels",
+                "topic.flagged.prefix=" + app + "-flagged-",
+                "topic.dlq=" + app + "-dlq"));
+    lines.addAll(List.of(extra));
+    lines.add("");
+    Files.writeString(file, String.join("\n", lines), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** Writes {@code settings} as the properties file the app's jar reads. */
+  static Path appConfigFile(Path file, Map<String, Object> settings) throws java.io.IOException {
+    StringBuilder text = new StringBuilder();
+    settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+    return file;
   }
 
   /**

@@ -6,7 +6,6 @@ import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +69,7 @@ class KillLoopIT {
     TopicSetup.createMissing(
         cfg, TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()), 6);
     Path config = dir.resolve("app.properties");
-    StringBuilder file = new StringBuilder();
-    settings.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
-    Files.writeString(config, file.toString(), StandardCharsets.UTF_8);
+    ItSupport.appConfigFile(config, settings);
 
     Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
     Set<String> acked = ConcurrentHashMap.newKeySet();

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,21 +61,13 @@ class ObservabilityIT {
     String version = TestData.tinyModel().bundle().info().version();
     String app = "observability-it-" + System.nanoTime();
     Path config = dir.resolve("streams.properties");
-    Files.writeString(
+    ItSupport.appConfigFile(
         config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + broker.bootstrapServers(),
-            "application.id=" + app,
-            "model.path=" + modelDir,
-            "state.dir=" + dir.resolve("state"),
-            "topic.comments=" + app + "-comments",
-            "topic.labels=" + app + "-labels",
-            "topic.flagged.prefix=" + app + "-flagged-",
-            "topic.dlq=" + app + "-dlq",
-            "batch.max.wait.ms=200",
-            ""),
-        StandardCharsets.UTF_8);
+        broker.bootstrapServers(),
+        app,
+        modelDir,
+        dir.resolve("state"),
+        "batch.max.wait.ms=200");
     ScorerConfig cfg = ScorerConfig.load(config, Map.of());
     TopicSetup.createMissing(
         broker.bootstrapServers(),

@@ -61,21 +61,13 @@ class PrometheusScrapeIT {
     Path modelDir = dir.resolve("model");
     TestData.tinyModel().bundle().save(modelDir);
     Path config = dir.resolve("streams.properties");
-    Files.writeString(
+    ItSupport.appConfigFile(
         config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + broker.bootstrapServers(),
-            "application.id=" + app,
-            "model.path=" + modelDir,
-            "state.dir=" + dir.resolve("state"),
-            "topic.comments=" + app + "-comments",
-            "topic.labels=" + app + "-labels",
-            "topic.flagged.prefix=" + app + "-flagged-",
-            "topic.dlq=" + app + "-dlq",
-            "batch.max.wait.ms=200",
-            ""),
-        StandardCharsets.UTF_8);
+        broker.bootstrapServers(),
+        app,
+        modelDir,
+        dir.resolve("state"),
+        "batch.max.wait.ms=200");
     TopicSetup.createMissing(
         broker.bootstrapServers(),
         TopicSetup.specs(

@@ -6,7 +6,6 @@ import io.modstream.model.testing.TestData;
 import io.modstream.schemas.AvroCodec;
 import io.modstream.schemas.Comment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +61,7 @@ class TakeoverIT {
     Path config = dir.resolve("a.properties");
     Map<String, Object> settingsA = new java.util.HashMap<>(settings);
     settingsA.put(ScorerConfig.STATE_DIR, dir.resolve("state-a").toString());
-    StringBuilder file = new StringBuilder();
-    settingsA.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
-    Files.writeString(config, file.toString(), StandardCharsets.UTF_8);
+    ItSupport.appConfigFile(config, settingsA);
 
     Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
     Map<String, Integer> counts = new ConcurrentHashMap<>();
