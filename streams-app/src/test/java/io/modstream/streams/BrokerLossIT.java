@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.kafka.LocalKafkaCluster;
 import io.modstream.model.testing.TestData;
-import io.modstream.schemas.AvroCodec;
-import io.modstream.schemas.Comment;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +22,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -46,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 // A hung broker or client fails the test instead of stalling the build.
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BrokerLossIT {
-
-  private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
 
   /** How long after the kill scoring must have resumed, with the broker still down. */
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
@@ -286,7 +280,6 @@ class BrokerLossIT {
       AtomicBoolean producing,
       Map<String, Long> sentAtMs,
       Set<String> acked) {
-    List<String> texts = TestData.sample(500).texts();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -294,29 +287,7 @@ class BrokerLossIT {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; producing.get(); i++) {
-        String id = "c-" + i;
-        String text = texts.get(i % texts.size());
-        byte[] value =
-            CODEC.encode(
-                Comment.newBuilder()
-                    .setCommentId(id)
-                    .setText(text.isBlank() ? "blank" : text)
-                    .setCreatedAt(Instant.now())
-                    .build());
-        sentAtMs.put(id, System.currentTimeMillis());
-        producer.send(
-            new ProducerRecord<>(topic, id, value),
-            (meta, e) -> {
-              if (e == null) {
-                acked.add(id);
-              }
-            });
-        Thread.sleep(10);
-      }
-      producer.flush();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      ItSupport.produceSteadily(producer, topic, producing, 10, sentAtMs, acked);
     }
   }
 

@@ -1,12 +1,15 @@
 package io.modstream.streams;
 
 import io.modstream.model.testing.TestData;
+import io.modstream.schemas.AvroCodec;
+import io.modstream.schemas.Comment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -123,6 +126,47 @@ public final class ItSupport {
     settings.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
     return file;
+  }
+
+  /**
+   * Sends a comment every {@code pauseMs} (ids c-0, c-1, ..., keys spread over the partitions)
+   * until {@code running} is false, then flushes: each send's time goes to {@code sentAtMs}, each
+   * acknowledged id to {@code acked}.
+   */
+  static void produceSteadily(
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      AtomicBoolean running,
+      long pauseMs,
+      Map<String, Long> sentAtMs,
+      Set<String> acked) {
+    List<String> texts = TestData.sample(500).texts();
+    AvroCodec<Comment> codec = AvroCodec.of(Comment.class);
+    try {
+      for (int i = 0; running.get(); i++) {
+        String id = "c-" + i;
+        String text = texts.get(i % texts.size());
+        byte[] value =
+            codec.encode(
+                Comment.newBuilder()
+                    .setCommentId(id)
+                    .setText(text.isBlank() ? "blank" : text)
+                    .setCreatedAt(Instant.now())
+                    .build());
+        sentAtMs.put(id, System.currentTimeMillis());
+        producer.send(
+            new ProducerRecord<>(topic, id, value),
+            (meta, error) -> {
+              if (error == null) {
+                acked.add(id);
+              }
+            });
+        Thread.sleep(pauseMs);
+      }
+      producer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

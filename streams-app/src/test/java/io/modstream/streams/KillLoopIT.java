@@ -3,13 +3,10 @@ package io.modstream.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.testing.TestData;
-import io.modstream.schemas.AvroCodec;
-import io.modstream.schemas.Comment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KillLoopIT {
 
   private static final Path JAR = Path.of("target", "streams-app.jar");
-  private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
   private static final int KILLS = 3;
 
   /**
@@ -80,7 +75,13 @@ class KillLoopIT {
     String comments = cfg.getString(ScorerConfig.TOPIC_COMMENTS);
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
     Thread producer =
-        new Thread(() -> produce(bootstrap, comments, producing, sentAtMs, acked), "it-producer");
+        new Thread(
+            () -> {
+              try (KafkaProducer<String, byte[]> p = ItSupport.producer(bootstrap)) {
+                ItSupport.produceSteadily(p, comments, producing, 20, sentAtMs, acked);
+              }
+            },
+            "it-producer");
     Thread reader =
         new Thread(
             () -> ItSupport.countLabelEvents(bootstrap, labels, reading, counts, labelledAtMs));
@@ -153,40 +154,6 @@ class KillLoopIT {
         .filter(e -> e.getValue() >= atMs && e.getValue() < atMs + 1000)
         .map(Map.Entry::getKey)
         .filter(acked::contains);
-  }
-
-  /** A comment every 20 ms, keys spread over the partitions; acknowledgements recorded. */
-  private static void produce(
-      String bootstrap,
-      String topic,
-      AtomicBoolean running,
-      Map<String, Long> sentAtMs,
-      Set<String> acked) {
-    List<String> texts = TestData.sample(200).texts();
-    try (KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
-      for (int i = 0; running.get(); i++) {
-        String id = "c-" + i;
-        String text = texts.get(i % texts.size());
-        byte[] value =
-            CODEC.encode(
-                Comment.newBuilder()
-                    .setCommentId(id)
-                    .setText(text.isBlank() ? "blank" : text)
-                    .setCreatedAt(Instant.now())
-                    .build());
-        sentAtMs.put(id, System.currentTimeMillis());
-        producer.send(
-            new ProducerRecord<>(topic, id, value),
-            (meta, error) -> {
-              if (error == null) {
-                acked.add(id);
-              }
-            });
-        Thread.sleep(20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void await(

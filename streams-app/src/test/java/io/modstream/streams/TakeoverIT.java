@@ -3,13 +3,10 @@ package io.modstream.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modstream.model.testing.TestData;
-import io.modstream.schemas.AvroCodec;
-import io.modstream.schemas.Comment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TakeoverIT {
 
   private static final Path JAR = Path.of("target", "streams-app.jar");
-  private static final AvroCodec<Comment> CODEC = AvroCodec.of(Comment.class);
 
   @Test
   @SuppressWarnings("try") // closing the service may be interrupted
@@ -69,7 +64,14 @@ class TakeoverIT {
     AtomicBoolean running = new AtomicBoolean(true);
     String comments = cfg.getString(ScorerConfig.TOPIC_COMMENTS);
     String labels = cfg.getString(ScorerConfig.TOPIC_LABELS);
-    Thread producer = new Thread(() -> produce(bootstrap, comments, running, sentAtMs));
+    Thread producer =
+        new Thread(
+            () -> {
+              try (KafkaProducer<String, byte[]> p = ItSupport.producer(bootstrap)) {
+                ItSupport.produceSteadily(
+                    p, comments, running, 20, sentAtMs, ConcurrentHashMap.newKeySet());
+              }
+            });
     Thread reader =
         new Thread(
             () -> ItSupport.countLabelEvents(bootstrap, labels, running, counts, labelledAtMs));
@@ -133,30 +135,6 @@ class TakeoverIT {
     return s.streams().metadataForLocalThreads().stream()
         .mapToInt((ThreadMetadata t) -> t.activeTasks().size())
         .sum();
-  }
-
-  /** A comment every 20 ms, keys spread over the partitions. */
-  private static void produce(
-      String bootstrap, String topic, AtomicBoolean running, Map<String, Long> sentAtMs) {
-    List<String> texts = TestData.sample(200).texts();
-    try (KafkaProducer<String, byte[]> producer = ItSupport.producer(bootstrap)) {
-      for (int i = 0; running.get(); i++) {
-        String id = "c-" + i;
-        String text = texts.get(i % texts.size());
-        byte[] value =
-            CODEC.encode(
-                Comment.newBuilder()
-                    .setCommentId(id)
-                    .setText(text.isBlank() ? "blank" : text)
-                    .setCreatedAt(Instant.now())
-                    .build());
-        sentAtMs.put(id, System.currentTimeMillis());
-        producer.send(new ProducerRecord<>(topic, id, value));
-        Thread.sleep(20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void await(Duration timeout, BooleanSupplier condition, String what, Path dir)

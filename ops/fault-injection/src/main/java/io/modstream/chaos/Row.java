@@ -27,6 +27,19 @@ record Row(
     return new Row(scenario, 0, 0, 0, 0, "-", true, "SKIPPED: " + why);
   }
 
+  /** This row with a further check and what it found: passed only if {@code ok} holds too. */
+  Row and(boolean ok, String more) {
+    return new Row(
+        scenario,
+        acked,
+        events,
+        missing,
+        duplicated,
+        recovery,
+        passed && ok,
+        note.isEmpty() ? more : note + "; " + more);
+  }
+
   boolean isSkipped() {
     return note.startsWith("SKIPPED");
   }

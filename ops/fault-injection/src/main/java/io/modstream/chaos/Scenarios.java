@@ -97,9 +97,8 @@ final class Scenarios {
 
   private Row appKillLoop(Scenario s, Path dir) throws IOException, InterruptedException {
     Stack stack = opened(Stack.oneBroker(dir, options, model, null));
-    stack.createTopics();
-    Stack.App app = stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
+    Stack.App app = run.app;
     long interval = options.duration().toMillis() / (options.kills() + 1);
     List<Long> kills = new ArrayList<>();
     for (int k = 1; k <= options.kills(); k++) {
@@ -124,9 +123,7 @@ final class Scenarios {
 
   private Row brokerKill(Scenario s, Path dir) throws IOException, InterruptedException {
     Stack stack = opened(Stack.oneBroker(dir, options, model, null));
-    stack.createTopics();
-    stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
     Thread.sleep(options.duration().toMillis() / 3);
     progress(s, "kill -9 of the broker, down " + options.brokerDown().toSeconds() + " s");
     long killed = System.currentTimeMillis();
@@ -148,9 +145,7 @@ final class Scenarios {
 
   private Row poisonFlood(Scenario s, Path dir) throws IOException, InterruptedException {
     Stack stack = opened(Stack.oneBroker(dir, options, model, null));
-    stack.createTopics();
-    stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
     Thread.sleep(options.duration().toMillis() / 3);
     progress(s, options.poison() + " invalid records among the valid ones");
     long started = System.currentTimeMillis();
@@ -173,9 +168,7 @@ final class Scenarios {
     }
     Disk disk = opened(new Disk("64m"));
     Stack stack = opened(Stack.oneBroker(dir, options, model, disk));
-    stack.createTopics();
-    stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
     Thread.sleep(options.duration().toMillis() / 3);
     long ballast = disk.fill(256 * 1024);
     progress(s, "disk filled (ballast " + ballast / (1024 * 1024) + " MiB, 256 KiB left)");
@@ -205,9 +198,8 @@ final class Scenarios {
   private Row corruptRelease(Scenario s, Path dir)
       throws IOException, InterruptedException, ExecutionException {
     Stack stack = opened(Stack.oneBroker(dir, options, model, null));
-    stack.createTopics();
-    Stack.App app = stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
+    Stack.App app = run.app;
     Thread.sleep(options.duration().toMillis() / 3);
     long released = System.currentTimeMillis();
     progress(s, "publishing two corrupt releases: a flipped byte, a missing bundle");
@@ -216,25 +208,16 @@ final class Scenarios {
     String log = Files.readString(app.log());
     long refusals = log.lines().filter(l -> l.contains("refused release")).count();
     Row row = run.check(s, () -> run.recovery(released) + " (no pause)", "", refusals >= 2);
-    String note = refusals + " releases refused; events by model version " + run.tally.versions();
     boolean onlyServed = run.tally.versions().keySet().stream().allMatch("t1"::equals);
-    return new Row(
-        row.scenario(),
-        row.acked(),
-        row.events(),
-        row.missing(),
-        row.duplicated(),
-        row.recovery(),
-        row.passed() && onlyServed,
-        join(row.note(), note));
+    return row.and(
+        onlyServed,
+        refusals + " releases refused; events by model version " + run.tally.versions());
   }
 
   private Row clusterBrokerKill(Scenario s, Path dir)
       throws IOException, InterruptedException, ExecutionException {
     Stack stack = opened(Stack.threeBrokers(dir, options, model));
-    stack.createTopics();
-    stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
     Thread.sleep(options.duration().toMillis() / 3);
     int victim = busiestBroker(stack.bootstrap());
     progress(s, "kill -9 of broker " + victim + " (leads the most partitions), left down");
@@ -243,22 +226,14 @@ final class Scenarios {
     Thread.sleep(options.duration().toMillis() * 2 / 3);
     Row row = run.check(s, () -> run.recovery(killed) + " after the kill", "", true);
     boolean stillDown = !stack.brokerRunning(victim);
-    return new Row(
-        row.scenario(),
-        row.acked(),
-        row.events(),
-        row.missing(),
-        row.duplicated(),
-        row.recovery(),
-        row.passed() && stillDown,
-        join(row.note(), "broker " + victim + (stillDown ? " still down at the check" : " up")));
+    return row.and(
+        stillDown, "broker " + victim + (stillDown ? " still down at the check" : " up"));
   }
 
   private Row twoAppsOneKilled(Scenario s, Path dir) throws IOException, InterruptedException {
     Stack stack = opened(Stack.oneBroker(dir, options, model, null));
-    stack.createTopics();
-    Stack.App a = stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
+    Stack.App a = run.app;
     stack.startApp("b", Map.of());
     Thread.sleep(options.duration().toMillis() / 2);
     progress(s, "kill -9 of instance a, not restarted");
@@ -276,9 +251,7 @@ final class Scenarios {
     }
     Partition partition = opened(new Partition(dir));
     Stack stack = opened(Stack.threeBrokers(dir, options, model));
-    stack.createTopics();
-    stack.startApp("a", Map.of());
-    Run run = startLoad(s, stack);
+    Run run = scoring(s, stack);
     Thread.sleep(options.duration().toMillis() / 3);
     int victim = busiestBroker(stack.bootstrap());
     long pid =
@@ -307,7 +280,14 @@ final class Scenarios {
 
   // ---- helpers ----
 
-  private Run startLoad(Scenario s, Stack stack) throws InterruptedException {
+  /** Creates the app's topics, starts instance a, then the load, once a scores. */
+  private Run scoring(Scenario s, Stack stack) throws IOException, InterruptedException {
+    stack.createTopics();
+    Stack.App a = stack.startApp("a", Map.of());
+    return startLoad(s, stack, a);
+  }
+
+  private Run startLoad(Scenario s, Stack stack, Stack.App app) throws InterruptedException {
     Load load =
         opened(new Load(stack.bootstrap(), Topics.COMMENTS.name(), s.cliName(), options.rate()));
     Ledger ledger = opened(new Ledger(stack.bootstrap(), LABELS));
@@ -327,7 +307,7 @@ final class Scenarios {
             + "/s for "
             + options.duration().toSeconds()
             + " s");
-    return new Run(load, ledger, stack);
+    return new Run(load, ledger, stack, app);
   }
 
   /** The load and the readers of one scenario, and the check at its end. */
@@ -335,12 +315,17 @@ final class Scenarios {
     final Load load;
     final Ledger ledger;
     final Stack stack;
+
+    /** The instance started first. */
+    final Stack.App app;
+
     Ledger.Tally tally;
 
-    Run(Load load, Ledger ledger, Stack stack) {
+    Run(Load load, Ledger ledger, Stack stack, Stack.App app) {
       this.load = load;
       this.ledger = ledger;
       this.stack = stack;
+      this.app = app;
     }
 
     /**
@@ -538,10 +523,6 @@ final class Scenarios {
 
   private static String seconds(long ms) {
     return String.format("%.1f s", ms / 1000.0);
-  }
-
-  private static String join(String a, String b) {
-    return a.isEmpty() ? b : a + "; " + b;
   }
 
   private static void progress(Scenario s, String what) {
