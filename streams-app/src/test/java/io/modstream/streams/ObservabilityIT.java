@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modstream.kafka.LocalKafka;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.ServiceEndpoints;
 import io.modstream.trainer.TrainerCli;
 import io.modstream.trainer.retrain.ReleaseStore;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +73,7 @@ class ObservabilityIT {
         broker.bootstrapServers(),
         TopicSetup.specs(cfg, TestData.tinyModel().bundle().info().labels()),
         1);
-    int port = freePort();
+    int port = LocalKafka.freePort();
     String base = "http://127.0.0.1:" + port;
     Process app1 =
         ItSupport.launchApp(
@@ -174,7 +174,7 @@ class ObservabilityIT {
           .all()
           .get();
     }
-    int port = freePort();
+    int port = LocalKafka.freePort();
     String base = "http://127.0.0.1:" + port;
     String[] args = ItSupport.serveArgs(broker.bootstrapServers(), app, dir, port);
     Thread serve = new Thread(() -> TrainerCli.commandLine().execute(args), "trainer-serve-it");
@@ -213,12 +213,6 @@ class ObservabilityIT {
       serve.join(30_000);
     }
     assertThat(serve.isAlive()).as("serve stops when interrupted").isFalse();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static Answer get(String url) throws InterruptedException {

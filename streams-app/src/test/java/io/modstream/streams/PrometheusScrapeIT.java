@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modstream.kafka.LocalKafka;
 import io.modstream.model.testing.TestData;
 import io.modstream.schemas.ServiceEndpoints;
 import io.modstream.trainer.TrainerCli;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -73,9 +73,9 @@ class PrometheusScrapeIT {
         TopicSetup.specs(
             ScorerConfig.load(config, Map.of()), TestData.tinyModel().bundle().info().labels()),
         1);
-    int appPort = freePort();
-    int trainerPort = freePort();
-    int promPort = freePort();
+    int appPort = LocalKafka.freePort();
+    int trainerPort = LocalKafka.freePort();
+    int promPort = LocalKafka.freePort();
     Files.writeString(
         dir.resolve("prometheus.yml"),
         String.join(
@@ -189,12 +189,6 @@ class PrometheusScrapeIT {
         new Thread(() -> TrainerCli.commandLine().execute(serveArgs), "trainer-serve-prom-it");
     serve.start();
     return serve;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Prometheus's HTTP API; failures quote its log and the app's. */

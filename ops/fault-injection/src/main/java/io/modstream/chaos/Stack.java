@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ final class Stack implements Stoppable {
   private LocalKafka single;
   private final LocalKafkaCluster cluster;
   private final List<App> apps = new ArrayList<>();
+
+  /** An instance keeps its port across restarts, as a pod keeps its container port. */
+  private final Map<String, Integer> httpPorts = new HashMap<>();
 
   /** A running instance of the app. */
   record App(String instance, Path config, Path log, Process process) {}
@@ -129,9 +133,10 @@ final class Stack implements Stoppable {
 
   /**
    * The app's settings for this stack: the served model, a state directory per instance, static
-   * membership, releases followed.
+   * membership, releases followed, and a port per instance for its endpoints, as instances share
+   * this host.
    */
-  Map<String, String> appSettings(String instance) {
+  Map<String, String> appSettings(String instance) throws IOException {
     Map<String, String> s = new TreeMap<>();
     s.put("bootstrap.servers", bootstrap());
     s.put("application.id", "modstream-chaos");
@@ -141,6 +146,8 @@ final class Stack implements Stoppable {
     s.put("instance.id", "chaos-" + instance);
     s.put("batch.size", "32");
     s.put("batch.max.wait.ms", "200");
+    s.put(
+        "http.port", Integer.toString(httpPorts.computeIfAbsent(instance, i -> freePortOrFail())));
     return s;
   }
 
@@ -231,6 +238,14 @@ final class Stack implements Stoppable {
     }
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  private static int freePortOrFail() {
+    try {
+      return LocalKafka.freePort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

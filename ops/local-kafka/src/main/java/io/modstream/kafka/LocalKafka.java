@@ -427,7 +427,13 @@ public final class LocalKafka implements AutoCloseable {
     return freePort();
   }
 
-  private static int freePort() throws IOException {
+  /**
+   * A loopback port nothing listens on: it was free a moment ago, so a caller binds it soon.
+   *
+   * @return the port
+   * @throws IOException if no port can be opened
+   */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -2,10 +2,9 @@ package io.modstream.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modstream.kafka.LocalKafka;
 import io.modstream.streams.ItSupport;
 import io.modstream.streams.KafkaBrokerExtension;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +80,7 @@ class BrokerChoiceIT {
 
   @Test
   void aToolFailsFastWhereNoBrokerAnswers() throws Exception {
-    String nowhere = "127.0.0.1:" + freePort();
+    String nowhere = "127.0.0.1:" + LocalKafka.freePort();
 
     long start = System.nanoTime();
     ItSupport.Printed<Integer> produce =
@@ -112,7 +111,7 @@ class BrokerChoiceIT {
   @Test
   void aStackFileLeftByAStoppedStackFailsFastNamingTheFile() throws Exception {
     Path stackFile = localDir.resolve("stack.properties");
-    String nowhere = "127.0.0.1:" + freePort();
+    String nowhere = "127.0.0.1:" + LocalKafka.freePort();
     Files.writeString(stackFile, "bootstrap.servers=" + nowhere + "\n");
 
     ItSupport.Printed<Integer> tail =
@@ -144,13 +143,6 @@ class BrokerChoiceIT {
       } else {
         System.setProperty(BrokerOptions.LOCAL_DIR_PROPERTY, before);
       }
-    }
-  }
-
-  /** A loopback port nothing listens on (it was free a moment ago). */
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
