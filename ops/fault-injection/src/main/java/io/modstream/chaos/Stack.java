@@ -146,8 +146,12 @@ final class Stack implements Stoppable {
     s.put("instance.id", "chaos-" + instance);
     s.put("batch.size", "32");
     s.put("batch.max.wait.ms", "200");
-    s.put(
-        "http.port", Integer.toString(httpPorts.computeIfAbsent(instance, i -> freePortOrFail())));
+    Integer port = httpPorts.get(instance);
+    if (port == null) {
+      port = LocalKafka.freePort();
+      httpPorts.put(instance, port);
+    }
+    s.put("http.port", port.toString());
     return s;
   }
 
@@ -238,14 +242,6 @@ final class Stack implements Stoppable {
     }
     if (cluster != null) {
       cluster.close();
-    }
-  }
-
-  private static int freePortOrFail() {
-    try {
-      return LocalKafka.freePort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }
