@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -268,6 +269,21 @@ public final class ItSupport {
           firstSeenMs.putIfAbsent(r.key(), System.currentTimeMillis());
         }
       }
+    }
+  }
+
+  /** Creates the releases and feedback topics that {@link #serveArgs} names; serve reads both. */
+  static void createServeTopics(String bootstrap, String app)
+      throws ExecutionException, InterruptedException {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(app + "-releases", 1, (short) 1),
+                  new NewTopic(app + "-feedback", 1, (short) 1)))
+          .all()
+          .get();
     }
   }
 

@@ -25,9 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -162,18 +159,7 @@ class ObservabilityIT {
   void trainerServeIsReadyOnceAChampionIsReleased(
       KafkaBrokerExtension.Broker broker, @TempDir Path dir) throws Exception {
     String app = "observability-serve-" + System.nanoTime();
-    // trainer serve reads both at start (it names the missing one and stops, as before).
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(app + "-releases", 1, (short) 1),
-                  new NewTopic(app + "-feedback", 1, (short) 1)))
-          .all()
-          .get();
-    }
+    ItSupport.createServeTopics(broker.bootstrapServers(), app);
     int port = LocalKafka.freePort();
     String base = "http://127.0.0.1:" + port;
     String[] args = ItSupport.serveArgs(broker.bootstrapServers(), app, dir, port);

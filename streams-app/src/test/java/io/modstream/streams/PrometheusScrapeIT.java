@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Assumptions;
@@ -172,18 +169,7 @@ class PrometheusScrapeIT {
   /** Starts {@code trainer serve} in this JVM on its own topics, with no champion released yet. */
   private static Thread startServe(String bootstrap, String app, Path dir, int port)
       throws ExecutionException, InterruptedException {
-    // trainer serve reads both topics at start.
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(app + "-releases", 1, (short) 1),
-                  new NewTopic(app + "-feedback", 1, (short) 1)))
-          .all()
-          .get();
-    }
-
+    ItSupport.createServeTopics(bootstrap, app);
     String[] serveArgs = ItSupport.serveArgs(bootstrap, app, dir, port);
     Thread serve =
         new Thread(() -> TrainerCli.commandLine().execute(serveArgs), "trainer-serve-prom-it");
